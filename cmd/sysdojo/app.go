@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"sysdojo/internal/i18n"
+	"sysdojo/internal/term"
+)
+
+// env is what every command gets: the streams and settings, and the
+// process environment (a function, so tests can give their own).
+type env struct {
+	io     *term.IO
+	getenv func(string) string
+}
+
+func (e *env) t(en, ko string) string { return i18n.T(en, ko).In(e.io.Lang) }
+
+func newApp(io *term.IO, getenv func(string) string) *cli.App {
+	e := &env{io: io, getenv: getenv}
+	app := &cli.App{
+		Name:  "sysdojo",
+		Usage: e.t("learn Linux system administration by doing it", "리눅스 시스템 관리를 직접 해 보며 배웁니다"),
+		Description: e.t(
+			"Permissions, links, APT mirrors and containers, explained step by step and checked for real.\n"+
+				"Exit status: 0 success, 1 a check or an operation failed, 2 bad usage or input.",
+			"권한, 링크, APT 미러, 컨테이너를 한 단계씩 설명하고 실제로 확인합니다.\n"+
+				"종료 코드: 0 성공, 1 확인이나 작업 실패, 2 잘못된 사용법이나 입력."),
+		Writer:          io.Out,
+		ErrWriter:       io.Err,
+		HideVersion:     true,
+		ExitErrHandler:  func(*cli.Context, error) {}, // main reports errors, once
+		CommandNotFound: func(*cli.Context, string) {},
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "lang", Usage: e.t("language: en or ko (default from LC_ALL, LC_MESSAGES, LANG)", "언어: en 또는 ko (기본값은 LC_ALL, LC_MESSAGES, LANG에서)")},
+			&cli.BoolFlag{Name: "no-color", Usage: e.t("no colour (NO_COLOR is honoured too)", "색을 쓰지 않음 (NO_COLOR 환경 변수도 따릅니다)")},
+		},
+		Before: func(c *cli.Context) error {
+			if l := c.String("lang"); l != "" {
+				lang, err := i18n.Parse(l)
+				if err != nil {
+					return err
+				}
+				io.Lang = lang
+			}
+			io.Color = io.OutTTY && !c.Bool("no-color") && getenv("NO_COLOR") == ""
+			return nil
+		},
+		Commands: []*cli.Command{
+			newPermCommand(e),
+			newDoctorCommand(e),
+			newTourCommand(e),
+		},
+	}
+	app.Action = groupAction(e, "sysdojo")
+	for _, c := range app.Commands {
+		prepare(e, c, "sysdojo")
+	}
+	app.OnUsageError = onUsageError(e, "sysdojo")
+	return app
+}
+
+// prepare gives every command main's error handling: usage errors are
+// returned (not printed) and unknown subcommands are usage errors.
+func prepare(e *env, c *cli.Command, parent string) {
+	path := parent + " " + c.Name
+	c.OnUsageError = onUsageError(e, path)
+	if len(c.Subcommands) > 0 && c.Action == nil {
+		c.Action = groupAction(e, path)
+	}
+	for _, s := range c.Subcommands {
+		prepare(e, s, path)
+	}
+}
+
+func helpHint(path string) i18n.Text {
+	return i18n.T("see '%s --help'", "'%s --help'를 참고하세요").F(path)
+}
+
+func onUsageError(e *env, path string) cli.OnUsageErrorFunc {
+	return func(_ *cli.Context, err error, _ bool) error {
+		msg := err.Error()
+		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			return usagef(i18n.T("put -- before an argument that starts with '-', e.g. '%s -- -w'; see '%s --help'",
+				"'-'로 시작하는 인자 앞에는 --를 붙이세요 (예: '%s -- -w'). '%s --help'도 참고하세요").F(path, path),
+				i18n.T("unknown flag %s", "없는 옵션입니다: %s"), name)
+		}
+		return usagef(helpHint(path), i18n.T("%s", "%s"), msg)
+	}
+}
+
+// groupAction shows a group's help, or rejects an unknown subcommand.
+func groupAction(e *env, path string) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if c.NArg() > 0 {
+			return usagef(helpHint(path), i18n.T("unknown command '%s' for '%s'", "'%[2]s'에는 '%[1]s'라는 명령이 없습니다"), c.Args().First(), path)
+		}
+		return cli.ShowSubcommandHelp(c)
+	}
+}
+
+// args checks the number of positional arguments.
+func args(c *cli.Context, min, max int, usage string) ([]string, error) {
+	n := c.NArg()
+	path := c.Command.HelpName
+	if n < min || (max >= 0 && n > max) {
+		return nil, usagef(helpHint(path), i18n.T("usage: %s %s", "사용법: %s %s"), path, usage)
+	}
+	return c.Args().Slice(), nil
+}
+
+var jsonFlag = &cli.BoolFlag{Name: "json", Usage: "print one JSON document on stdout"}
+
+// writeJSON prints v as indented JSON.
+func (e *env) writeJSON(v any) error {
+	enc := json.NewEncoder(e.io.Out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"sysdojo/internal/i18n"
+)
+
+// A tour part: a heading, what to notice, and sysdojo commands run live.
+type tourPart struct {
+	title i18n.Text
+	say   i18n.Text
+	cmds  [][]string
+}
+
+func newTourCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "tour",
+		Usage: e.t("a short narrated tour (permissions for now)", "짧은 둘러보기 (지금은 권한 부분)"),
+		Flags: []cli.Flag{
+			&cli.DurationFlag{Name: "auto", Usage: e.t("advance after this delay instead of waiting for Enter (e.g. 2s)", "Enter를 기다리지 않고 이 시간이 지나면 넘어감 (예: 2s)")},
+		},
+		Action: func(c *cli.Context) error {
+			if _, err := args(c, 0, 0, ""); err != nil {
+				return err
+			}
+			return e.tour(c.Duration("auto"), c.IsSet("auto"))
+		},
+	}
+}
+
+func (e *env) tour(delay time.Duration, auto bool) error {
+	dir, err := os.MkdirTemp("", "sysdojo-tour-")
+	if err != nil {
+		return i18n.Failed(i18n.T("cannot make a workspace for the tour", "둘러보기용 작업 디렉터리를 만들 수 없습니다"), err)
+	}
+	defer os.RemoveAll(dir)
+	// Searchable by everyone, so that the last part is decided by the
+	// file's own bits.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return i18n.Failed(i18n.T("cannot prepare the tour workspace", "둘러보기 작업 디렉터리를 준비할 수 없습니다"), err)
+	}
+	report := filepath.Join(dir, "report.txt")
+	if err := os.WriteFile(report, []byte("quarterly numbers\n"), 0o600); err != nil {
+		return i18n.Failed(i18n.T("cannot prepare the tour workspace", "둘러보기 작업 디렉터리를 준비할 수 없습니다"), err)
+	}
+	if err := os.Chmod(report, 0o640); err != nil {
+		return i18n.Failed(i18n.T("cannot prepare the tour workspace", "둘러보기 작업 디렉터리를 준비할 수 없습니다"), err)
+	}
+	parts := []tourPart{
+		{
+			title: i18n.T("Reading a mode", "모드 읽기"),
+			say: i18n.T("Every file has three sets of rwx: for its owner, its group, and everyone else.\n754 means rwx for the owner (7=4+2+1), r-x for the group (5=4+1), r-- for others (4).",
+				"모든 파일에는 rwx가 세 벌 있습니다. 소유자, 그룹, 그 밖의 사용자 몫입니다.\n754는 소유자 rwx(7=4+2+1), 그룹 r-x(5=4+1), 기타 r--(4)라는 뜻입니다."),
+			cmds: [][]string{{"perm", "explain", "754"}},
+		},
+		{
+			title: i18n.T("What chmod really does", "chmod가 실제로 하는 일"),
+			say: i18n.T("Symbolic modes apply clause by clause, left to right. g=u copies the owner's rwx to the group.",
+				"기호 표기 모드는 왼쪽에서 오른쪽으로 한 구절씩 적용됩니다. g=u는 소유자의 rwx를 그룹에 복사합니다."),
+			cmds: [][]string{{"perm", "calc", "--from", "0644", "--umask", "022", "u+x,g=u"}},
+		},
+		{
+			title: i18n.T("The umask surprise", "umask의 함정"),
+			say: i18n.T("Without u, g, o or a, chmod respects the umask: -w with umask 022 leaves group and other write alone.",
+				"u, g, o, a를 쓰지 않으면 chmod도 umask를 따릅니다. umask가 022일 때 -w는 그룹과 기타의 쓰기 권한을 건드리지 않습니다."),
+			cmds: [][]string{{"perm", "calc", "--from", "0777", "--umask", "022", "--", "-w"}, {"perm", "umask", "022"}},
+		},
+		{
+			title: i18n.T("A real file, and who may read it", "실제 파일과, 누가 읽을 수 있는지"),
+			say: i18n.T("report.txt is 0640: its owner reads and writes, its group reads, others get nothing.\nThe kernel checks owner, then group, then others, and the first class that matches decides.",
+				"report.txt는 0640입니다. 소유자는 읽고 쓰고, 그룹은 읽기만, 나머지는 아무것도 못 합니다.\n커널은 소유자, 그룹, 기타 순서로 보고 처음 해당하는 분류 하나로 결정합니다."),
+			cmds: [][]string{{"perm", "stat", report}, {"perm", "can", "--user", "nobody", "read", report}},
+		},
+	}
+	io := e.io
+	in := bufio.NewReader(io.In)
+	interactive := io.InTTY && !auto
+	for i, p := range parts {
+		fmt.Fprintf(io.Out, "\n%s\n", io.Heading(fmt.Sprintf("[%d/%d] %s", i+1, len(parts), io.T(p.title))))
+		fmt.Fprintln(io.Out, io.T(p.say))
+		for _, args := range p.cmds {
+			fmt.Fprintf(io.Out, "\n%s %s\n", io.Dim("$"), io.Code("sysdojo "+strings.Join(quoteArgs(args), " ")))
+			e.sub(args...)
+		}
+		if i == len(parts)-1 {
+			break
+		}
+		switch {
+		case auto && delay > 0:
+			time.Sleep(delay)
+		case interactive:
+			fmt.Fprint(io.Err, io.Dim(e.t("\n[Enter: next, q: quit] ", "\n[Enter: 다음, q: 끝내기] ")))
+			line, err := in.ReadString('\n')
+			if err != nil || strings.TrimSpace(line) == "q" {
+				return nil
+			}
+		}
+	}
+	fmt.Fprintf(io.Out, "\n%s\n", e.t("That was the tour. Try: sysdojo perm explain --help", "둘러보기를 마쳤습니다. 다음으로 sysdojo perm explain --help 를 해 보세요"))
+	return nil
+}
+
+// sub runs a sysdojo command line on the same streams; a failing command
+// (a denied access) is part of the story, so its status is not an error.
+func (e *env) sub(args ...string) int {
+	full := []string{"sysdojo", "--lang", string(e.io.Lang)}
+	if !e.io.Color {
+		full = append(full, "--no-color")
+	}
+	return run(append(full, args...), e.io, e.getenv)
+}
+
+func quoteArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t'\"$\\") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		out[i] = a
+	}
+	return out
+}
