@@ -1,0 +1,56 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"sysdojo/internal/testenv"
+	"sysdojo/internal/term"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"sysdojo": func() { os.Exit(run(os.Args, term.System(), os.Getenv)) },
+	})
+}
+
+// TestScripts runs cmd/sysdojo/testdata/script/*.txtar: the CLI as a user
+// types it. Conditions: [root] (running as root), [exec:NAME] (built in),
+// [requireall] (SYSDOJO_REQUIRE_ALL=1).
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			// Tests see the same language whatever the machine's locale.
+			env.Setenv("LANG", "C.UTF-8")
+			env.Setenv("LC_ALL", "")
+			env.Setenv("LC_MESSAGES", "")
+			env.Setenv("SYSDOJO_REQUIRE_ALL", os.Getenv("SYSDOJO_REQUIRE_ALL"))
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "root":
+				return os.Geteuid() == 0, nil
+			case "requireall":
+				return testenv.RequireAll(), nil
+			}
+			if name, ok := cutPrefix(cond, "tool:"); ok {
+				_, err := exec.LookPath(name)
+				return err == nil, nil
+			}
+			return false, nil
+		},
+		RequireExplicitExec: true,
+	})
+}
+
+func cutPrefix(s, p string) (string, bool) {
+	if len(s) >= len(p) && s[:len(p)] == p {
+		return s[len(p):], true
+	}
+	return s, false
+}
