@@ -7,8 +7,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"sysdojo/internal/testenv"
 	"sysdojo/internal/term"
+	"sysdojo/internal/testenv"
 )
 
 func TestMain(m *testing.M) {
