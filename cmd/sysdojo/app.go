@@ -33,7 +33,6 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 		ErrWriter:       io.Err,
 		HideVersion:     true,
 		ExitErrHandler:  func(*cli.Context, error) {}, // main reports errors, once
-		CommandNotFound: func(*cli.Context, string) {},
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "lang", Usage: e.t("language: en or ko (default from LC_ALL, LC_MESSAGES, LANG)", "언어: en 또는 ko (기본값은 LC_ALL, LC_MESSAGES, LANG에서)")},
 			&cli.BoolFlag{Name: "no-color", Usage: e.t("no colour (NO_COLOR is honoured too)", "색을 쓰지 않음 (NO_COLOR 환경 변수도 따릅니다)")},
@@ -87,6 +86,9 @@ func onUsageError(e *env, path string) cli.OnUsageErrorFunc {
 			return usagef(i18n.T("put -- before an argument that starts with '-', e.g. '%s -- -w'; see '%s --help'",
 				"'-'로 시작하는 인자 앞에는 --를 붙이세요 (예: '%s -- -w'). '%s --help'도 참고하세요").F(path, path),
 				i18n.T("unknown flag %s", "없는 옵션입니다: %s"), name)
+		}
+		if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+			return usagef(helpHint(path), i18n.T("flag --%s needs a value", "--%s 옵션에는 값이 필요합니다"), strings.TrimLeft(name, "-"))
 		}
 		return usagef(helpHint(path), i18n.T("%s", "%s"), msg)
 	}

@@ -64,11 +64,19 @@ func report(io *term.IO, err error) int {
 	var hint i18n.Text
 	var ue *usageError
 	var le *i18n.Error
+	var ec cli.ExitCoder
 	switch {
 	case errors.As(err, &ue):
 		code, msg, hint = 2, ue.text.In(io.Lang), ue.hint
 	case errors.As(err, &le):
 		code, msg, hint = int(le.Kind), i18n.Message(err, io.Lang), le.Hint
+	case errors.As(err, &ec):
+		// urfave/cli's own errors ("No help topic for 'x'") are usage errors.
+		code, msg = 2, ec.Error()
+		if topic, ok := strings.CutPrefix(msg, "No help topic for "); ok {
+			msg = i18n.T("no help topic %s", "%s에 대한 도움말이 없습니다").F(topic).In(io.Lang)
+			hint = helpHint("sysdojo")
+		}
 	default:
 		msg = err.Error()
 	}
