@@ -29,10 +29,10 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 				"Exit status: 0 success, 1 a check or an operation failed, 2 bad usage or input.",
 			"권한, 링크, APT 미러, 컨테이너를 한 단계씩 설명하고 실제로 확인합니다.\n"+
 				"종료 코드: 0 성공, 1 확인이나 작업 실패, 2 잘못된 사용법이나 입력."),
-		Writer:          io.Out,
-		ErrWriter:       io.Err,
-		HideVersion:     true,
-		ExitErrHandler:  func(*cli.Context, error) {}, // main reports errors, once
+		Writer:         io.Out,
+		ErrWriter:      io.Err,
+		HideVersion:    true,
+		ExitErrHandler: func(*cli.Context, error) {}, // main reports errors, once
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "lang", Usage: e.t("language: en or ko (default from LC_ALL, LC_MESSAGES, LANG)", "언어: en 또는 ko (기본값은 LC_ALL, LC_MESSAGES, LANG에서)")},
 			&cli.BoolFlag{Name: "no-color", Usage: e.t("no colour (NO_COLOR is honoured too)", "색을 쓰지 않음 (NO_COLOR 환경 변수도 따릅니다)")},
