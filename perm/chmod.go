@@ -1,7 +1,10 @@
 package perm
 
 import (
+	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"sysdojo/internal/i18n"
 )
@@ -43,13 +46,47 @@ func (e *ModeError) Error() string { return "invalid mode: " + quote(e.Mode) }
 
 // Localized returns the error as sysdojo shows it, in both languages.
 func (e *ModeError) Localized() *i18n.Error {
-	return i18n.Invalid(i18n.T("invalid mode: %s", "잘못된 모드: %s").F(quote(e.Mode))).
+	return i18n.Invalid(i18n.Text{En: "invalid mode: " + quote(e.Mode), Ko: "잘못된 모드: " + readableQuote(e.Mode)}).
 		WithHint(i18n.T("a mode is octal (755) or clauses like u+x,g-w,o=r",
 			"모드는 8진수(755)나 u+x,g-w,o=r 같은 기호 표기로 씁니다"))
 }
 
-// quote quotes like gnulib's quote() in the C locale: 'text'.
-func quote(s string) string { return "'" + s + "'" }
+// quote quotes like gnulib's quote() in the C locale: 'text', with ' and \
+// escaped by a backslash, the C escapes \a \b \f \n \r \t \v, and any
+// other control or non-ASCII byte as \ooo (so 'é' is '\303\251').
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\'', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\a', '\b', '\f', '\n', '\r', '\t', '\v':
+			b.WriteByte('\\')
+			b.WriteByte("abfnrtv"[strings.IndexByte("\a\b\f\n\r\t\v", c)])
+		default:
+			if c < 0x20 || c >= 0x7f {
+				fmt.Fprintf(&b, "\\%03o", c)
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// readableQuote is quote for text a person reads rather than compares with
+// chmod's output: printable UTF-8 (a stray Korean letter typed with the
+// input method still on) is shown as it is.
+func readableQuote(s string) string {
+	if !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return quote(s)
+	}
+	return "'" + s + "'"
+}
 
 // Compile parses a chmod mode exactly as GNU chmod does: an octal number of
 // at most 07777, or comma-separated clauses [ugoa]*([-+=]([rwxXst]*|[ugo]))+
@@ -207,8 +244,9 @@ type Result struct {
 	Dir   bool   `json:"dir"`
 	Umask Mode   `json:"umask"`
 	Steps []Step `json:"steps"`
-	// Naive is the result with umask 0. When Mode has a bit Naive lacks,
-	// GNU chmod run as `chmod -w f` warns "new permissions are ..., not ...".
+	// Naive is the result with umask 0. When Mode has a bit Naive lacks and
+	// the mode starts with '-', GNU chmod run as `chmod -w f` (the mode taken
+	// as an option) warns "new permissions are ..., not ..." and exits 1.
 	Naive Mode        `json:"naive"`
 	Notes []i18n.Text `json:"notes,omitempty"`
 }
@@ -227,10 +265,12 @@ func (c *Change) Explain(from Mode, dir bool, umask Mode) Result {
 	umask &= 0777
 	m, steps := c.adjust(from, dir, umask, true)
 	r := Result{From: from, Mode: m, Dir: dir, Umask: umask, Steps: steps, Naive: c.Apply(from, dir, 0)}
-	if m&^r.Naive != 0 {
+	// GNU chmod checks for this surprise only when the mode was taken as an
+	// option (`chmod -w f`, not `chmod u+x,-w f` or `chmod -- -w f`).
+	if m&^r.Naive != 0 && strings.HasPrefix(c.src, "-") {
 		r.Notes = append(r.Notes, i18n.T(
 			"run as `chmod %s FILE`, GNU chmod would warn: new permissions are %s, not %s (the umask kept those bits)",
-			"`chmod %s 파일`로 실행하면 GNU chmod는 \"new permissions are %s, not %s\"라고 경고합니다 (umask가 그 비트를 지켰기 때문입니다)").
+			"`chmod %s 파일`로 실행하면 GNU chmod는 \"new permissions are %s, not %s\"라고 경고합니다 (umask 때문에 그 비트가 그대로 남았습니다)").
 			F(c.src, LsString(m, TypeRegular)[1:], LsString(r.Naive, TypeRegular)[1:]))
 	}
 	return r
@@ -264,22 +304,22 @@ func (c *Change) adjust(from Mode, dir bool, umask Mode, explain bool) (Mode, []
 			if explain {
 				src := map[Mode]string{UserRWX: "u", GroupRWX: "g", OtherRWX: "o"}[ch.value]
 				notes = append(notes, i18n.T("copies %s's rwx (%s) from the mode as it is now; s and t are never copied",
-					"지금 모드에서 %s의 rwx(%s)를 그대로 가져옵니다. s와 t는 복사되지 않습니다").
+					"현재 모드에서 %s의 rwx(%s)를 복사해 옵니다. s와 t는 복사하지 않습니다").
 					F(src, rwxOf(ch.value, newmode)))
 			}
 		case flagXIfAnyX:
 			if newmode&execBits != 0 || dir {
 				value |= execBits
 				if explain {
-					why := i18n.T("X adds x here: some x bit is already set", "이미 x 비트가 하나 이상 있으므로 X가 x를 줍니다")
+					why := i18n.T("X adds x here: some x bit is already set", "이미 x 비트가 하나 이상 켜져 있어서 X가 x 권한을 줍니다")
 					if dir {
-						why = i18n.T("X adds x here: it is a directory", "디렉터리이므로 X가 x를 줍니다")
+						why = i18n.T("X adds x here: it is a directory", "디렉터리이므로 X가 x 권한을 줍니다")
 					}
 					notes = append(notes, why)
 				}
 			} else if explain {
 				notes = append(notes, i18n.T("X adds nothing: a regular file with no x bit set",
-					"x 비트가 하나도 없는 일반 파일이라 X는 아무것도 하지 않습니다"))
+					"x 비트가 하나도 없는 일반 파일이라 X는 아무 일도 하지 않습니다"))
 			}
 		}
 		mask := ch.affected
@@ -287,32 +327,36 @@ func (c *Change) adjust(from Mode, dir bool, umask Mode, explain bool) (Mode, []
 			mask = ^umask & AllBits
 			if explain && value&umask != 0 {
 				notes = append(notes, i18n.T("no u/g/o/a given, so the umask %s applies: %s stays untouched",
-					"u/g/o/a를 쓰지 않았으므로 umask %s가 적용되어 %s 비트는 건드리지 않습니다").
+					"u/g/o/a를 지정하지 않았으므로 umask %s가 적용되어 %s 비트는 바뀌지 않습니다").
 					F(umask.String(), BitNames(value&umask)))
 			}
-		} else if explain && value&^mask&(SetUID|SetGID|Sticky) != 0 {
-			notes = append(notes, i18n.T("%s does nothing for %s: setuid belongs to u, setgid to g, sticky to o",
-				"%s에는 %s가 아무 효과가 없습니다. setuid는 u, setgid는 g, sticky는 o의 비트입니다").
-				F(BitNames(value&^mask&(SetUID|SetGID|Sticky)), whoNames(ch.affected)))
+		} else if explain {
+			// s and t are masked by the who letters: o+s, u+t and g+t do
+			// nothing at all. (u+s naming setgid too is not worth a note.)
+			var idle []string
+			if value&(SetUID|SetGID) != 0 && mask&(SetUID|SetGID) == 0 {
+				idle = append(idle, "s")
+			}
+			if value&Sticky != 0 && mask&Sticky == 0 {
+				idle = append(idle, "t")
+			}
+			if len(idle) > 0 {
+				notes = append(notes, i18n.T("%s does nothing for %s: setuid belongs to u, setgid to g, sticky to o",
+					"%[2]s에 %[1]s를 줘도 아무 일도 일어나지 않습니다. setuid는 u, setgid는 g, sticky는 o의 비트입니다").
+					F(strings.Join(idle, "/"), whoNames(ch.affected)))
+			}
+		}
+		// Had this been a regular file, what would the step give?
+		var plain Mode
+		if explain && omit != 0 {
+			plain = apply(ch.op, ch.affected, newmode, value&mask, 0)
 		}
 		value &= mask &^ omit
-		switch ch.op {
-		case '=':
-			var preserved Mode
-			if ch.affected != 0 {
-				preserved = ^ch.affected & AllBits
-			}
-			preserved |= omit
-			newmode = newmode&preserved | value
-		case '+':
-			newmode |= value
-		case '-':
-			newmode &^= value
-		}
+		newmode = apply(ch.op, ch.affected, newmode, value, omit)
 		if explain {
-			if kept := omit & before & newmode; kept != 0 && ch.op != '+' {
+			if kept := omit & before & newmode &^ plain; kept != 0 {
 				notes = append(notes, i18n.T("a directory keeps its %s unless the mode names it (try 00755, =755 or g-s)",
-					"디렉터리는 모드에서 직접 언급하지 않는 한 %s 비트를 유지합니다 (00755, =755, g-s 등으로 지웁니다)").
+					"디렉터리는 모드에 직접 적지 않은 %s 비트를 그대로 둡니다 (지우려면 00755, =755, g-s 등을 쓰세요)").
 					F(BitNames(kept)))
 			}
 			steps = append(steps, Step{Clause: ch.text, Before: before, After: newmode,
@@ -320,6 +364,25 @@ func (c *Change) adjust(from Mode, dir bool, umask Mode, explain bool) (Mode, []
 		}
 	}
 	return newmode, steps
+}
+
+// apply does one operator: value is already masked; omit is the special
+// bits a directory keeps.
+func apply(op byte, affected, mode, value, omit Mode) Mode {
+	switch op {
+	case '=':
+		var preserved Mode
+		if affected != 0 {
+			preserved = ^affected & AllBits
+		}
+		preserved |= omit
+		return mode&preserved | value
+	case '+':
+		return mode | value
+	case '-':
+		return mode &^ value
+	}
+	return mode
 }
 
 func rwxOf(class, m Mode) string {

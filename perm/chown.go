@@ -147,11 +147,17 @@ type ChownEffect struct {
 	Changes             bool
 }
 
-// Effect returns what chown with r does to a file with this owner, group and
-// mode. The kernel clears setuid when the owner or group of a non-directory
-// changes, and setgid when group-x is also set (even for root); a spec that
-// changes nothing leaves the mode alone.
+// Effect returns what `chown SPEC FILE`, run by root, does to a file with
+// this owner, group and mode.
+//
+// GNU chown always calls chown(2), with -1 for an id the spec does not set,
+// even when the spec sets nothing ("" and ":"), and for a non-directory the
+// kernel then clears setuid, and setgid when group-x is set, even if no id
+// changes and even for root: `chown : f` turns 6755 into 0755 and 6745 into
+// 2745. (For a caller without CAP_FSETID who is not in the file's group,
+// Linux also clears a setgid without group-x.) Directories keep their bits.
 func (r OwnerSpec) Effect(uid, gid uint32, mode Mode, dir bool) ChownEffect {
+	mode &= AllBits
 	e := ChownEffect{UIDBefore: uid, UIDAfter: uid, GIDBefore: gid, GIDAfter: gid, ModeBefore: mode, ModeAfter: mode}
 	if r.SetUser {
 		e.UIDAfter = r.UID
@@ -159,11 +165,9 @@ func (r OwnerSpec) Effect(uid, gid uint32, mode Mode, dir bool) ChownEffect {
 	if r.SetGroup {
 		e.GIDAfter = r.GID
 	}
-	// chown(2) with an id of -1 for what it does not set; when either id is
-	// given the kernel's notify_change clears the bits, even if equal.
-	if (r.SetUser || r.SetGroup) && !dir {
+	if !dir {
 		e.ModeAfter = mode &^ SetUID
-		if mode&0010 != 0 {
+		if mode&0o010 != 0 {
 			e.ModeAfter &^= SetGID
 		}
 	}

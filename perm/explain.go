@@ -82,7 +82,7 @@ func Specials(m Mode, dir bool) []i18n.Text {
 				"setuid (4000): 리눅스는 디렉터리의 setuid를 무시합니다"))
 		} else {
 			out = append(out, i18n.T("setuid (4000): the program runs with its owner's user ID (passwd does this)",
-				"setuid (4000): 누가 실행하든 파일 소유자의 권한으로 실행됩니다 (passwd 명령이 그 예)"))
+				"setuid (4000): 누가 실행하든 파일 소유자의 권한으로 실행됩니다 (passwd 명령이 대표적인 예)"))
 		}
 	}
 	if m&SetGID != 0 {
@@ -91,13 +91,13 @@ func Specials(m Mode, dir bool) []i18n.Text {
 				"setgid (2000): 안에서 새로 만든 파일은 이 디렉터리의 그룹을 물려받습니다"))
 		} else {
 			out = append(out, i18n.T("setgid (2000): the program runs with the file's group ID",
-				"setgid (2000): 파일의 그룹 권한으로 실행됩니다"))
+				"setgid (2000): 누가 실행하든 파일 그룹의 권한으로 실행됩니다"))
 		}
 	}
 	if m&Sticky != 0 {
 		if dir {
 			out = append(out, i18n.T("sticky (1000): only an entry's owner (or the directory's owner, or root) may delete or rename it, as in /tmp",
-				"sticky (1000): 파일 주인(또는 디렉터리 주인, root)만 지우거나 이름을 바꿀 수 있습니다. /tmp가 그렇습니다"))
+				"sticky (1000): 안의 파일은 그 파일의 소유자(또는 디렉터리 소유자나 root)만 지우거나 이름을 바꿀 수 있습니다. /tmp가 대표적인 예입니다"))
 		} else {
 			out = append(out, i18n.T("sticky (1000): no effect on regular files in Linux",
 				"sticky (1000): 리눅스에서 일반 파일에는 효과가 없습니다"))
@@ -105,7 +105,7 @@ func Specials(m Mode, dir bool) []i18n.Text {
 	}
 	if m&SetUID != 0 && m&0100 == 0 && !dir || m&SetGID != 0 && m&0010 == 0 && !dir {
 		out = append(out, i18n.T("a capital S means the special bit is set without the x under it: it does nothing until x is added",
-			"대문자 S는 아래 x 없이 특수 비트만 켜진 상태라, x를 주기 전에는 의미가 없습니다"))
+			"대문자 S는 x 없이 특수 비트만 켜져 있다는 뜻입니다. x를 주기 전에는 아무 효과가 없습니다"))
 	}
 	return out
 }
