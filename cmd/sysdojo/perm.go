@@ -122,7 +122,7 @@ func (e *env) permExplain(c *cli.Context) error {
 	fmt.Fprintf(io.Out, "%s   %s\n", e.lsBits(p.Mode, typ), io.Dim(e.formDesc(p.Form, a[0])))
 	fmt.Fprintln(io.Out)
 	// The bit grid.
-	fmt.Fprintf(io.Out, "  %-9s %-7s %-7s %s\n", e.t("special", "특수"), e.t("user", "소유자"), e.t("group", "그룹"), e.t("other", "기타"))
+	fmt.Fprintf(io.Out, "  %s %s %s %s\n", pad(e.t("special", "특수"), 9), pad(e.t("user", "소유자"), 7), pad(e.t("group", "그룹"), 7), e.t("other", "기타"))
 	fmt.Fprintf(io.Out, "  %-9s %-7s %-7s %s\n", "s s t", "r w x", "r w x", "r w x")
 	bit := func(b perm.Mode) string {
 		if p.Mode&b != 0 {
@@ -140,7 +140,7 @@ func (e *env) permExplain(c *cli.Context) error {
 		io.Println(i18n.T("Who can do what (a regular file):", "누가 무엇을 할 수 있나 (일반 파일):"))
 	}
 	for _, cl := range classes {
-		fmt.Fprintf(io.Out, "  %-7s %s  %s\n", e.whoWord(cl.Who), io.Code(cl.Bits), e.canWords(cl, dir))
+		fmt.Fprintf(io.Out, "  %s %s  %s\n", pad(e.whoWord(cl.Who), 7), io.Code(cl.Bits), e.canWords(cl, dir))
 	}
 	fmt.Fprintln(io.Out)
 	m := perm.Meaning(dir)
@@ -171,7 +171,7 @@ func (e *env) permExplain(c *cli.Context) error {
 	} else {
 		io.Println(i18n.T("Special bits:", "특수 비트:"))
 		for _, s := range specials {
-			fmt.Fprintf(io.Out, "  %s\n", io.T(s))
+			fmt.Fprint(io.Out, wrap(io.T(s), "  ", "    ", 80))
 		}
 	}
 	return nil
@@ -184,7 +184,18 @@ func (e *env) formDesc(form, input string) string {
 	case "ls":
 		return e.t("ls -l string "+input, "ls -l 문자열 "+input)
 	}
-	return e.t("symbolic "+input+", applied to 0000", "기호 표기 "+input+"를 0000에 적용한 결과")
+	return e.t("symbolic "+input+", applied to 0000", "기호 표기 "+input+": 0000에 적용한 결과")
+}
+
+// typeWords is stat's %F words in the display language.
+func (e *env) typeWords(typ string) string {
+	ko := map[string]string{"regular file": "일반 파일", "regular empty file": "빈 일반 파일", "directory": "디렉터리",
+		"symbolic link": "심볼릭 링크", "fifo": "FIFO(이름 있는 파이프)", "socket": "소켓",
+		"character special file": "문자 장치 파일", "block special file": "블록 장치 파일"}[typ]
+	if e.io.Lang == i18n.KO && ko != "" {
+		return ko
+	}
+	return typ
 }
 
 func (e *env) whoWord(who string) string {
@@ -216,14 +227,14 @@ func (e *env) canWords(a perm.Access, dir bool) string {
 			w = append(w, e.t("read", "읽기"))
 		}
 		if a.Write {
-			w = append(w, e.t("change", "고치기"))
+			w = append(w, e.t("change", "쓰기"))
 		}
 		if a.Exec {
 			w = append(w, e.t("run", "실행"))
 		}
 	}
 	if len(w) == 0 {
-		return e.t("nothing", "아무것도 못 함")
+		return e.t("nothing", "아무 권한 없음")
 	}
 	return strings.Join(w, ", ")
 }
@@ -302,20 +313,20 @@ func (e *env) permCalc(c *cli.Context) error {
 	if dir {
 		what = e.t("a directory", "디렉터리")
 	}
-	io.Printf(i18n.T("chmod %s on %s with mode %s, umask %s\n", "%[2]s (모드 %[3]s, umask %[4]s)에 chmod %[1]s\n"),
+	io.Printf(i18n.T("chmod %s on %s with mode %s, umask %s\n", "chmod %[1]s: %[2]s, 시작 모드 %[3]s, umask %[4]s\n"),
 		io.Code(a[0]), what, e.lsBits(r.From, typ), io.Code(r.Umask.String()))
 	fmt.Fprintln(io.Out)
 	for i, s := range r.Steps {
 		change := e.changeWords(s)
 		fmt.Fprintf(io.Out, "  %d. %-8s %s  →  %s   %s\n", i+1, s.Clause, perm.LsString(s.Before, typ), perm.LsString(s.After, typ), change)
 		for _, n := range s.Notes {
-			fmt.Fprintf(io.Out, "     %s %s\n", io.Warn("!"), io.T(n))
+			e.note("     ", n)
 		}
 	}
 	fmt.Fprintln(io.Out)
 	io.Printf(i18n.T("Result: %s\n", "결과: %s\n"), e.lsBits(r.Mode, typ))
 	for _, n := range r.Notes {
-		fmt.Fprintf(io.Out, "%s %s\n", io.Warn("!"), io.T(n))
+		e.note("", n)
 	}
 	return nil
 }
@@ -389,8 +400,8 @@ func (e *env) permUmask(c *cli.Context) error {
 		src = e.t("umask", "umask")
 	}
 	fmt.Fprintf(io.Out, "%s %s   (umask -S: %s)\n\n", src, io.Code(x.Umask.String()), io.Code(x.Symbolic))
-	fmt.Fprintf(io.Out, "  %-14s 0666 & ~%s = %s\n", e.t("new files", "새 파일"), x.Umask, e.lsBits(x.File, perm.TypeRegular))
-	fmt.Fprintf(io.Out, "  %-14s 0777 & ~%s = %s\n\n", e.t("new dirs", "새 디렉터리"), x.Umask, e.lsBits(x.Dir, perm.TypeDir))
+	fmt.Fprintf(io.Out, "  %s 0666 & ~%s = %s\n", pad(e.t("new files", "새 파일"), 14), x.Umask, e.lsBits(x.File, perm.TypeRegular))
+	fmt.Fprintf(io.Out, "  %s 0777 & ~%s = %s\n\n", pad(e.t("new dirs", "새 디렉터리"), 14), x.Umask, e.lsBits(x.Dir, perm.TypeDir))
 	io.Println(i18n.T(
 		"Why: programs ask for 0666 for files and 0777 for directories, and the kernel\n"+
 			"takes away every bit set in the umask. A umask only removes bits; it never\n"+
@@ -444,21 +455,22 @@ func (e *env) permStat(c *cli.Context) error {
 		}
 		fmt.Fprintln(io.Out, io.Code(fi.LsLine()))
 		typ := fi.TypeChar[0]
-		io.Printf(i18n.T("  type %s, mode %s, owner %s (uid %d), group %s (gid %d), %d link(s)\n",
-			"  종류 %s, 모드 %s, 소유자 %s (uid %d), 그룹 %s (gid %d), 링크 %d개\n"),
-			fi.Type, io.Code(fi.Mode.String()), fi.Owner, fi.UID, fi.Group, fi.GID, fi.Nlink)
+		io.Printf(i18n.T("  %s, mode %s, %d link(s)\n", "  %s, 모드 %s, 링크 %d개\n"),
+			e.typeWords(fi.Type), io.Code(fi.Mode.String()), fi.Nlink)
+		io.Printf(i18n.T("  owner %s (uid %d), group %s (gid %d)\n", "  소유자 %s (uid %d), 그룹 %s (gid %d)\n"),
+			fi.Owner, fi.UID, fi.Group, fi.GID)
 		if typ == perm.TypeSymlink {
-			io.Printf(i18n.T("  a symbolic link's own bits are always rwxrwxrwx and never checked; it points to %q\n",
-				"  심볼릭 링크 자체의 권한은 늘 rwxrwxrwx이고 검사하지 않습니다. 가리키는 곳: %q\n"), fi.Target)
+			fmt.Fprint(io.Out, wrap(io.T(i18n.T("a symbolic link's own bits are always rwxrwxrwx and never checked; it points to %q",
+				"심볼릭 링크 자체의 권한은 늘 rwxrwxrwx이고 검사하지도 않습니다. 가리키는 곳: %q").F(fi.Target)), "  ", "  ", 80))
 			continue
 		}
 		dir := typ == perm.TypeDir
 		for _, cl := range perm.Classes(fi.Mode) {
-			who := map[string]string{"user": e.t("owner ", "소유자 ") + fi.Owner, "group": e.t("group ", "그룹 ") + fi.Group, "other": e.t("everyone else", "그 밖의 모두")}[cl.Who]
-			fmt.Fprintf(io.Out, "  %-22s %s  %s\n", who, io.Code(cl.Bits), e.canWords(cl, dir))
+			who := map[string]string{"user": e.t("owner ", "소유자 ") + fi.Owner, "group": e.t("group ", "그룹 ") + fi.Group, "other": e.t("everyone else", "그 밖의 사용자")}[cl.Who]
+			fmt.Fprintf(io.Out, "  %s %s  %s\n", pad(who, 22), io.Code(cl.Bits), e.canWords(cl, dir))
 		}
 		for _, s := range perm.Specials(fi.Mode, dir) {
-			fmt.Fprintf(io.Out, "  %s %s\n", io.Warn("!"), io.T(s))
+			e.note("  ", s)
 		}
 	}
 	return nil
@@ -474,7 +486,7 @@ func (e *env) permCan(c *cli.Context) error {
 	op, err := perm.ParseOp(a[0])
 	if err != nil {
 		return usagef(i18n.T("operations: read, write, execute, list, enter, create, delete", "가능한 동작: read, write, execute, list, enter, create, delete"),
-			i18n.T("unknown operation '%s'", "모르는 동작입니다: '%s'"), a[0])
+			i18n.T("unknown operation '%s'", "알 수 없는 동작입니다: '%s'"), a[0])
 	}
 	db, err := e.loadDB(c)
 	if err != nil {
@@ -504,7 +516,7 @@ func (e *env) permCan(c *cli.Context) error {
 			return err
 		}
 	} else {
-		e.printCan(d)
+		e.printCan(d, db)
 	}
 	if !d.Allowed {
 		return silentError{}
@@ -531,30 +543,7 @@ func (e *env) canSteps(steps []perm.AccessStep) []canStepJSON {
 	return out
 }
 
-func (e *env) printCan(d perm.Decision) {
-	io := e.io
-	who := fmt.Sprintf("%s (uid %d, gid %d)", d.User.Name, d.User.UID, d.User.GID)
-	answer := io.OK(e.t("yes", "예"))
-	if !d.Allowed {
-		answer = io.Bad(e.t("no", "아니요")) + " (" + d.Errno + ")"
-	}
-	io.Printf(i18n.T("Can %s %s %s?  %s %s\n\n", "%[1]s가 %[3]s를 %[2]s 할 수 있나?  %[4]s %[5]s\n\n"),
-		who, d.Op, d.Path, io.Mark(d.Allowed), answer)
-	for _, s := range d.Steps {
-		need := s.Need
-		if need == "" {
-			need = "→"
-		}
-		fmt.Fprintf(io.Out, "  %s %s %-8s %-5s %s\n", io.Mark(s.Allowed), s.Ls, s.Owner+":"+s.Group, need, s.Path)
-		fmt.Fprintf(io.Out, "      %s\n", io.Dim(io.T(s.Rule)))
-	}
-	if !d.Allowed && !d.Reason.IsZero() {
-		last := len(d.Steps) == 0 || d.Steps[len(d.Steps)-1].Rule != d.Reason
-		if last {
-			fmt.Fprintf(io.Out, "  %s %s\n", io.Mark(false), io.T(d.Reason))
-		}
-	}
-}
+func (e *env) printCan(d perm.Decision, db *perm.DB) { e.renderCan(d, db) }
 
 // ---- chown
 
@@ -571,9 +560,13 @@ func (e *env) permChown(c *cli.Context) error {
 	if err != nil {
 		var se *perm.SpecError
 		if errors.As(err, &se) {
-			ko := map[string]string{"invalid user": "없는 사용자", "invalid group": "없는 그룹", "invalid spec": "잘못된 지정"}[se.Reason]
-			return i18n.Invalid(i18n.Text{En: se.Error(), Ko: ko + ": '" + se.Spec + "' (" + se.Reason + ")"}).
-				WithHint(i18n.T("forms: USER, USER:, :GROUP, USER:GROUP", "쓰는 법: 사용자, 사용자:, :그룹, 사용자:그룹"))
+			ko := map[string]string{"invalid user": "없는 사용자", "invalid group": "없는 그룹", "invalid spec": "잘못된 지정 형식"}[se.Reason]
+			hint := i18n.T("forms: USER, USER:, :GROUP, USER:GROUP", "쓰는 법: 사용자, 사용자:, :그룹, 사용자:그룹")
+			if se.Reason == "invalid spec" {
+				hint = i18n.T("USER: means USER's login group, which needs a user name; give the group too, e.g. 1000:1000",
+					"사용자: 는 그 사용자의 기본 그룹이라는 뜻이라 사용자 이름이 필요합니다. 1000:1000처럼 그룹도 적으세요")
+			}
+			return i18n.Invalid(i18n.Text{En: se.Error(), Ko: ko + ": '" + se.Spec + "' (" + se.Reason + ")"}).WithHint(hint)
 		}
 		return err
 	}
@@ -622,9 +615,13 @@ func (e *env) permChown(c *cli.Context) error {
 		io.Println(i18n.T("  group: unchanged", "  그룹: 그대로"))
 	}
 	if spec.Dot {
-		fmt.Fprintf(io.Out, "  %s %s\n", io.Warn("!"), io.T(i18n.T(
+		e.note("  ", i18n.T(
 			"the old USER.GROUP form: GNU chown accepts it but warns \"'.' should be ':'\"; write USER:GROUP",
-			"옛날 방식인 사용자.그룹 표기입니다. GNU chown은 받아 주지만 \"'.' should be ':'\" 경고를 냅니다. 사용자:그룹으로 쓰세요")))
+			"예전 방식인 사용자.그룹 표기입니다. GNU chown은 받아 주긴 하지만 \"'.' should be ':'\"라고 경고합니다. 사용자:그룹으로 쓰세요"))
+	}
+	if !spec.SetUser && !spec.SetGroup {
+		e.note("  ", i18n.T("this spec changes neither owner nor group, but chown still calls chown(2), which clears setuid (and setgid with group x) on a file that is not a directory",
+			"이 지정은 소유자도 그룹도 바꾸지 않지만, chown은 그래도 chown(2)를 호출하므로 디렉터리가 아닌 파일에서는 setuid가 (그룹 x가 있으면 setgid도) 지워집니다"))
 	}
 	if effect != nil {
 		fmt.Fprintln(io.Out)
@@ -633,15 +630,76 @@ func (e *env) permChown(c *cli.Context) error {
 		io.Printf(i18n.T("  group %s → %s\n", "  그룹 %s → %s\n"), db.GroupName(effect.GIDBefore), db.GroupName(effect.GIDAfter))
 		typ := fi.TypeChar[0]
 		if effect.ModeAfter != effect.ModeBefore {
-			io.Printf(i18n.T("  mode  %s → %s: the kernel clears setuid (and setgid with group x) when a file changes hands\n",
-				"  모드  %s → %s: 파일 주인이 바뀌면 커널이 setuid(그룹 x가 있으면 setgid도)를 지웁니다\n"),
+			io.Printf(i18n.T("  mode  %s → %s\n", "  모드  %s → %s\n"),
 				perm.LsString(effect.ModeBefore, typ), perm.LsString(effect.ModeAfter, typ))
+			e.note("  ", i18n.T("chown on a file that is not a directory makes the kernel clear setuid, and setgid when group x is set, even for root and even when the owner stays the same",
+				"디렉터리가 아닌 파일에 chown을 하면 커널이 setuid를 지우고, 그룹 x가 있으면 setgid도 지웁니다. root가 해도, 소유자가 그대로여도 마찬가지입니다"))
 		}
 		if os.Geteuid() != 0 && effect.UIDAfter != effect.UIDBefore {
-			fmt.Fprintf(io.Out, "  %s %s\n", io.Warn("!"), io.T(i18n.T(
+			e.note("  ", i18n.T(
 				"only root may give a file to another user (EPERM otherwise)",
-				"다른 사용자에게 파일을 넘기는 것은 root만 할 수 있습니다 (아니면 EPERM)")))
+				"파일을 다른 사용자에게 넘기는 일은 root만 할 수 있습니다 (아니면 EPERM)"))
 		}
 	}
 	return nil
+}
+
+// ---- layout
+
+// textWidth is the number of terminal columns s takes: Hangul and other
+// East Asian wide characters take two.
+func textWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
+			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// pad pads s with spaces to w columns.
+func pad(s string, w int) string {
+	if n := textWidth(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// wrap breaks text at spaces into lines of at most width columns; the first
+// line starts with first, the others with rest (both count towards width).
+// A word longer than a line stays whole.
+func wrap(text, first, rest string, width int) string {
+	var b strings.Builder
+	line, lineW := first, textWidth(first)
+	empty := true
+	for _, w := range strings.Fields(text) {
+		ww := textWidth(w)
+		if !empty && lineW+1+ww > width {
+			b.WriteString(strings.TrimRight(line, " "))
+			b.WriteByte('\n')
+			line, lineW, empty = rest, textWidth(rest), true
+		}
+		if !empty {
+			line += " "
+			lineW++
+		}
+		line += w
+		lineW += ww
+		empty = false
+	}
+	b.WriteString(line)
+	b.WriteByte('\n')
+	return b.String()
+}
+
+// note prints a "!" note wrapped to 80 columns under indent.
+func (e *env) note(indent string, t i18n.Text) {
+	pad := strings.Repeat(" ", textWidth(indent)+2)
+	s := wrap(e.io.T(t), indent+"! ", pad, 80)
+	fmt.Fprint(e.io.Out, strings.Replace(s, indent+"! ", indent+e.io.Warn("!")+" ", 1))
 }
