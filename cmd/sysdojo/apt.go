@@ -1,0 +1,745 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"sysdojo/apt"
+	"sysdojo/apt/mirrors"
+	"sysdojo/apt/rank"
+	"sysdojo/apt/serve"
+	"sysdojo/internal/i18n"
+)
+
+func newAptCommand(e *env) *cli.Command {
+	rootFlag := &cli.StringFlag{Name: "root", Value: "/", Usage: e.t("treat DIR as / (read and write DIR/etc/apt/...)", "DIR을 /로 여김 (DIR/etc/apt/...를 읽고 씀)")}
+	return &cli.Command{
+		Name:  "apt",
+		Usage: e.t("APT sources and mirrors: list, switch safely, explain, rank, serve", "APT 소스와 미러: 목록, 안전한 미러 바꾸기, 설명, 순위, 로컬 미러"),
+		Subcommands: []*cli.Command{
+			{
+				Name:   "list",
+				Usage:  e.t("the entries apt sees in sources.list, *.list and *.sources", "sources.list, *.list, *.sources에서 apt가 보는 항목"),
+				Flags:  []cli.Flag{jsonFlag, rootFlag},
+				Action: e.aptList,
+			},
+			{
+				Name:  "mirrors",
+				Usage: e.t("the mirror catalogue, with the history of Korean mirrors", "미러 카탈로그와 국내 미러의 내력"),
+				Flags: []cli.Flag{jsonFlag,
+					&cli.StringFlag{Name: "country", Usage: e.t("country code, e.g. KR", "국가 코드 (예: KR)")},
+					&cli.StringFlag{Name: "distro", Usage: e.t("ubuntu or debian", "ubuntu 또는 debian")},
+				},
+				Action: e.aptMirrors,
+			},
+			{
+				Name:      "switch",
+				Usage:     e.t("point the distribution's archive at MIRROR (a catalogue name or a URL), safely", "배포판 저장소를 MIRROR(카탈로그 이름이나 URL)로 안전하게 바꿈"),
+				ArgsUsage: "MIRROR",
+				Flags: []cli.Flag{jsonFlag, rootFlag,
+					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: e.t("show the diff, write nothing", "바뀔 내용만 보여 주고 쓰지 않음")},
+					&cli.BoolFlag{Name: "security", Usage: e.t("move the security archive to the mirror too", "보안 저장소도 미러로 옮김")},
+				},
+				Action: e.aptSwitch,
+			},
+			{
+				Name:   "restore",
+				Usage:  e.t("put back the files saved by the last switch (bytes, mode, owner)", "마지막 switch가 저장한 파일을 되돌림 (내용, 모드, 소유자)"),
+				Flags:  []cli.Flag{jsonFlag, rootFlag},
+				Action: e.aptRestore,
+			},
+			{
+				Name:  "explain",
+				Usage: e.t("the URLs apt-get update fetches for each entry, and the update -> install story", "apt-get update가 항목마다 받는 URL과 update -> install 흐름"),
+				Flags: []cli.Flag{jsonFlag, rootFlag,
+					&cli.StringFlag{Name: "arch", Usage: e.t("architectures, comma-separated (default: this machine's)", "아키텍처, 쉼표로 구분 (기본값: 이 컴퓨터)")},
+				},
+				Action: e.aptExplain,
+			},
+			{
+				Name:  "rank",
+				Usage: e.t("probe mirrors at once: speed and freshness", "여러 미러를 동시에 재 봄: 속도와 최신 여부"),
+				Flags: []cli.Flag{jsonFlag, rootFlag,
+					&cli.StringFlag{Name: "country", Usage: e.t("rank the catalogue's mirrors of this country (default KR)", "이 나라의 카탈로그 미러를 잼 (기본값 KR)")},
+					&cli.StringFlag{Name: "distro", Usage: e.t("ubuntu or debian (default: from os-release)", "ubuntu 또는 debian (기본값: os-release에서)")},
+					&cli.StringSliceFlag{Name: "mirror", Usage: e.t("a mirror URL to probe (repeatable; replaces the catalogue)", "잴 미러 URL (여러 번 쓸 수 있음; 카탈로그 대신 씀)")},
+					&cli.StringFlag{Name: "suite", Usage: e.t("suite to probe (default: the release's codename)", "잴 배포판 이름 (기본값: 설치된 릴리스의 코드네임)")},
+					&cli.DurationFlag{Name: "timeout", Value: rank.DefaultTimeout, Usage: e.t("per mirror", "미러 하나당")},
+					&cli.IntFlag{Name: "concurrency", Value: rank.DefaultConcurrency, Usage: e.t("probes at once", "동시에 재는 개수")},
+				},
+				Action: e.aptRank,
+			},
+			{
+				Name:  "serve",
+				Usage: e.t("a small real mirror on loopback, for class and tests", "수업과 테스트용 작은 로컬 미러 (루프백)"),
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8000", Usage: e.t("listen address (port 0: any free port)", "들을 주소 (포트 0: 빈 포트 아무거나)")},
+					&cli.IntFlag{Name: "mirrors", Value: 1, Usage: e.t("how many mirrors (ports addr, addr+1, ...)", "미러 개수 (포트 addr, addr+1, ...)")},
+					&cli.StringFlag{Name: "delay", Usage: e.t("delay before each response: D or MIN..MAX spread over the mirrors", "응답마다 지연: D 또는 MIN..MAX (미러마다 고르게 나눔)")},
+					&cli.BoolFlag{Name: "stale", Usage: e.t("the last mirror is 3 days behind", "마지막 미러를 3일 뒤처지게 함")},
+					&cli.StringFlag{Name: "keyring", Usage: e.t("also write the signing key (binary keyring) to this file", "서명 키(바이너리 키링)를 이 파일에도 씀")},
+					&cli.DurationFlag{Name: "for", Usage: e.t("stop after this long (default: until Ctrl-C)", "이 시간이 지나면 멈춤 (기본값: Ctrl-C까지)")},
+				},
+				Action: e.aptServe,
+			},
+		},
+	}
+}
+
+// aptErr turns a parse error into a localized one (exit 2).
+func aptErr(err error) error {
+	var pe *apt.ParseError
+	if errors.As(err, &pe) {
+		return pe.Localized()
+	}
+	return err
+}
+
+func (e *env) loadSystem(c *cli.Context) (*apt.System, error) {
+	root := c.String("root")
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return nil, usagef(helpHint(c.Command.HelpName), i18n.T("--root %s is not a directory", "--root %s는 디렉터리가 아닙니다"), root)
+	}
+	sys, err := apt.Load(root)
+	return sys, aptErr(err)
+}
+
+// ---- list
+
+func (e *env) aptList(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	sys, err := e.loadSystem(c)
+	if err != nil {
+		return err
+	}
+	entries := sys.Entries()
+	if c.Bool("json") {
+		if entries == nil {
+			entries = []apt.Entry{}
+		}
+		return e.writeJSON(entries)
+	}
+	io := e.io
+	if sys.OS.Pretty != "" {
+		fmt.Fprintf(io.Out, "%s %s\n", e.t("System:", "시스템:"), sys.OS.Pretty)
+	}
+	if len(entries) == 0 {
+		io.Println(i18n.T("No entries: apt has no sources here.", "항목이 없습니다: 여기에는 apt 소스가 없습니다."))
+	}
+	for _, f := range sys.Files {
+		fmt.Fprintf(io.Out, "\n%s  %s\n", io.Heading(f.Path), io.Dim("("+f.Format.String()+")"))
+		// One row per source line (a deb822 stanza's suites share it), in
+		// two lines so that it fits 80 columns.
+		for i := 0; i < len(f.Entries); {
+			en := f.Entries[i]
+			suites := []string{en.Suite}
+			j := i + 1
+			for j < len(f.Entries) && sameRow(f.Entries[j], en) {
+				if !aptHas(suites, f.Entries[j].Suite) {
+					suites = append(suites, f.Entries[j].Suite)
+				}
+				j++
+			}
+			i = j
+			word := e.t("on", "켜짐")
+			state := io.OK("✓") + " " + word
+			if en.Commented {
+				word = e.t("commented", "주석")
+				state = io.Dim("# " + word)
+			} else if !en.Enabled {
+				word = e.t("off", "꺼짐")
+				state = io.Bad("✗") + " " + word
+			}
+			state += strings.Repeat(" ", max(0, 11-2-displayWidth(word)))
+			fmt.Fprintf(io.Out, "  %-5s %s  %-7s %s\n", fmt.Sprintf(":%d", en.Line), state, en.Type, io.Code(en.URI))
+			fmt.Fprintf(io.Out, "        %s  %s\n", strings.Join(suites, " "), strings.Join(en.Components, " "))
+			if len(en.Options) > 0 {
+				fmt.Fprintf(io.Out, "        %s\n", io.Dim(aptOptionsText(en.Options)))
+			}
+		}
+	}
+	if len(sys.Ignored) > 0 {
+		fmt.Fprintf(io.Out, "\n%s\n", e.t("Ignored by apt (name does not end in .list or .sources):", "apt가 읽지 않는 파일 (이름이 .list나 .sources로 끝나지 않음):"))
+		for _, p := range sys.Ignored {
+			fmt.Fprintf(io.Out, "  %s\n", p)
+		}
+	}
+	return nil
+}
+
+// displayWidth counts Hangul (and other wide characters) as two columns.
+func displayWidth(s string) int {
+	w := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) || (r >= 0xf900 && r <= 0xfaff) || (r >= 0xff00 && r <= 0xff60)) {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+// sameRow: entries shown on one row (a stanza's suites, or a one-line
+// entry's components, which share a line, type, URI and options).
+func sameRow(a, b apt.Entry) bool {
+	return a.Line == b.Line && a.Type == b.Type && a.URI == b.URI && a.Enabled == b.Enabled &&
+		strings.Join(a.Components, " ") == strings.Join(b.Components, " ") && aptOptionsText(a.Options) == aptOptionsText(b.Options)
+}
+
+func aptOptionsText(o map[string]string) string {
+	keys := make([]string, 0, len(o))
+	for k := range o {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		v := o[k]
+		if strings.Contains(v, "BEGIN PGP") {
+			v = "(embedded key)"
+		}
+		parts = append(parts, k+"="+v)
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// ---- mirrors
+
+func (e *env) aptMirrors(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	distro := strings.ToLower(c.String("distro"))
+	if distro != "" && distro != "ubuntu" && distro != "debian" {
+		return usagef(helpHint(c.Command.HelpName), i18n.T("--distro must be ubuntu or debian, not '%s'", "--distro는 ubuntu나 debian이어야 합니다 ('%s'는 안 됩니다)"), distro)
+	}
+	country := strings.ToUpper(c.String("country"))
+	cat := mirrors.Default()
+	if country != "" && !aptHas(cat.Countries(), country) {
+		return usagef(i18n.T("countries: "+strings.Join(cat.Countries(), " "), "국가 코드: "+strings.Join(cat.Countries(), " ")),
+			i18n.T("no mirrors for country '%s'", "국가 '%s'의 미러가 없습니다"), country)
+	}
+	list := cat.Filter(country, distro)
+	if c.Bool("json") {
+		if list == nil {
+			list = []mirrors.Mirror{}
+		}
+		return e.writeJSON(list)
+	}
+	io := e.io
+	var named, rest []mirrors.Mirror
+	for _, m := range list {
+		if m.Name != "" {
+			named = append(named, m)
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	if len(named) > 0 {
+		io.Println(i18n.T("Named mirrors (use the name with 'sysdojo apt switch NAME'):", "이름 있는 미러 ('sysdojo apt switch 이름'으로 씁니다):"))
+		tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
+		for _, m := range named {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", m.Name, m.Distro, e.statusWord(m.Status), m.URL, io.Dim(io.T(m.Note)))
+		}
+		tw.Flush()
+	}
+	if country == "" {
+		counts := map[string]int{}
+		for _, m := range rest {
+			counts[m.Country]++
+		}
+		fmt.Fprintf(io.Out, "\n%s\n", e.t(
+			fmt.Sprintf("And %d more mirrors in %d countries (python-apt's lists, 2020): add --country CC to see them, e.g. --country KR.", len(rest), len(counts)),
+			fmt.Sprintf("그 밖에 %d개 나라의 미러 %d개가 있습니다 (python-apt 목록, 2020년). --country KR처럼 국가를 주면 보여 줍니다.", len(counts), len(rest))))
+		return nil
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(io.Out, "\n%s\n", e.t("From the 2020 per-country lists (check with 'sysdojo apt rank' before trusting):",
+			"2020년 국가별 목록에서 ('sysdojo apt rank'로 확인하고 쓰세요):"))
+		for _, m := range rest {
+			fmt.Fprintf(io.Out, "  %-7s %s\n", m.Distro, m.URL)
+		}
+	}
+	return nil
+}
+
+func (e *env) statusWord(s string) string {
+	switch s {
+	case mirrors.Active:
+		return e.io.OK("✓") + " " + e.t("active", "운영 중")
+	case mirrors.Retired:
+		return e.io.Bad("✗") + " " + e.t("retired", "운영 종료")
+	case mirrors.Renamed:
+		return "→ " + e.t("renamed", "이름 바뀜")
+	}
+	return "? " + e.t("unlisted", "목록에서 빠짐")
+}
+
+func aptHas(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- switch
+
+func (e *env) aptSwitch(c *cli.Context) error {
+	a, err := args(c, 1, 1, "MIRROR")
+	if err != nil {
+		return err
+	}
+	sys, err := e.loadSystem(c)
+	if err != nil {
+		return err
+	}
+	cat := mirrors.Default()
+	target, err := apt.ResolveTarget(cat, a[0], sys.OS.Family())
+	if err != nil {
+		return err
+	}
+	plan, err := apt.PlanSwitch(sys, cat, target, apt.SwitchOptions{Security: c.Bool("security")})
+	if err != nil {
+		return err
+	}
+	dry := c.Bool("dry-run")
+	var backup *apt.Backup
+	if !dry {
+		backup, err = plan.Apply(time.Now())
+		if err != nil {
+			return err
+		}
+	}
+	if c.Bool("json") {
+		out := map[string]any{"target": plan.Target, "files": plan.Files, "kept": plan.Kept, "changed": plan.Changed(), "written": !dry && plan.Changed()}
+		if plan.Files == nil {
+			out["files"] = []apt.FilePlan{}
+		}
+		if plan.Kept == nil {
+			out["kept"] = []apt.Kept{}
+		}
+		if backup != nil {
+			out["backup"] = filepath.Join(apt.BackupDir, backup.ID)
+		}
+		return e.writeJSON(out)
+	}
+	io := e.io
+	for _, n := range target.Notes {
+		fmt.Fprintf(io.Out, "%s %s\n", io.Warn("!"), io.T(n))
+	}
+	if !plan.Changed() {
+		fmt.Fprintf(io.Out, "%s %s\n", io.OK("✓"), e.t("Nothing to change: the archives already point at "+a[0]+".",
+			"바꿀 것이 없습니다: 저장소가 이미 "+a[0]+"를 가리킵니다."))
+		e.printKept(plan)
+		return nil
+	}
+	for _, f := range plan.Files {
+		fmt.Fprintln(io.Out)
+		for _, l := range strings.SplitAfter(f.Diff, "\n") {
+			switch {
+			case strings.HasPrefix(l, "+++") || strings.HasPrefix(l, "---"):
+				fmt.Fprint(io.Out, io.Heading(strings.TrimSuffix(l, "\n"))+"\n")
+			case strings.HasPrefix(l, "+"):
+				fmt.Fprint(io.Out, io.OK(strings.TrimSuffix(l, "\n"))+"\n")
+			case strings.HasPrefix(l, "-"):
+				fmt.Fprint(io.Out, io.Bad(strings.TrimSuffix(l, "\n"))+"\n")
+			default:
+				fmt.Fprint(io.Out, l)
+			}
+		}
+		if f.CloudInit {
+			fmt.Fprintf(io.Out, "%s %s\n", io.Warn("!"), e.t(
+				"cloud-init may rewrite "+f.Path+" from its template on the next boot: set 'apt_preserve_sources_list: true' in /etc/cloud/cloud.cfg to keep this change.",
+				"cloud-init이 다음 부팅 때 템플릿으로 "+f.Path+"를 다시 쓸 수 있습니다. 이 변경을 지키려면 /etc/cloud/cloud.cfg에 'apt_preserve_sources_list: true'를 넣으세요."))
+		}
+	}
+	e.printKept(plan)
+	fmt.Fprintln(io.Out)
+	if dry {
+		io.Println(i18n.T("Dry run: nothing was written.", "연습 실행(--dry-run): 아무것도 쓰지 않았습니다."))
+		return nil
+	}
+	n := 0
+	for _, f := range plan.Files {
+		n += len(f.Changes)
+	}
+	fmt.Fprintf(io.Out, "%s %s\n", io.OK("✓"), e.t(
+		fmt.Sprintf("Switched: %d URI(s) in %d file(s), written atomically; mode and owner kept.", n, len(plan.Files)),
+		fmt.Sprintf("바꿨습니다: 파일 %d개에서 URI %d개를 원자적으로 썼고, 모드와 소유자는 그대로입니다.", len(plan.Files), n)))
+	fmt.Fprintf(io.Out, "%s %s\n", e.t("Backup:", "백업:"), filepath.Join(apt.BackupDir, backup.ID))
+	fmt.Fprintf(io.Out, "%s\n", e.t("Next: sudo apt-get update. To undo: sysdojo apt restore",
+		"다음 할 일: sudo apt-get update. 되돌리려면: sysdojo apt restore"))
+	return nil
+}
+
+// printKept summarises what a switch left alone, one line per reason.
+func (e *env) printKept(p *apt.Plan) {
+	if len(p.Kept) == 0 {
+		return
+	}
+	type group struct {
+		reason i18n.Text
+		uris   []string
+	}
+	var groups []*group
+	idx := map[string]*group{}
+	for _, k := range p.Kept {
+		g, ok := idx[k.Reason.En]
+		if !ok {
+			g = &group{reason: k.Reason}
+			idx[k.Reason.En] = g
+			groups = append(groups, g)
+		}
+		if !aptHas(g.uris, k.URI) {
+			g.uris = append(g.uris, k.URI)
+		}
+	}
+	fmt.Fprintf(e.io.Out, "\n%s\n", e.t("Left alone:", "그대로 둔 것:"))
+	for _, g := range groups {
+		fmt.Fprintf(e.io.Out, "  %s %s\n", e.io.Dim("="), e.io.T(g.reason))
+		for _, u := range g.uris {
+			fmt.Fprintf(e.io.Out, "      %s\n", u)
+		}
+	}
+}
+
+// ---- restore
+
+func (e *env) aptRestore(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	root := c.String("root")
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return usagef(helpHint(c.Command.HelpName), i18n.T("--root %s is not a directory", "--root %s는 디렉터리가 아닙니다"), root)
+	}
+	b, err := apt.Restore(root)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return e.writeJSON(map[string]any{"backup": b.ID, "mirror": b.Mirror, "files": b.Files})
+	}
+	for _, f := range b.Files {
+		fmt.Fprintf(e.io.Out, "%s %s  %s %s:%d:%d\n", e.io.OK("✓"), f.Path, e.t("restored,", "되돌림,"), f.Mode, f.UID, f.GID)
+	}
+	fmt.Fprintf(e.io.Out, "%s\n", e.t("Restored the state from before the switch to "+b.Mirror+" ("+b.Created.Format(time.RFC3339)+").",
+		b.Mirror+"로 바꾸기 전 상태("+b.Created.Format(time.RFC3339)+")로 되돌렸습니다."))
+	return nil
+}
+
+// ---- explain
+
+func (e *env) aptExplain(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	sys, err := e.loadSystem(c)
+	if err != nil {
+		return err
+	}
+	var archs []string
+	if a := c.String("arch"); a != "" {
+		for _, x := range strings.Split(a, ",") {
+			x = strings.TrimSpace(x)
+			if x == "" || strings.ContainsAny(x, "/ ") {
+				return usagef(helpHint(c.Command.HelpName), i18n.T("bad --arch '%s' (e.g. amd64,arm64)", "잘못된 --arch '%s' (예: amd64,arm64)"), a)
+			}
+			archs = append(archs, x)
+		}
+	}
+	xs := apt.Explain(sys.Entries(), apt.ExplainOptions{Archs: archs})
+	if c.Bool("json") {
+		if xs == nil {
+			xs = []apt.Explained{}
+		}
+		return e.writeJSON(xs)
+	}
+	io := e.io
+	if len(xs) == 0 {
+		io.Println(i18n.T("No enabled entries: apt-get update would fetch nothing.", "켜진 항목이 없습니다: apt-get update는 아무것도 받지 않습니다."))
+	}
+	for _, x := range xs {
+		fmt.Fprintf(io.Out, "\n%s  %s %s %s %s\n", io.Dim(fmt.Sprintf("%s:%d", x.File, x.Line)), x.Type, io.Code(x.URI), x.Suite, strings.Join(x.Components, " "))
+		for _, f := range x.Fetches {
+			fmt.Fprintf(io.Out, "  GET %s\n", f.URL)
+		}
+		fmt.Fprintf(io.Out, "  %s %s\n", io.Dim(e.t("(no InRelease? then", "(InRelease가 없으면")), io.Dim(strings.Join(x.Fallback, " , ")+")"))
+	}
+	fmt.Fprintf(io.Out, "\n%s\n", e.t(fmt.Sprintf("%d distinct URLs in all (a suite's InRelease is fetched once, whatever the number of entries).", len(apt.UniqueURLs(xs))),
+		fmt.Sprintf("모두 %d개의 서로 다른 URL (배포판의 InRelease는 항목이 여럿이어도 한 번만 받습니다).", len(apt.UniqueURLs(xs)))))
+	fmt.Fprintf(io.Out, "\n%s\n", io.Heading(e.t("What apt-get update and install do", "apt-get update와 install이 하는 일")))
+	for i, s := range apt.Story {
+		fmt.Fprintf(io.Out, "%d. %s\n", i+1, io.T(s))
+	}
+	return nil
+}
+
+// ---- rank
+
+func (e *env) aptRank(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	if c.Int("concurrency") < 1 {
+		return usagef(helpHint(c.Command.HelpName), i18n.T("--concurrency must be at least 1", "--concurrency는 1 이상이어야 합니다"))
+	}
+	if c.Duration("timeout") <= 0 {
+		return usagef(helpHint(c.Command.HelpName), i18n.T("--timeout must be positive (e.g. 3s)", "--timeout은 0보다 커야 합니다 (예: 3s)"))
+	}
+	var osinfo apt.OS
+	if sys, err := apt.Load(c.String("root")); err == nil {
+		osinfo = sys.OS
+	}
+	distro := strings.ToLower(c.String("distro"))
+	if distro == "" {
+		distro = osinfo.Family()
+	}
+	if distro == "" {
+		distro = "ubuntu"
+	}
+	if distro != "ubuntu" && distro != "debian" {
+		return usagef(helpHint(c.Command.HelpName), i18n.T("--distro must be ubuntu or debian, not '%s'", "--distro는 ubuntu나 debian이어야 합니다 ('%s'는 안 됩니다)"), distro)
+	}
+	suite := c.String("suite")
+	if suite == "" {
+		suite = osinfo.Codename
+	}
+	if suite == "" {
+		suite = map[string]string{"ubuntu": "noble", "debian": "bookworm"}[distro]
+	}
+	urls := c.StringSlice("mirror")
+	for _, u := range urls {
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return usagef(helpHint(c.Command.HelpName), i18n.T("--mirror %s is not an http:// or https:// URL", "--mirror %s는 http://나 https:// 주소가 아닙니다"), u)
+		}
+	}
+	if len(urls) == 0 {
+		country := strings.ToUpper(c.String("country"))
+		if country == "" {
+			country = "KR"
+		}
+		seen := map[string]bool{}
+		for _, m := range mirrors.Default().Filter(country, distro) {
+			if m.Status == mirrors.Retired || m.Status == mirrors.Renamed || seen[mirrors.Key(m.URL)] || !strings.HasPrefix(m.URL, "http") {
+				continue
+			}
+			seen[mirrors.Key(m.URL)] = true
+			urls = append(urls, m.URL)
+		}
+		if len(urls) == 0 {
+			return usagef(helpHint(c.Command.HelpName), i18n.T("no %s mirrors for country '%s'", "국가 '%[2]s'의 %[1]s 미러가 없습니다"), distro, country)
+		}
+	}
+	opt := rank.Options{Suite: suite, Timeout: c.Duration("timeout"), Concurrency: c.Int("concurrency")}
+	var pmu sync.Mutex
+	if e.io.ErrTTY {
+		opt.Progress = func(done, total int) {
+			pmu.Lock()
+			defer pmu.Unlock()
+			const w = 30
+			n := done * w / total
+			fmt.Fprintf(e.io.Err, "\r%s [%s%s] %d/%d", e.t("probing", "재는 중"), strings.Repeat("█", n), strings.Repeat("·", w-n), done, total)
+			if done == total {
+				fmt.Fprint(e.io.Err, "\r\033[K")
+			}
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	rs := rank.Rank(ctx, urls, opt)
+	took := time.Since(start)
+	if c.Bool("json") {
+		return e.writeJSON(rs)
+	}
+	e.printRank(rs, suite, took)
+	return nil
+}
+
+func (e *env) printRank(rs []rank.Result, suite string, took time.Duration) {
+	io := e.io
+	fmt.Fprintf(io.Out, "%s\n\n", e.t(
+		fmt.Sprintf("%d mirrors probed at once (dists/%s/InRelease) in %s:", len(rs), suite, took.Round(time.Millisecond)),
+		fmt.Sprintf("미러 %d개를 동시에 재 봤습니다 (dists/%s/InRelease), 걸린 시간 %s:", len(rs), suite, took.Round(time.Millisecond))))
+	maxT := 0.0
+	for _, r := range rs {
+		if r.OK && r.TTFBms > maxT {
+			maxT = r.TTFBms
+		}
+	}
+	tw := tabwriter.NewWriter(io.Out, 0, 0, 1, ' ', 0)
+	for i, r := range rs {
+		var verdict, ttfb, bar string
+		switch {
+		case !r.OK:
+			verdict = io.Bad("✗") + " " + e.t("failed", "실패")
+			ttfb = "-"
+			bar = io.Dim(r.Error)
+		default:
+			switch {
+			case r.Fresh:
+				verdict = io.OK("✓") + " " + e.t("fresh", "최신")
+			case r.Syncing:
+				verdict = io.Warn("~") + " " + e.t("syncing", "동기화 중")
+			default:
+				verdict = io.Warn("!") + " " + e.t("stale", "뒤처짐") + " -" + r.Behind
+			}
+			ttfb = fmt.Sprintf("%.0f ms", r.TTFBms)
+			n := 1
+			if maxT > 0 {
+				n = max(1, int(r.TTFBms/maxT*20+0.5))
+			}
+			bar = strings.Repeat("█", n)
+		}
+		fmt.Fprintf(tw, "%2d\t%s\t%s\t%8s\t%s\n", i+1, r.Mirror, verdict, ttfb, bar)
+	}
+	tw.Flush()
+	if len(rs) > 0 && rs[0].OK && rs[0].Fresh {
+		fmt.Fprintf(io.Out, "\n%s\n", e.t("Best: "+rs[0].Mirror+"  (try: sysdojo apt switch --dry-run "+rs[0].Mirror+")",
+			"가장 좋은 미러: "+rs[0].Mirror+"  (해 보기: sysdojo apt switch --dry-run "+rs[0].Mirror+")"))
+	}
+}
+
+// ---- serve
+
+func aptParseDelay(s string) (time.Duration, time.Duration, error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	lo, hi, isRange := strings.Cut(s, "..")
+	min, err := time.ParseDuration(lo)
+	if err != nil || min < 0 {
+		return 0, 0, fmt.Errorf("bad delay")
+	}
+	if !isRange {
+		return min, min, nil
+	}
+	max, err := time.ParseDuration(hi)
+	if err != nil || max < min {
+		return 0, 0, fmt.Errorf("bad delay")
+	}
+	return min, max, nil
+}
+
+func (e *env) aptServe(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	n := c.Int("mirrors")
+	if n < 1 || n > 200 {
+		return usagef(helpHint(c.Command.HelpName), i18n.T("--mirrors must be 1 to 200", "--mirrors는 1에서 200 사이여야 합니다"))
+	}
+	lo, hi, err := aptParseDelay(c.String("delay"))
+	if err != nil {
+		return usagef(helpHint(c.Command.HelpName), i18n.T("bad --delay '%s' (e.g. 50ms or 20ms..400ms)", "잘못된 --delay '%s' (예: 50ms 또는 20ms..400ms)"), c.String("delay"))
+	}
+	configs := make([]serve.MirrorConfig, n)
+	for i, d := range serve.Spread(n, lo, hi) {
+		configs[i].Delay = d
+	}
+	if c.Bool("stale") {
+		configs[n-1].Stale = true
+	}
+	srv, err := serve.Start(c.String("addr"), configs, time.Now().Add(-time.Hour))
+	if err != nil {
+		return i18n.Failed(i18n.T("cannot start the mirror", "미러를 시작할 수 없습니다"), err).
+			WithHint(i18n.T("try another port, e.g. --addr 127.0.0.1:0", "다른 포트를 써 보세요 (예: --addr 127.0.0.1:0)"))
+	}
+	defer srv.Close()
+	if kr := c.String("keyring"); kr != "" {
+		key, err := serve.KeyBinary()
+		if err == nil {
+			err = os.WriteFile(kr, key, 0o644)
+		}
+		if err != nil {
+			return i18n.Failed(i18n.T("cannot write the keyring", "키링을 쓸 수 없습니다"), err)
+		}
+	}
+	io := e.io
+	for i, m := range srv.Mirrors {
+		extra := ""
+		if m.Config.Delay > 0 {
+			extra += " " + e.t("delay", "지연") + " " + m.Config.Delay.String()
+		}
+		if m.Config.Stale {
+			extra += " " + e.t("stale (3 days behind)", "뒤처짐 (3일 전 상태)")
+		}
+		fmt.Fprintf(io.Out, "%s %d: %s%s\n", e.t("mirror", "미러"), i+1, m.URL, io.Dim(extra))
+		if i == 0 || n <= 3 {
+			for _, a := range serve.Archives {
+				fmt.Fprintf(io.Out, "  %-16s %s\n", a.Path, m.Archive(a.Path))
+			}
+		}
+	}
+	fmt.Fprintf(io.Out, "%s\n", e.t(
+		"Release files are signed with sysdojo's test key (--keyring FILE writes it). Try: sysdojo apt switch --root DIR --dry-run "+srv.Mirrors[0].Archive("ubuntu"),
+		"Release 파일은 sysdojo 테스트 키로 서명되어 있습니다 (--keyring FILE로 키를 저장). 해 보기: sysdojo apt switch --root DIR --dry-run "+srv.Mirrors[0].Archive("ubuntu")))
+	fmt.Fprintf(io.Out, "%s\n", io.Dim(e.t("Ctrl-C stops.", "Ctrl-C로 멈춥니다.")))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if d := c.Duration("for"); d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	srv.Shutdown(sctx)
+	fmt.Fprintf(io.Out, "%s\n", e.t("Stopped.", "멈췄습니다."))
+	return nil
+}
+
+// ---- tour
+
+// aptTourPart is the tour's APT part: a sandbox root under dir holding an
+// Ubuntu 24.04 ubuntu.sources, listed and switched with --dry-run (offline;
+// the real /etc/apt is never read or written).
+func aptTourPart(dir string) tourPart {
+	root := filepath.Join(dir, "apt-root")
+	files := map[string]string{
+		"etc/os-release": "PRETTY_NAME=\"Ubuntu 24.04 LTS\"\nID=ubuntu\nID_LIKE=debian\nVERSION_CODENAME=noble\n",
+		"etc/apt/sources.list.d/ubuntu.sources": "## Ubuntu distribution repository\nTypes: deb\nURIs: http://archive.ubuntu.com/ubuntu/\n" +
+			"Suites: noble noble-updates noble-backports\nComponents: main restricted universe multiverse\n" +
+			"Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg\n\n" +
+			"Types: deb\nURIs: http://security.ubuntu.com/ubuntu/\nSuites: noble-security\n" +
+			"Components: main restricted universe multiverse\nSigned-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(root, name)
+		if os.MkdirAll(filepath.Dir(p), 0o755) == nil {
+			os.WriteFile(p, []byte(text), 0o644)
+		}
+	}
+	return tourPart{
+		title: i18n.T("APT mirrors, safely", "APT 미러, 안전하게 바꾸기"),
+		say: i18n.T("Ubuntu 24.04 keeps its sources in deb822 form: /etc/apt/sources.list.d/ubuntu.sources.\n"+
+			"Switching to a nearby mirror (Kakao, KAIST...) changes only the URI text: security stays, third parties are never touched.\n"+
+			"This runs on a copy under a temporary --root; --dry-run shows the diff and writes nothing.",
+			"우분투 24.04는 소스 목록을 deb822 형식(/etc/apt/sources.list.d/ubuntu.sources)으로 둡니다.\n"+
+				"가까운 미러(카카오, KAIST 등)로 바꿀 때는 URI 글자만 바뀝니다. 보안 저장소는 그대로 두고, 외부 저장소는 절대 건드리지 않습니다.\n"+
+				"여기서는 임시 --root 아래의 복사본으로 하고, --dry-run이라 바뀔 내용만 보여 주고 아무것도 쓰지 않습니다."),
+		cmds: [][]string{
+			{"apt", "list", "--root", root},
+			{"apt", "switch", "--root", root, "--dry-run", "kakao"},
+		},
+	}
+}
