@@ -21,6 +21,7 @@ import (
 	"sysdojo/apt/rank"
 	"sysdojo/apt/serve"
 	"sysdojo/internal/i18n"
+	"sysdojo/internal/term"
 )
 
 func newAptCommand(e *env) *cli.Command {
@@ -164,7 +165,7 @@ func (e *env) aptList(c *cli.Context) error {
 				word = e.t("off", "꺼짐")
 				state = io.Bad("✗") + " " + word
 			}
-			state += strings.Repeat(" ", max(0, 11-2-displayWidth(word)))
+			state += strings.Repeat(" ", max(0, 11-2-term.Width(word)))
 			fmt.Fprintf(io.Out, "  %-5s %s  %-7s %s\n", fmt.Sprintf(":%d", en.Line), state, en.Type, io.Code(en.URI))
 			fmt.Fprintf(io.Out, "        %s  %s\n", strings.Join(suites, " "), strings.Join(en.Components, " "))
 			if len(en.Options) > 0 {
@@ -179,19 +180,6 @@ func (e *env) aptList(c *cli.Context) error {
 		}
 	}
 	return nil
-}
-
-// displayWidth counts Hangul (and other wide characters) as two columns.
-func displayWidth(s string) int {
-	w := 0
-	for _, r := range s {
-		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) || (r >= 0xf900 && r <= 0xfaff) || (r >= 0xff00 && r <= 0xff60)) {
-			w += 2
-		} else {
-			w++
-		}
-	}
-	return w
 }
 
 // sameRow: entries shown on one row (a stanza's suites, or a one-line

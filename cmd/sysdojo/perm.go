@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sysdojo/internal/i18n"
+	"sysdojo/internal/term"
 	"sysdojo/perm"
 )
 
@@ -122,7 +123,7 @@ func (e *env) permExplain(c *cli.Context) error {
 	fmt.Fprintf(io.Out, "%s   %s\n", e.lsBits(p.Mode, typ), io.Dim(e.formDesc(p.Form, a[0])))
 	fmt.Fprintln(io.Out)
 	// The bit grid.
-	fmt.Fprintf(io.Out, "  %s %s %s %s\n", pad(e.t("special", "특수"), 9), pad(e.t("user", "소유자"), 7), pad(e.t("group", "그룹"), 7), e.t("other", "기타"))
+	fmt.Fprintf(io.Out, "  %s %s %s %s\n", term.Pad(e.t("special", "특수"), 9), term.Pad(e.t("user", "소유자"), 7), term.Pad(e.t("group", "그룹"), 7), e.t("other", "기타"))
 	fmt.Fprintf(io.Out, "  %-9s %-7s %-7s %s\n", "s s t", "r w x", "r w x", "r w x")
 	bit := func(b perm.Mode) string {
 		if p.Mode&b != 0 {
@@ -140,7 +141,7 @@ func (e *env) permExplain(c *cli.Context) error {
 		io.Println(i18n.T("Who can do what (a regular file):", "누가 무엇을 할 수 있나 (일반 파일):"))
 	}
 	for _, cl := range classes {
-		fmt.Fprintf(io.Out, "  %s %s  %s\n", pad(e.whoWord(cl.Who), 7), io.Code(cl.Bits), e.canWords(cl, dir))
+		fmt.Fprintf(io.Out, "  %s %s  %s\n", term.Pad(e.whoWord(cl.Who), 7), io.Code(cl.Bits), e.canWords(cl, dir))
 	}
 	fmt.Fprintln(io.Out)
 	m := perm.Meaning(dir)
@@ -171,7 +172,7 @@ func (e *env) permExplain(c *cli.Context) error {
 	} else {
 		io.Println(i18n.T("Special bits:", "특수 비트:"))
 		for _, s := range specials {
-			fmt.Fprint(io.Out, wrap(io.T(s), "  ", "    ", 80))
+			fmt.Fprint(io.Out, term.WrapPrefix(io.T(s), "  ", "    ", 80))
 		}
 	}
 	return nil
@@ -400,8 +401,8 @@ func (e *env) permUmask(c *cli.Context) error {
 		src = e.t("umask", "umask")
 	}
 	fmt.Fprintf(io.Out, "%s %s   (umask -S: %s)\n\n", src, io.Code(x.Umask.String()), io.Code(x.Symbolic))
-	fmt.Fprintf(io.Out, "  %s 0666 & ~%s = %s\n", pad(e.t("new files", "새 파일"), 14), x.Umask, e.lsBits(x.File, perm.TypeRegular))
-	fmt.Fprintf(io.Out, "  %s 0777 & ~%s = %s\n\n", pad(e.t("new dirs", "새 디렉터리"), 14), x.Umask, e.lsBits(x.Dir, perm.TypeDir))
+	fmt.Fprintf(io.Out, "  %s 0666 & ~%s = %s\n", term.Pad(e.t("new files", "새 파일"), 14), x.Umask, e.lsBits(x.File, perm.TypeRegular))
+	fmt.Fprintf(io.Out, "  %s 0777 & ~%s = %s\n\n", term.Pad(e.t("new dirs", "새 디렉터리"), 14), x.Umask, e.lsBits(x.Dir, perm.TypeDir))
 	io.Println(i18n.T(
 		"Why: programs ask for 0666 for files and 0777 for directories, and the kernel\n"+
 			"takes away every bit set in the umask. A umask only removes bits; it never\n"+
@@ -460,14 +461,14 @@ func (e *env) permStat(c *cli.Context) error {
 		io.Printf(i18n.T("  owner %s (uid %d), group %s (gid %d)\n", "  소유자 %s (uid %d), 그룹 %s (gid %d)\n"),
 			fi.Owner, fi.UID, fi.Group, fi.GID)
 		if typ == perm.TypeSymlink {
-			fmt.Fprint(io.Out, wrap(io.T(i18n.T("a symbolic link's own bits are always rwxrwxrwx and never checked; it points to %q",
+			fmt.Fprint(io.Out, term.WrapPrefix(io.T(i18n.T("a symbolic link's own bits are always rwxrwxrwx and never checked; it points to %q",
 				"심볼릭 링크 자체의 권한은 늘 rwxrwxrwx이고 검사하지도 않습니다. 가리키는 곳: %q").F(fi.Target)), "  ", "  ", 80))
 			continue
 		}
 		dir := typ == perm.TypeDir
 		for _, cl := range perm.Classes(fi.Mode) {
 			who := map[string]string{"user": e.t("owner ", "소유자 ") + fi.Owner, "group": e.t("group ", "그룹 ") + fi.Group, "other": e.t("everyone else", "그 밖의 사용자")}[cl.Who]
-			fmt.Fprintf(io.Out, "  %s %s  %s\n", pad(who, 22), io.Code(cl.Bits), e.canWords(cl, dir))
+			fmt.Fprintf(io.Out, "  %s %s  %s\n", term.Pad(who, 22), io.Code(cl.Bits), e.canWords(cl, dir))
 		}
 		for _, s := range perm.Specials(fi.Mode, dir) {
 			e.note("  ", s)
@@ -646,60 +647,9 @@ func (e *env) permChown(c *cli.Context) error {
 
 // ---- layout
 
-// textWidth is the number of terminal columns s takes: Hangul and other
-// East Asian wide characters take two.
-func textWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch {
-		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
-			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
-}
-
-// pad pads s with spaces to w columns.
-func pad(s string, w int) string {
-	if n := textWidth(s); n < w {
-		return s + strings.Repeat(" ", w-n)
-	}
-	return s
-}
-
-// wrap breaks text at spaces into lines of at most width columns; the first
-// line starts with first, the others with rest (both count towards width).
-// A word longer than a line stays whole.
-func wrap(text, first, rest string, width int) string {
-	var b strings.Builder
-	line, lineW := first, textWidth(first)
-	empty := true
-	for _, w := range strings.Fields(text) {
-		ww := textWidth(w)
-		if !empty && lineW+1+ww > width {
-			b.WriteString(strings.TrimRight(line, " "))
-			b.WriteByte('\n')
-			line, lineW, empty = rest, textWidth(rest), true
-		}
-		if !empty {
-			line += " "
-			lineW++
-		}
-		line += w
-		lineW += ww
-		empty = false
-	}
-	b.WriteString(line)
-	b.WriteByte('\n')
-	return b.String()
-}
-
 // note prints a "!" note wrapped to 80 columns under indent.
 func (e *env) note(indent string, t i18n.Text) {
-	pad := strings.Repeat(" ", textWidth(indent)+2)
-	s := wrap(e.io.T(t), indent+"! ", pad, 80)
+	pad := strings.Repeat(" ", term.Width(indent)+2)
+	s := term.WrapPrefix(e.io.T(t), indent+"! ", pad, 80)
 	fmt.Fprint(e.io.Out, strings.Replace(s, indent+"! ", indent+e.io.Warn("!")+" ", 1))
 }

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sysdojo/internal/i18n"
+	"sysdojo/internal/term"
 	"sysdojo/perm"
 )
 
@@ -63,26 +64,26 @@ func (e *env) errnoWords(name string) string {
 // wrapPath breaks a long path after slashes into pieces of at most width
 // columns; a component longer than width is cut.
 func wrapPath(p string, width int) []string {
-	if textWidth(p) <= width || width < 8 {
+	if term.Width(p) <= width || width < 8 {
 		return []string{p}
 	}
 	var out []string
 	line := ""
 	for _, c := range strings.SplitAfter(p, "/") {
-		for textWidth(c) > width {
+		for term.Width(c) > width {
 			if line != "" {
 				out = append(out, line)
 				line = ""
 			}
 			r := []rune(c)
 			n := 0
-			for w := 0; n < len(r) && w+textWidth(string(r[n])) <= width; n++ {
-				w += textWidth(string(r[n]))
+			for w := 0; n < len(r) && w+term.Width(string(r[n])) <= width; n++ {
+				w += term.Width(string(r[n]))
 			}
 			out = append(out, string(r[:n]))
 			c = string(r[n:])
 		}
-		if line != "" && textWidth(line)+textWidth(c) > width {
+		if line != "" && term.Width(line)+term.Width(c) > width {
 			out = append(out, line)
 			line = ""
 		}
@@ -99,7 +100,7 @@ func (e *env) renderCan(d perm.Decision, db *perm.DB) {
 	who := credWords(d.User, db)
 	op := io.T(d.Op.Words())
 	q := i18n.T("Can %[1]s %[2]s %[3]s?", "%[1]s 사용자가 %[3]s에 '%[2]s'를 할 수 있나요?").F(who, op, d.Path)
-	fmt.Fprint(io.Out, wrap(io.T(q), "", "  ", canWidth))
+	fmt.Fprint(io.Out, term.WrapPrefix(io.T(q), "", "  ", canWidth))
 	if d.Allowed {
 		fmt.Fprintf(io.Out, "%s %s\n", io.Mark(true), io.OK(e.t("yes", "예")))
 	} else {
@@ -112,7 +113,7 @@ func (e *env) renderCan(d perm.Decision, db *perm.DB) {
 	last := len(d.Steps) == 0 || d.Steps[len(d.Steps)-1].Rule != d.Reason
 	if !d.Allowed && !d.Reason.IsZero() && last {
 		fmt.Fprintln(io.Out)
-		s := wrap(io.T(d.Reason), "✗ ", "  ", canWidth)
+		s := term.WrapPrefix(io.T(d.Reason), "✗ ", "  ", canWidth)
 		fmt.Fprint(io.Out, strings.Replace(s, "✗", io.Mark(false), 1))
 	}
 	for _, s := range d.Steps {
@@ -129,9 +130,9 @@ func (e *env) renderCan(d perm.Decision, db *perm.DB) {
 // rule wrapped under each row.
 func (e *env) canTable(steps []perm.AccessStep) {
 	io := e.io
-	ownW := textWidth(e.t("owner:group", "소유자:그룹"))
+	ownW := term.Width(e.t("owner:group", "소유자:그룹"))
 	for _, s := range steps {
-		if n := textWidth(s.Owner + ":" + s.Group); n > ownW && s.Type != "missing" {
+		if n := term.Width(s.Owner + ":" + s.Group); n > ownW && s.Type != "missing" {
 			ownW = n
 		}
 	}
@@ -140,8 +141,8 @@ func (e *env) canTable(steps []perm.AccessStep) {
 	}
 	needW := 5
 	lead := "     " // mark column: "  ✓  "
-	head := lead + pad(e.t("mode", "모드"), 10) + "  " + pad(e.t("owner:group", "소유자:그룹"), ownW) + "  " +
-		pad(e.t("need", "필요"), needW) + "  " + e.t("path", "경로")
+	head := lead + term.Pad(e.t("mode", "모드"), 10) + "  " + term.Pad(e.t("owner:group", "소유자:그룹"), ownW) + "  " +
+		term.Pad(e.t("need", "필요"), needW) + "  " + e.t("path", "경로")
 	fmt.Fprintln(io.Out, io.Dim(head))
 	pathCol := 5 + 10 + 2 + ownW + 2 + needW + 2
 	for i, s := range steps {
@@ -165,11 +166,11 @@ func (e *env) canTable(steps []perm.AccessStep) {
 			path += " → " + s.Target
 		}
 		pieces := wrapPath(path, canWidth-pathCol)
-		fmt.Fprintf(io.Out, "  %s  %s  %s  %s  %s\n", io.Mark(s.Allowed), pad(mode, 10), pad(og, ownW), pad(need, needW), pieces[0])
+		fmt.Fprintf(io.Out, "  %s  %s  %s  %s  %s\n", io.Mark(s.Allowed), term.Pad(mode, 10), term.Pad(og, ownW), term.Pad(need, needW), pieces[0])
 		for _, p := range pieces[1:] {
 			fmt.Fprintf(io.Out, "%s%s\n", strings.Repeat(" ", pathCol), p)
 		}
-		rule := wrap(io.T(s.Rule), "       ", "       ", canWidth)
+		rule := term.WrapPrefix(io.T(s.Rule), "       ", "       ", canWidth)
 		for _, l := range strings.Split(strings.TrimSuffix(rule, "\n"), "\n") {
 			fmt.Fprintln(io.Out, io.Dim(l))
 		}

@@ -41,58 +41,6 @@ func (p *Pacer) Say(text string) {
 	}
 }
 
-// Wrap breaks each line of s at spaces so that it fits width terminal
-// columns (Hangul and other wide characters count as two). A line's
-// leading spaces, and a "- " bullet, indent its continuation lines.
-func Wrap(s string, width int) string {
-	var b strings.Builder
-	for i, line := range strings.Split(s, "\n") {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		trimmed := strings.TrimLeft(line, " ")
-		indent := len(line) - len(trimmed)
-		hang := indent
-		if strings.HasPrefix(trimmed, "- ") {
-			hang += 2
-		}
-		col := 0
-		for j, w := range strings.Fields(trimmed) {
-			ww := Width(w)
-			switch {
-			case j == 0:
-				b.WriteString(strings.Repeat(" ", indent))
-				col = indent
-			case col+1+ww > width:
-				b.WriteString("\n" + strings.Repeat(" ", hang))
-				col = hang
-			default:
-				b.WriteByte(' ')
-				col++
-			}
-			b.WriteString(w)
-			col += ww
-		}
-	}
-	return b.String()
-}
-
-// Width is how many terminal columns s takes: East Asian wide characters
-// (Hangul, CJK, full-width forms) take two.
-func Width(s string) int {
-	n := 0
-	for _, r := range s {
-		switch {
-		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
-			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
-}
-
 // Command shows a shell command line, as the prompt would, before it runs.
 func (p *Pacer) Command(line string) {
 	fmt.Fprintf(p.IO.Out, "%s %s\n", p.IO.Dim("$"), p.IO.Code(line))
