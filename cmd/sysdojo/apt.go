@@ -240,11 +240,15 @@ func (e *env) aptMirrors(c *cli.Context) error {
 	}
 	if len(named) > 0 {
 		io.Println(i18n.T("Named mirrors (use the name with 'sysdojo apt switch NAME'):", "이름 있는 미러 ('sysdojo apt switch 이름'으로 씁니다):"))
-		tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
+		var wn, ws int
 		for _, m := range named {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", m.Name, m.Distro, e.statusWord(m.Status), m.URL, io.Dim(io.T(m.Note)))
+			wn = max(wn, term.Width(m.Name))
+			ws = max(ws, term.Width(e.statusWord(m.Status)))
 		}
-		tw.Flush()
+		for _, m := range named {
+			fmt.Fprintf(io.Out, "  %s  %-6s  %s  %s\n", term.Pad(m.Name, wn), m.Distro, term.Pad(e.statusWord(m.Status), ws), io.Code(m.URL))
+			fmt.Fprint(io.Out, io.Dim(strings.TrimSuffix(term.WrapPrefix(io.T(m.Note), "      ", "      ", 80), "\n"))+"\n")
+		}
 	}
 	if country == "" {
 		counts := map[string]int{}

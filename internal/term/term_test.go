@@ -29,3 +29,17 @@ func TestMarkHasWords(t *testing.T) {
 		t.Errorf("marks: %q %q", io.Mark(true), io.Mark(false))
 	}
 }
+
+func TestWidthPadWrap(t *testing.T) {
+	for s, want := range map[string]int{"abc": 3, "권한": 4, "\x1b[32;1m✓\x1b[0m ok": 4, "": 0} {
+		if got := Width(s); got != want {
+			t.Errorf("Width(%q) = %d, want %d", s, got, want)
+		}
+	}
+	if got := Pad("권한", 6); got != "권한  " {
+		t.Errorf("Pad: %q", got)
+	}
+	if got := WrapPrefix("aaa bbb ccc", "> ", "  ", 9); got != "> aaa bbb\n  ccc\n" {
+		t.Errorf("WrapPrefix: %q", got)
+	}
+}

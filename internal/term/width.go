@@ -39,11 +39,19 @@ func Wrap(s string, width int) string {
 }
 
 // Width is how many terminal columns s takes: East Asian wide characters
-// (Hangul, CJK, full-width forms) take two.
+// (Hangul, CJK, full-width forms) take two, and colour escape sequences
+// take none.
 func Width(s string) int {
 	n := 0
+	esc := false
 	for _, r := range s {
 		switch {
+		case esc:
+			if r >= 0x40 && r <= 0x7e && r != '[' {
+				esc = false
+			}
+		case r == 0x1b:
+			esc = true
 		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
 			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
 			n += 2
