@@ -52,6 +52,11 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 			newPermCommand(e),
 			newDoctorCommand(e),
 			newTourCommand(e),
+			newContainerCommand(e),
+			newLinkCommand(e),
+			newAptCommand(e),
+			newLessonCommand(e),
+			newProgressCommand(e),
 		},
 	}
 	app.Action = groupAction(e, "sysdojo")

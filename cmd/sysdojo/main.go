@@ -11,11 +11,15 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"sysdojo/container"
 	"sysdojo/internal/i18n"
 	"sysdojo/internal/term"
 )
 
 func main() {
+	// A container's init is this binary re-executed by `container run`;
+	// it takes over here, before anything else, and never returns.
+	container.MaybeInit()
 	os.Exit(run(os.Args, term.System(), os.Getenv))
 }
 

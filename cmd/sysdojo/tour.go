@@ -79,6 +79,14 @@ func (e *env) tour(delay time.Duration, auto bool) error {
 				"report.txt는 0640입니다. 소유자는 읽고 쓰고, 그룹은 읽기만, 나머지는 아무것도 못 합니다.\n커널은 소유자, 그룹, 기타 순서로 보고 처음 해당하는 분류 하나로 결정합니다."),
 			cmds: [][]string{{"perm", "stat", report}, {"perm", "can", "--user", "nobody", "read", report}},
 		},
+		{
+			title: i18n.T("Hard links and symbolic links", "하드 링크와 심볼릭 링크"),
+			say: i18n.T("A file is an inode; a name is only a directory entry pointing at it. ln adds a name, ln -s makes a small file holding a path.\nWatch what happens to each when the original is moved.",
+				"파일의 실체는 inode이고, 이름은 그 inode를 가리키는 디렉터리 항목일 뿐입니다. ln은 이름을 하나 더 붙이고, ln -s는 경로를 담은 작은 파일을 만듭니다.\n원본을 옮기면 각각 어떻게 되는지 보세요."),
+			cmds: linkTourCmds(dir, delay, auto),
+		},
+		aptTourPart(dir),
+		containerTourPart(),
 	}
 	io := e.io
 	in := bufio.NewReader(io.In)

@@ -1,0 +1,399 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"sysdojo/container"
+	"sysdojo/internal/i18n"
+)
+
+func newContainerCommand(e *env) *cli.Command {
+	rootfsFlag := &cli.StringFlag{Name: "rootfs", Usage: e.t("rootfs directory (default: built once in your cache)",
+		"rootfs 디렉터리 (기본값: 캐시에 한 번 만들어 둠)")}
+	return &cli.Command{
+		Name:  "container",
+		Usage: e.t("a small, real container runtime: namespaces, pivot_root, cgroups", "작지만 진짜인 컨테이너 런타임: 네임스페이스, pivot_root, cgroup"),
+		Subcommands: []*cli.Command{
+			{
+				Name:  "rootfs",
+				Usage: e.t("make or import a root filesystem", "루트 파일시스템을 만들거나 가져옴"),
+				Subcommands: []*cli.Command{
+					{
+						Name:      "build",
+						Usage:     e.t("build a minimal rootfs from busybox-static or this machine's binaries", "busybox-static이나 이 머신의 바이너리로 최소 rootfs를 만듦"),
+						ArgsUsage: "DIR",
+						Flags: []cli.Flag{jsonFlag,
+							&cli.StringFlag{Name: "from", Value: "auto", Usage: e.t("auto, busybox or host", "auto, busybox, host 중 하나")}},
+						Action: e.containerRootfsBuild,
+					},
+					{
+						Name:      "import",
+						Usage:     e.t("unpack a rootfs tarball, a docker save tarball or an OCI image layout", "rootfs tar, docker save tar, OCI 이미지 레이아웃을 풀어 놓음"),
+						ArgsUsage: "TAR DIR",
+						Flags:     []cli.Flag{jsonFlag},
+						Action:    e.containerRootfsImport,
+					},
+				},
+			},
+			{
+				Name:      "run",
+				Usage:     e.t("run a command in a new container", "새 컨테이너 안에서 명령을 실행"),
+				ArgsUsage: "[--] CMD [ARG...]",
+				Description: e.t("Exit status: the command's (128+N when signal N killed it);\n2 bad input; 127 the command is not in the rootfs.",
+					"종료 코드: 명령의 종료 코드 (시그널 N으로 죽으면 128+N),\n2 잘못된 입력, 127 rootfs에 명령이 없음."),
+				Flags: []cli.Flag{
+					rootfsFlag,
+					&cli.StringFlag{Name: "name", Usage: e.t("container name", "컨테이너 이름")},
+					&cli.StringFlag{Name: "hostname", Usage: e.t("host name inside (default: the name)", "안의 호스트 이름 (기본값: 이름)")},
+					&cli.StringFlag{Name: "memory", Usage: e.t("memory limit, e.g. 64m", "메모리 제한 (예: 64m)")},
+					&cli.Int64Flag{Name: "pids", Usage: e.t("most tasks at once", "동시 프로세스 수 제한")},
+					&cli.Float64Flag{Name: "cpus", Usage: e.t("CPUs' worth of time (0.5)", "CPU 시간 (0.5 = 절반)")},
+					&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: e.t("set an environment variable K=V", "환경 변수 K=V 설정")},
+					&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: e.t("working directory inside", "안에서의 작업 디렉터리")},
+					&cli.StringFlag{Name: "net", Value: "none", Usage: e.t("none (lo only) or host", "none (lo만) 또는 host")},
+					&cli.StringFlag{Name: "user", Usage: e.t("UID[:GID] to run as", "실행할 UID[:GID]")},
+					&cli.BoolFlag{Name: "keep", Usage: e.t("keep the writes (upper layer)", "쓴 내용(upper 층)을 남김")},
+					&cli.BoolFlag{Name: "report", Usage: e.t("report the cgroup counters", "cgroup 집계를 출력")},
+				},
+				Action: e.containerRun,
+			},
+			{
+				Name:   "gc",
+				Usage:  e.t("remove what killed runs left behind (cgroups, mounts, state)", "강제 종료된 실행이 남긴 것(cgroup, 마운트, 상태)을 지움"),
+				Flags:  []cli.Flag{jsonFlag},
+				Action: e.containerGC,
+			},
+			{
+				Name:   "explain",
+				Usage:  e.t("host and container side by side, namespace by namespace", "호스트와 컨테이너를 네임스페이스별로 나란히 비교"),
+				Flags:  []cli.Flag{jsonFlag, rootfsFlag},
+				Action: e.containerExplain,
+			},
+			{
+				// The container's init: the runtime re-executes this binary
+				// as "sysdojo container init" (see container.MaybeInit).
+				Name:   "init",
+				Hidden: true,
+				Action: func(*cli.Context) error {
+					container.MaybeInit()
+					return usagef(helpHint("sysdojo container"), i18n.T("'container init' is only for sysdojo itself", "'container init'은 sysdojo 내부용입니다"))
+				},
+			},
+		},
+	}
+}
+
+func (e *env) containerRootfsBuild(c *cli.Context) error {
+	a, err := args(c, 1, 1, "DIR")
+	if err != nil {
+		return err
+	}
+	rep, err := container.Build(a[0], container.BuildOptions{From: c.String("from")})
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return e.writeJSON(rep)
+	}
+	e.printBuild(rep)
+	return nil
+}
+
+func (e *env) printBuild(rep *container.BuildReport) {
+	io := e.io
+	fmt.Fprintf(io.Out, "%s %s\n", io.Mark(true), e.t("rootfs built in ", "rootfs를 만들었습니다: ")+rep.Dir)
+	if rep.From == container.FromBusybox {
+		fmt.Fprintf(io.Out, "  %s\n", e.t(fmt.Sprintf("from busybox-static: %d applets linked to /bin/busybox", rep.Applets),
+			fmt.Sprintf("busybox-static으로: 애플릿 %d개를 /bin/busybox에 링크", rep.Applets)))
+	} else {
+		fmt.Fprintf(io.Out, "  %s\n", e.t("from this machine's binaries and the libraries their ELF headers name",
+			"이 머신의 바이너리와, 그 ELF 헤더가 요구하는 라이브러리로"))
+	}
+	for _, cp := range rep.Copied {
+		why := io.T(cp.Why)
+		if len(cp.Path) <= 30 && 2+31+dispWidth(why) <= 80 {
+			fmt.Fprintf(io.Out, "  %-30s %s\n", cp.Path, why)
+			continue
+		}
+		fmt.Fprintf(io.Out, "  %s\n", cp.Path)
+		for _, l := range wrapWords(why, 74) {
+			fmt.Fprintf(io.Out, "      %s\n", l)
+		}
+	}
+}
+
+// defaultRootfs returns --rootfs, or the default rootfs (built once).
+func (e *env) defaultRootfs(dir string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	if os.Geteuid() != 0 {
+		return "", container.ErrNotRoot
+	}
+	cache := e.getenv("XDG_CACHE_HOME")
+	if cache == "" {
+		home := e.getenv("HOME")
+		if home == "" {
+			home = "/root"
+		}
+		cache = home + "/.cache"
+	}
+	dir, rep, err := container.DefaultRootfs(cache)
+	if err != nil {
+		return "", err
+	}
+	if rep != nil {
+		fmt.Fprintf(e.io.Err, "%s\n", e.t("built the default rootfs (once) in "+dir, "기본 rootfs를 (한 번) 만들었습니다: "+dir))
+	}
+	return dir, nil
+}
+
+func (e *env) containerRun(c *cli.Context) error {
+	cfg := container.Config{
+		Name: c.String("name"), Hostname: c.String("hostname"), Args: c.Args().Slice(),
+		Env: c.StringSlice("env"), Dir: c.String("workdir"), Net: c.String("net"), User: c.String("user"),
+		Keep: c.Bool("keep"), Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err,
+	}
+	if m := c.String("memory"); m != "" {
+		n, err := container.ParseSize(m)
+		if err != nil {
+			return err
+		}
+		cfg.Limits.Memory = n
+	}
+	cfg.Limits.Pids, cfg.Limits.CPUs = c.Int64("pids"), c.Float64("cpus")
+	if len(cfg.Args) == 0 {
+		return usagef(helpHint("sysdojo container run"), i18n.T("no command given: say what to run, e.g. 'container run -- /bin/sh'",
+			"실행할 명령이 없습니다: 예를 들어 'container run -- /bin/sh'처럼 쓰세요"))
+	}
+	rootfs := c.String("rootfs")
+	if rootfs == "" && os.Geteuid() != 0 {
+		return container.ErrNotRoot
+	}
+	if c.IsSet("rootfs") && rootfs == "" {
+		return usagef(helpHint("sysdojo container run"), i18n.T("--rootfs needs a directory", "--rootfs에는 디렉터리가 필요합니다"))
+	}
+	rootfs, err := e.defaultRootfs(rootfs)
+	if err != nil {
+		return err
+	}
+	cfg.Rootfs = rootfs
+	res, err := container.Run(cfg)
+	if err != nil {
+		return err
+	}
+	if c.Bool("report") {
+		e.printRunReport(res)
+	}
+	if res.Kept != "" {
+		fmt.Fprintf(e.io.Err, "%s\n", e.t("the container's writes are kept in "+res.Kept, "컨테이너가 쓴 내용은 여기에 남겨 두었습니다: "+res.Kept))
+	}
+	return runOutcome(res)
+}
+
+// runOutcome turns how the command ended into main's exit status, with one
+// line that says why when it is not 0.
+func runOutcome(res *container.Result) error {
+	if res.ExitCode == 0 {
+		return nil
+	}
+	var t i18n.Text
+	switch {
+	case res.OOM:
+		t = i18n.T("out of memory: the kernel killed the command at the %s memory limit (exit status %d)",
+			"메모리 부족: 커널이 메모리 제한 %s에서 명령을 강제 종료했습니다 (종료 코드 %d)").F(mib(res.Limits.Memory), res.ExitCode)
+	case res.PidsHit:
+		t = i18n.T("the command exited with status %d after the pids limit (%d) refused %d forks",
+			"프로세스 수 제한(%d)에 걸려 fork가 %d번 거부된 뒤 명령이 종료 코드 %d로 끝났습니다").F(res.ExitCode, res.Limits.Pids, res.Stats.PidsRefused)
+		t.Ko = fmt.Sprintf("프로세스 수 제한(%d)에 걸려 fork가 %d번 거부된 뒤 명령이 종료 코드 %d로 끝났습니다", res.Limits.Pids, res.Stats.PidsRefused, res.ExitCode)
+	case res.Signal != 0:
+		t = i18n.T("the command was killed by signal %d (%s): exit status %d", "명령이 시그널 %d(%s)로 종료되었습니다: 종료 코드 %d").F(res.Signal, sigName(res.Signal), res.ExitCode)
+	default:
+		t = i18n.T("the command exited with status %d", "명령이 종료 코드 %d로 끝났습니다").F(res.ExitCode)
+	}
+	return &i18n.Error{Kind: i18n.Kind(res.ExitCode), Text: t}
+}
+
+func sigName(n int) string {
+	names := map[int]string{1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 15: "SIGTERM"}
+	if s, ok := names[n]; ok {
+		return s
+	}
+	return fmt.Sprintf("signal %d", n)
+}
+
+func mib(b int64) string {
+	if b%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", b>>20)
+	}
+	return fmt.Sprintf("%d bytes", b)
+}
+
+func (e *env) printRunReport(res *container.Result) {
+	io, s := e.io, res.Stats
+	fmt.Fprintf(io.Err, "%s %s %s\n", io.Dim("--"), e.t("container", "컨테이너"), res.Name)
+	if res.Limits.Memory > 0 {
+		fmt.Fprintf(io.Err, "   %s\n", e.t(fmt.Sprintf("memory: limit %s, peak %d bytes, OOM kills %d", mib(res.Limits.Memory), s.MemoryPeak, s.OOMKills),
+			fmt.Sprintf("메모리: 제한 %s, 최대 사용 %d 바이트, OOM 강제 종료 %d번", mib(res.Limits.Memory), s.MemoryPeak, s.OOMKills)))
+	}
+	if res.Limits.Pids > 0 {
+		fmt.Fprintf(io.Err, "   %s\n", e.t(fmt.Sprintf("pids: limit %d, forks refused %d", res.Limits.Pids, s.PidsRefused),
+			fmt.Sprintf("프로세스: 제한 %d, 거부된 fork %d번", res.Limits.Pids, s.PidsRefused)))
+	}
+	if res.Limits.CPUs > 0 {
+		fmt.Fprintf(io.Err, "   %s\n", e.t(fmt.Sprintf("cpu: limit %.2f CPUs, throttled %d periods (%d ms)", res.Limits.CPUs, s.NrThrottled, s.ThrottledUs/1000),
+			fmt.Sprintf("CPU: 제한 %.2f개, %d번의 주기 동안 제동 (%d ms)", res.Limits.CPUs, s.NrThrottled, s.ThrottledUs/1000)))
+	}
+}
+
+func (e *env) containerGC(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	if os.Geteuid() != 0 {
+		return container.ErrNotRoot
+	}
+	got, err := container.GC("")
+	if c.Bool("json") {
+		if got == nil {
+			got = []container.Collected{}
+		}
+		if werr := e.writeJSON(got); werr != nil {
+			return werr
+		}
+	} else {
+		for _, g := range got {
+			fmt.Fprintf(e.io.Out, "%s %s %-6s %s\n", e.io.Mark(true), g.ID, g.What, g.Path)
+		}
+		if len(got) == 0 {
+			fmt.Fprintln(e.io.Out, e.t("nothing left behind", "남은 것이 없습니다"))
+		}
+	}
+	if err != nil {
+		return i18n.Failed(i18n.T("could not remove everything", "모두 지우지는 못했습니다"), err)
+	}
+	return nil
+}
+
+func (e *env) containerRootfsImport(c *cli.Context) error {
+	a, err := args(c, 2, 2, "TAR DIR")
+	if err != nil {
+		return err
+	}
+	rep, err := container.Import(a[0], a[1])
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return e.writeJSON(rep)
+	}
+	fmt.Fprintf(e.io.Out, "%s %s\n", e.io.Mark(true), e.t(
+		fmt.Sprintf("imported %s (%s, %d layers) into %s: %d files, %d directories, %d links, %d special files skipped",
+			rep.Source, rep.Format, rep.Layers, rep.Dir, rep.Files, rep.Dirs, rep.Links, rep.Skipped),
+		fmt.Sprintf("%s(%s, 층 %d개)를 %s에 풀었습니다: 파일 %d개, 디렉터리 %d개, 링크 %d개, 건너뛴 특수 파일 %d개",
+			rep.Source, rep.Format, rep.Layers, rep.Dir, rep.Files, rep.Dirs, rep.Links, rep.Skipped)))
+	return nil
+}
+
+func (e *env) containerExplain(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	if os.Geteuid() != 0 {
+		return container.ErrNotRoot
+	}
+	rootfs, err := e.defaultRootfs(c.String("rootfs"))
+	if err != nil {
+		return err
+	}
+	ex, err := container.Explain(rootfs)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return e.writeJSON(ex)
+	}
+	io := e.io
+	const w = 38
+	cut := func(s string) string {
+		r := []rune(s)
+		if len(r) > w-1 {
+			return string(r[:w-2]) + "…"
+		}
+		return s
+	}
+	fmt.Fprintln(io.Out, io.Heading(e.t("The host and a fresh container, side by side", "호스트와 새 컨테이너 나란히 보기")))
+	for _, a := range ex.Aspects {
+		fmt.Fprintf(io.Out, "\n%s\n", io.Heading(fmt.Sprintf("[%s] %s", strings.ToUpper(a.Namespace), io.T(a.What))))
+		hl := e.t("host", "호스트")
+		fmt.Fprintf(io.Out, "  %s %s\n", io.Dim(hl+strings.Repeat(" ", w-dispWidth(hl))), io.Dim(e.t("container", "컨테이너")))
+		for i := 0; i < len(a.Host) || i < len(a.Container); i++ {
+			h, k := "", ""
+			if i < len(a.Host) {
+				h = a.Host[i]
+			}
+			if i < len(a.Container) {
+				k = a.Container[i]
+			}
+			fmt.Fprintf(io.Out, "  %-*s %s\n", w, cut(h), cut(k))
+		}
+		for _, l := range wrapWords(io.T(a.Why), 76) {
+			fmt.Fprintf(io.Out, "  %s\n", l)
+		}
+	}
+	return nil
+}
+
+// dispWidth is how many terminal columns s takes (Hangul and other wide
+// characters take two).
+func dispWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) || (r >= 0xf900 && r <= 0xfaff) || (r >= 0xff00 && r <= 0xff60)) {
+			n++
+		}
+	}
+	return n
+}
+
+func wrapWords(s string, width int) []string {
+	var out []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		if line != "" && dispWidth(line)+1+dispWidth(w) > width {
+			out = append(out, line)
+			line = w
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
+}
+
+// containerTourPart is the tour's container stop: run for real as root,
+// explained in words otherwise.
+func containerTourPart() tourPart {
+	p := tourPart{
+		title: i18n.T("A container is a process with its own view", "컨테이너는 자기만의 시야를 가진 프로세스입니다"),
+		say: i18n.T("sysdojo starts a process in new namespaces (host name, PIDs, mounts, network,\nIPC, cgroup), switches its root with pivot_root and limits it with cgroups.\nBelow, the same questions asked on the host and inside a fresh container.",
+			"sysdojo는 새 네임스페이스(호스트 이름, PID, 마운트, 네트워크, IPC, cgroup)\n안에서 프로세스를 시작하고, pivot_root로 루트를 바꾸고, cgroup으로 자원을\n제한합니다. 아래는 같은 질문을 호스트와 새 컨테이너 안에서 해 본 결과입니다."),
+		cmds: [][]string{{"container", "explain"}},
+	}
+	if os.Geteuid() != 0 {
+		p.say = i18n.T("sysdojo starts a process in new namespaces (host name, PIDs, mounts, network,\nIPC, cgroup), switches its root with pivot_root and limits it with cgroups.\nInside, 'hostname' shows its own name, 'ps' shows only PID 1 (sysdojo's init)\nand your command, and 'ip link' shows only lo. That needs root, so it is not\nrun here: try 'sudo sysdojo container explain' and\n'sudo sysdojo container run -- /bin/sh'.",
+			"sysdojo는 새 네임스페이스(호스트 이름, PID, 마운트, 네트워크, IPC, cgroup)\n안에서 프로세스를 시작하고, pivot_root로 루트를 바꾸고, cgroup으로 자원을\n제한합니다. 안에서는 'hostname'이 자기 이름을, 'ps'가 1번(sysdojo의 init)과\n내 명령만을, 'ip link'가 lo만을 보여 줍니다. 이 부분은 root 권한이 필요해서\n여기서는 실행하지 않습니다: 'sudo sysdojo container explain'과\n'sudo sysdojo container run -- /bin/sh'를 해 보세요.")
+		p.cmds = nil
+	}
+	return p
+}

@@ -1,0 +1,11 @@
+// Package container is sysdojo's small, real container runtime: it builds
+// and imports root filesystems, and runs a command in new UTS, PID, mount,
+// IPC, network and cgroup namespaces, on a copy-on-write overlay of the
+// rootfs, behind pivot_root, with cgroup limits (v1, v2 and hybrid),
+// reduced capabilities and no_new_privs. It keeps a little state on the
+// host so that what a killed run left behind can be collected (GC).
+//
+// Go cannot fork without exec, so the container's first process (its PID 1,
+// a small init that reaps orphans and forwards signals) is this same binary
+// re-executed: the program's main must call MaybeInit before anything else.
+package container

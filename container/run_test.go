@@ -1,0 +1,282 @@
+package container_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"sysdojo/container"
+	"sysdojo/internal/i18n"
+)
+
+func runIn(t *testing.T, cfg container.Config) (*container.Result, string, string) {
+	t.Helper()
+	if cfg.Rootfs == "" {
+		cfg.Rootfs = testRootfs(t)
+	}
+	if cfg.StateRoot == "" {
+		cfg.StateRoot = filepath.Join(t.TempDir(), "state")
+	}
+	var out, errb bytes.Buffer
+	cfg.Stdout, cfg.Stderr = &out, &errb
+	res, err := container.Run(cfg)
+	if err != nil {
+		t.Fatalf("Run(%q): %v (stderr %q)", cfg.Args, err, errb.String())
+	}
+	return res, out.String(), errb.String()
+}
+
+func sh(script string) []string { return []string{"/bin/sh", "-c", script} }
+
+func mountinfo(t *testing.T) string {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestIsolation is the isolation suite: each check runs inside a fresh
+// container and is compared with the host.
+func TestIsolation(t *testing.T) {
+	rootfs := testRootfs(t)
+	hostName, _ := os.Hostname()
+	mountsBefore := mountinfo(t)
+	state := filepath.Join(t.TempDir(), "state")
+
+	t.Run("hostname", func(t *testing.T) {
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Hostname: "iso-test", Args: sh("hostname; hostname other 2>/dev/null && echo SET; hostname")})
+		if got := strings.TrimSpace(out); got != "iso-test\niso-test" {
+			t.Errorf("inside: %q, want iso-test twice (sethostname must fail without CAP_SYS_ADMIN)", got)
+		}
+		if h, _ := os.Hostname(); h != hostName {
+			t.Errorf("host name changed from %q to %q", hostName, h)
+		}
+	})
+	t.Run("pid", func(t *testing.T) {
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: []string{"ps", "-o", "pid,ppid,comm"}})
+		ls := lines(out)[1:]
+		if len(ls) != 2 {
+			t.Fatalf("ps inside shows %d processes, want 2 (init and ps):\n%s", len(ls), out)
+		}
+		f0, f1 := strings.Fields(ls[0]), strings.Fields(ls[1])
+		if f0[0] != "1" || f0[2] != "sysdojo-init" {
+			t.Errorf("PID 1 is %q, want sysdojo-init", ls[0])
+		}
+		if f1[1] != "1" || f1[2] != "ps" {
+			t.Errorf("the command is %q, want ps, child of PID 1", ls[1])
+		}
+	})
+	t.Run("mounts", func(t *testing.T) {
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: []string{"cat", "/proc/self/mountinfo"}})
+		for _, l := range lines(out) {
+			f := strings.Fields(l)
+			if len(f) > 4 && (strings.HasPrefix(f[4], "/sys/fs/cgroup") || strings.HasPrefix(f[4], "/run") || strings.Contains(l, rootfs+" ")) {
+				t.Errorf("a host mount is visible inside: %s", l)
+			}
+		}
+		if !strings.Contains(out, " / / ") || !strings.Contains(out, "overlay") {
+			t.Errorf("/ inside is not the overlay:\n%s", out)
+		}
+	})
+	t.Run("network", func(t *testing.T) {
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: sh("cat /proc/net/dev; ip -o link")})
+		var ifs []string
+		for _, l := range lines(out) {
+			if n, _, ok := strings.Cut(l, ":"); ok && !strings.Contains(n, "|") && !strings.Contains(l, "mtu") {
+				ifs = append(ifs, strings.TrimSpace(n))
+			}
+		}
+		if strings.Join(ifs, ",") != "lo" {
+			t.Errorf("interfaces inside: %v, want only lo", ifs)
+		}
+		if !strings.Contains(out, "lo: <LOOPBACK,UP") {
+			t.Errorf("lo is not up:\n%s", out)
+		}
+	})
+	t.Run("copy-on-write", func(t *testing.T) {
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: sh("echo x > /written && rm /etc/hostname && mkdir /newdir && echo ok")})
+		if strings.TrimSpace(out) != "ok" {
+			t.Fatalf("writing inside failed: %q", out)
+		}
+		for _, p := range []string{"written", "newdir"} {
+			if _, err := os.Lstat(filepath.Join(rootfs, p)); err == nil {
+				t.Errorf("%s written inside appeared in the rootfs", p)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(rootfs, "etc/hostname")); err != nil {
+			t.Errorf("removing /etc/hostname inside removed it from the rootfs: %v", err)
+		}
+	})
+	t.Run("capabilities", func(t *testing.T) {
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: sh(
+			"grep -E 'CapEff|CapBnd|NoNewPrivs' /proc/self/status; mkdir -p /m; mount -t tmpfs none /m 2>/dev/null && echo MOUNTED;" +
+				" ip link add d0 type dummy 2>/dev/null && echo NETADMIN; readlink /proc/1/exe && echo EXE; cat /proc/1/exe >/dev/null 2>&1 && echo EXEREAD;" +
+				" cat /proc/kcore >/dev/null 2>&1; echo sysrq > /proc/sysrq-trigger 2>/dev/null && echo SYSRQ; echo done")})
+		var mask uint64
+		for _, c := range container.DefaultCaps {
+			mask |= 1 << c
+		}
+		want := fmt.Sprintf("%016x", mask)
+		for _, k := range []string{"CapEff", "CapBnd"} {
+			if !strings.Contains(out, k+":\t"+want) {
+				t.Errorf("%s is not the default set %s:\n%s", k, want, out)
+			}
+		}
+		if !strings.Contains(out, "NoNewPrivs:\t1") {
+			t.Errorf("no_new_privs is not 1:\n%s", out)
+		}
+		for _, bad := range []string{"MOUNTED", "NETADMIN", "EXE", "SYSRQ"} {
+			if strings.Contains(out, bad+"\n") {
+				t.Errorf("%s succeeded inside, it must fail:\n%s", bad, out)
+			}
+		}
+		if !strings.Contains(out, "done") {
+			t.Errorf("the probe did not finish:\n%s", out)
+		}
+	})
+	t.Run("chroot escape", func(t *testing.T) {
+		if _, err := os.Stat(filepath.Join(rootfs, "escape")); err != nil {
+			t.Skip("no go tool to build the escape program")
+		}
+		exe, _ := os.Executable()
+		res, out, errs := runIn(t, container.Config{StateRoot: state, Args: []string{"/escape", rootfs, exe, "/run/sysdojo"}})
+		if res.ExitCode != 0 || strings.Contains(out, "ESCAPED") || !strings.Contains(out, "/linuxrc") {
+			t.Errorf("chroot escape: exit %d, out %q, err %q; want to land in the container's own root", res.ExitCode, out, errs)
+		}
+	})
+	t.Run("user", func(t *testing.T) {
+		_, out, _ := runIn(t, container.Config{StateRoot: state, User: "65534:65534", Dir: "/tmp", Env: []string{"GREETING=hi"},
+			Args: sh("id -u; id -g; pwd; echo $GREETING; grep CapEff /proc/self/status")})
+		if got := lines(out); len(got) < 5 || got[0] != "65534" || got[1] != "65534" || got[2] != "/tmp" || got[3] != "hi" || !strings.HasSuffix(got[4], "0000000000000000") {
+			t.Errorf("--user 65534 -w /tmp -e GREETING=hi: %q", out)
+		}
+	})
+	if after := mountinfo(t); strings.Contains(after, state) || strings.Count(after, "\n") != strings.Count(mountsBefore, "\n") {
+		t.Errorf("the host's mount table changed:\nbefore:\n%s\nafter:\n%s", mountsBefore, after)
+	}
+}
+
+func TestExitStatusAndSignals(t *testing.T) {
+	testRootfs(t)
+	for _, c := range []struct {
+		script    string
+		code, sig int
+	}{
+		{"exit 0", 0, 0},
+		{"exit 3", 3, 0},
+		{"kill -9 $$", 137, 9},
+		{"kill -TERM $$", 143, 15},
+	} {
+		res, _, _ := runIn(t, container.Config{Args: sh(c.script)})
+		if res.ExitCode != c.code || res.Signal != c.sig {
+			t.Errorf("%q: exit %d signal %d, want %d %d", c.script, res.ExitCode, res.Signal, c.code, c.sig)
+		}
+	}
+	t.Run("orphans are reaped", func(t *testing.T) {
+		_, out, _ := runIn(t, container.Config{Args: sh("(sleep 0.1 &); (sleep 0.1 &); sleep 0.6; ps -o stat,comm")})
+		for _, l := range lines(out) {
+			if strings.HasPrefix(strings.TrimSpace(l), "Z") {
+				t.Errorf("zombie left inside:\n%s", out)
+			}
+		}
+	})
+	t.Run("SIGINT reaches the command", func(t *testing.T) {
+		marker := "31.4159"
+		done := make(chan *container.Result)
+		go func() {
+			res, _, _ := runIn(t, container.Config{Args: []string{"sleep", marker}})
+			done <- res
+		}()
+		deadline := time.Now().Add(10 * time.Second)
+		for !procRunning("sleep\x00" + marker) {
+			if time.Now().After(deadline) {
+				t.Fatal("the container's sleep never started")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		syscall.Kill(os.Getpid(), syscall.SIGINT)
+		res := <-done
+		if res.ExitCode != 130 || res.Signal != 2 {
+			t.Errorf("after SIGINT: exit %d signal %d, want 130 and 2", res.ExitCode, res.Signal)
+		}
+	})
+}
+
+func procRunning(cmdline string) bool {
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if strings.HasPrefix(string(b), cmdline) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestBadInput(t *testing.T) {
+	rootfs := testRootfs(t)
+	state := filepath.Join(t.TempDir(), "state")
+	for _, c := range []struct {
+		name string
+		cfg  container.Config
+		kind i18n.Kind
+	}{
+		{"missing rootfs", container.Config{Rootfs: "/nonexistent/rootfs", Args: []string{"true"}}, 2},
+		{"rootfs /", container.Config{Rootfs: "/", Args: []string{"true"}}, 2},
+		{"rootfs a file", container.Config{Rootfs: "/etc/passwd", Args: []string{"true"}}, 2},
+		{"empty command", container.Config{Rootfs: rootfs}, 2},
+		{"command not in rootfs", container.Config{Rootfs: rootfs, Args: []string{"no-such-command"}}, 127},
+		{"path not in rootfs", container.Config{Rootfs: rootfs, Args: []string{"/usr/bin/go"}}, 127},
+		{"bad env", container.Config{Rootfs: rootfs, Args: []string{"true"}, Env: []string{"NOEQUALS"}}, 2},
+		{"bad net", container.Config{Rootfs: rootfs, Args: []string{"true"}, Net: "bridge"}, 2},
+		{"bad user", container.Config{Rootfs: rootfs, Args: []string{"true"}, User: "nosuchuser"}, 2},
+		{"relative workdir", container.Config{Rootfs: rootfs, Args: []string{"true"}, Dir: "tmp"}, 2},
+		{"tiny memory", container.Config{Rootfs: rootfs, Args: []string{"true"}, Limits: container.Limits{Memory: 1024}}, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.cfg.StateRoot = state
+			_, err := container.Run(c.cfg)
+			var le *i18n.Error
+			if !errors.As(err, &le) || le.Kind != c.kind {
+				t.Fatalf("err = %v, want an i18n.Error of kind %d", err, c.kind)
+			}
+			if le.Text.Ko == "" || strings.Contains(le.Text.En, "\n") {
+				t.Errorf("message must be one line in both languages: %+v", le.Text)
+			}
+		})
+	}
+	if ents, _ := os.ReadDir(state); len(ents) != 0 {
+		t.Errorf("bad input left %d entries in the state directory", len(ents))
+	}
+}
+
+func TestKeep(t *testing.T) {
+	testRootfs(t)
+	state := filepath.Join(t.TempDir(), "state")
+	res, _, _ := runIn(t, container.Config{StateRoot: state, Name: "kept", Keep: true, Args: sh("echo data > /saved.txt")})
+	if res.Kept == "" {
+		t.Fatal("no kept upper layer reported")
+	}
+	if b, err := os.ReadFile(filepath.Join(res.Kept, "saved.txt")); err != nil || string(b) != "data\n" {
+		t.Errorf("kept upper layer: %q, %v", b, err)
+	}
+	if got, _ := container.GC(state); len(got) != 0 {
+		t.Errorf("GC removed a kept container: %v", got)
+	}
+	_, err := container.Run(container.Config{Rootfs: testRootfs(t), StateRoot: state, Name: "kept", Args: []string{"true"}})
+	var le *i18n.Error
+	if !errors.As(err, &le) || le.Kind != i18n.KindInvalid {
+		t.Errorf("a second container named kept: %v, want bad input", err)
+	}
+}
