@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"sysdojo/internal/i18n"
+	"sysdojo/internal/term"
 )
 
 // A tour part: a heading, what to notice, and sysdojo commands run live.
@@ -23,7 +24,7 @@ type tourPart struct {
 func newTourCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "tour",
-		Usage: e.t("a short narrated tour (permissions for now)", "짧은 둘러보기 (지금은 권한 부분)"),
+		Usage: e.t("a short narrated tour: permissions, links, APT mirrors, containers", "짧은 둘러보기: 권한, 링크, APT 미러, 컨테이너"),
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: "auto", Usage: e.t("advance after this delay instead of waiting for Enter (e.g. 2s)", "Enter를 기다리지 않고 이 시간이 지나면 넘어감 (예: 2s)")},
 		},
@@ -82,7 +83,7 @@ func (e *env) tour(delay time.Duration, auto bool) error {
 		{
 			title: i18n.T("Hard links and symbolic links", "하드 링크와 심볼릭 링크"),
 			say: i18n.T("A file is an inode; a name is only a directory entry pointing at it. ln adds a name, ln -s makes a small file holding a path.\nWatch what happens to each when the original is moved.",
-				"파일의 실체는 inode이고, 이름은 그 inode를 가리키는 디렉터리 항목일 뿐입니다. ln은 이름을 하나 더 붙이고, ln -s는 경로를 담은 작은 파일을 만듭니다.\n원본을 옮기면 각각 어떻게 되는지 보세요."),
+				"파일의 실체는 아이노드(inode)이고, 이름은 그 아이노드를 가리키는 디렉터리 항목일 뿐입니다. ln은 이름을 하나 더 붙이고, ln -s는 경로를 담은 작은 파일을 만듭니다.\n원본을 옮기면 각각 어떻게 되는지 보세요."),
 			cmds: linkTourCmds(dir, delay, auto),
 		},
 		aptTourPart(dir),
@@ -93,7 +94,7 @@ func (e *env) tour(delay time.Duration, auto bool) error {
 	interactive := io.InTTY && !auto
 	for i, p := range parts {
 		fmt.Fprintf(io.Out, "\n%s\n", io.Heading(fmt.Sprintf("[%d/%d] %s", i+1, len(parts), io.T(p.title))))
-		fmt.Fprintln(io.Out, io.T(p.say))
+		fmt.Fprintln(io.Out, term.Wrap(io.T(p.say), 80))
 		for _, args := range p.cmds {
 			fmt.Fprintf(io.Out, "\n%s %s\n", io.Dim("$"), io.Code("sysdojo "+strings.Join(quoteArgs(args), " ")))
 			e.sub(args...)
