@@ -1,0 +1,114 @@
+package lessons
+
+// Adapters: the only places this package calls the area packages (perm,
+// link, apt). When one of their APIs changes, only this file changes.
+
+import (
+	"net/url"
+	"strings"
+
+	"sysdojo/apt"
+	"sysdojo/link"
+	"sysdojo/perm"
+)
+
+// node is what the checks need to know about one name.
+type node struct {
+	Type     string // stat's %F words
+	Dev      uint64
+	Inode    uint64
+	Nlink    uint64
+	Mode     perm.Mode
+	UID, GID uint32
+	Owner    string
+	Group    string
+	IsLink   bool
+	Target   string // symlink text
+	Dangling bool
+	Resolved string
+	Missing  string // first missing path when dangling
+	ToType   string // type of what the link leads to
+}
+
+// inspect lstats path through the link and perm packages.
+func inspect(path string, db *perm.DB) (node, error) {
+	li, err := link.Inspect(path)
+	if err != nil {
+		return node{}, err
+	}
+	n := node{Type: li.Type, Dev: li.Dev, Inode: li.Inode, Nlink: li.Nlink,
+		UID: li.UID, GID: li.GID, Owner: li.Owner, Group: li.Group}
+	n.Mode, _ = parseMode(li.Mode) // 4-digit octal
+	if db != nil {
+		n.Owner, n.Group = db.UserName(li.UID), db.GroupName(li.GID)
+	}
+	if li.Symlink != nil {
+		n.IsLink = true
+		n.Target, n.Dangling, n.Resolved = li.Target, li.Dangling || li.Loop, li.Resolved
+		n.Missing, n.ToType = li.Missing, li.TargetType
+	}
+	return n, nil
+}
+
+// loadUsers reads the user database for owner checks.
+func loadUsers(passwd, group string) (*perm.DB, error) {
+	if passwd == "" {
+		passwd = "/etc/passwd"
+	}
+	if group == "" {
+		group = "/etc/group"
+	}
+	return perm.LoadDB(passwd, group)
+}
+
+// parseMode reads an octal mode as lessons write it ("640", "0640").
+func parseMode(s string) (perm.Mode, bool) {
+	p, err := perm.ParseAny(s)
+	if err != nil || p.Form != "octal" {
+		return 0, false
+	}
+	return p.Mode, true
+}
+
+// lsBits is the mode as ls -l shows it, without the type letter.
+func lsBits(m perm.Mode) string { return perm.LsString(m, perm.TypeRegular)[1:] }
+
+// classes is who may do what under m.
+func classes(m perm.Mode) []perm.Access { return perm.Classes(m) }
+
+// aptURIs returns the URIs of the enabled entries of the sources files
+// under root (a sandbox directory treated as "/"), through the apt package.
+func aptURIs(root string) ([]string, error) {
+	sys, err := apt.Load(root)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range sys.Entries() {
+		if e.Enabled && !e.Commented {
+			out = append(out, e.URI)
+		}
+	}
+	return out, nil
+}
+
+// sameMirror reports whether uri is the mirror want: equal URLs, or the
+// same host when want is a bare host name.
+func sameMirror(uri, want string) bool {
+	norm := func(s string) string { return strings.TrimRight(strings.TrimSpace(s), "/") }
+	if norm(uri) == norm(want) {
+		return true
+	}
+	u, err := url.Parse(uri)
+	if err != nil {
+		return false
+	}
+	return !strings.Contains(want, "/") && strings.EqualFold(u.Hostname(), want)
+}
+
+// isSecurity reports whether uri is a security archive, which switching
+// the main mirror leaves alone.
+func isSecurity(uri string) bool {
+	u, err := url.Parse(uri)
+	return err == nil && (strings.HasPrefix(u.Hostname(), "security.") || strings.Contains(u.Path, "-security"))
+}
