@@ -13,6 +13,11 @@
 # its init). Goals: sysdojo's median <= 0.35 x runc's and <= 1.0 x crun's;
 # peak RSS < 20 MB.
 #
+# sysdojo is built as the README says to install it: CGO_ENABLED=0 (a static
+# binary: no dynamic loader at each start). Where its time goes, step by
+# step: SYSDOJO_TRACE=1 sysdojo container run ... prints a timestamped line
+# (CLOCK_MONOTONIC, microseconds) per step of the runtime and of its init.
+#
 # Usage: sudo bench/container.sh [RUNS]   (needs hyperfine runc crun bwrap
 # busybox-static python3; Debian: apt-get install hyperfine runc crun
 # bubblewrap busybox-static python3)
@@ -26,7 +31,8 @@ done
 
 work=$(mktemp -d /tmp/sysdojo-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-go build -o "$work/sysdojo" ./cmd/sysdojo
+echo "building sysdojo with CGO_ENABLED=0 (as the README installs it)" >&2
+CGO_ENABLED=0 go build -o "$work/sysdojo" ./cmd/sysdojo
 "$work/sysdojo" container rootfs build "$work/rootfs" >/dev/null
 mkdir -p "$work/bundle" "$work/runc" "$work/crun"
 (cd "$work/bundle" && runc spec)

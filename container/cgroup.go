@@ -165,8 +165,20 @@ func SelfCgroups(r io.Reader) map[string]string {
 	return m
 }
 
-// Create makes the directories of c and writes lim into them.
+// Create makes the directories of c and writes lim into them. Another
+// run that ends meanwhile may remove sysdojo's (then empty) parent
+// directory under it: then it tries again.
 func (c *Cgroup) Create(lim Limits) error {
+	var err error
+	for try := 0; try < 3; try++ {
+		if err = c.create(lim); err == nil || !errors.Is(err, os.ErrNotExist) {
+			break
+		}
+	}
+	return err
+}
+
+func (c *Cgroup) create(lim Limits) error {
 	fail := func(what string, err error) error {
 		return i18n.Failed(i18n.T("cannot set up the cgroup (%s)", "cgroup을 준비할 수 없습니다 (%s)").F(what), err)
 	}
@@ -190,7 +202,7 @@ func (c *Cgroup) Create(lim Limits) error {
 				return fail("subtree_control", err)
 			}
 		}
-		if err := os.Mkdir(c.V2, 0o755); err != nil {
+		if err := os.Mkdir(c.V2, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
 			return fail(c.V2, err)
 		}
 		w := map[string]string{}

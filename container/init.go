@@ -37,6 +37,7 @@ func MaybeInit() {
 }
 
 func initMain() int {
+	trace("init", "start")
 	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&[]byte("sysdojo-init\x00")[0])), 0, 0, 0)
 	cfgF := os.NewFile(3, "config")
 	statF := os.NewFile(4, "status")
@@ -49,6 +50,7 @@ func initMain() int {
 		return 1
 	}
 	cfgF.Close()
+	trace("init", "config read")
 	// The cgroup files are opened while the host's tree is still reachable.
 	cg, err := openCgroupFiles(&cfg)
 	if err != nil {
@@ -59,6 +61,7 @@ func initMain() int {
 		report(initStatus{Error: err.Error()})
 		return 1
 	}
+	trace("init", "root set up")
 	// v1: this thread (only: "tasks", not "cgroup.procs") joins the
 	// container's cgroup, so that the command it forks starts there.
 	if err := cg.join(cg.tasks); err != nil {
@@ -79,6 +82,7 @@ func initMain() int {
 		report(initStatus{Error: "prctl(PR_SET_NO_NEW_PRIVS): " + err.Error()})
 		return 1
 	}
+	trace("init", "caps limited")
 	sigs := make(chan os.Signal, 32)
 	signal.Notify(sigs, syscall.SIGCHLD, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
 		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGCONT)
@@ -99,12 +103,14 @@ func initMain() int {
 		// v2: clone3 puts the command straight into the container's cgroup.
 		attr.UseCgroupFD, attr.CgroupFD = true, cg.v2
 	}
+	trace("init", "starting command")
 	proc, err := os.StartProcess(cfg.Path, cfg.Args, &os.ProcAttr{
 		Dir: cfg.Dir, Env: cfg.Env, Files: []*os.File{os.Stdin, os.Stdout, os.Stderr}, Sys: attr})
 	if jerr := cg.join(cg.home); jerr != nil && err == nil {
 		proc.Kill()
 		err = jerr
 	}
+	trace("init", "command exec'd")
 	cg.close()
 	// init itself needs no privilege any more.
 	if err == nil {
@@ -121,6 +127,7 @@ func initMain() int {
 		report(initStatus{Error: fmt.Sprintf("starting %s: %v", cfg.Args[0], err), Code: code})
 		return code
 	}
+	trace("init", "command started")
 	report(initStatus{Started: proc.Pid})
 	// PID 1: forward signals to the command and reap every child,
 	// orphans included, until the command itself exits.
@@ -143,6 +150,7 @@ func initMain() int {
 				sig = int(ws.Signal())
 				code = 128 + sig
 			}
+			trace("init", "command reaped")
 			report(initStatus{Exit: &code, Signal: sig})
 			return code
 		}
@@ -266,6 +274,9 @@ func setupRoot(c *initConfig) error {
 		if err := unix.Mount(t, t, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 			return step("making "+p+" read-only", err)
 		}
+	}
+	if err := bindVolumes(m, c.Mounts); err != nil {
+		return err
 	}
 	if err := mk(c.Dir, 0o755); err != nil {
 		return err

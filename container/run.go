@@ -45,6 +45,9 @@ type Config struct {
 	// Exe is the program re-executed as the container's init; default
 	// /proc/self/exe (this program, whose main calls MaybeInit).
 	Exe string
+	// Hooks add the lifecycle's pieces (detached state, volumes, network,
+	// ports); see lifecycle.go. nil for none.
+	Hooks *Hooks
 }
 
 // Result is how a container's run ended.
@@ -80,6 +83,7 @@ type initConfig struct {
 	// Either way init itself is not counted by the limits.
 	CgroupTasks, HomeTasks []string
 	CgroupV2               string
+	Mounts                 []Volume // bound in before pivot_root (volume.go)
 }
 
 // initStatus is what init tells the parent, as JSON lines on fd 4.
@@ -153,7 +157,7 @@ func (cfg *Config) prepare() (*initConfig, error) {
 	case "host":
 		ic.NewNet = false
 	default:
-		return nil, i18n.Invalid(i18n.T("unknown network mode %q (use none or host)", "모르는 네트워크 모드입니다: %q (none 또는 host)").F(cfg.Net))
+		return nil, i18n.Invalid(i18n.T("unknown network mode %q (use none, host or bridge)", "모르는 네트워크 모드입니다: %q (none, host, bridge 중 하나)").F(cfg.Net))
 	}
 	env := map[string]string{"PATH": defaultPath, "HOME": "/root", "HOSTNAME": ic.Hostname, "TERM": "xterm"}
 	order := []string{"PATH", "HOME", "HOSTNAME", "TERM"}
@@ -269,6 +273,8 @@ func lookIn(root, cmd, pathEnv string) (string, error) {
 // about the container (bad input, a failed setup); how the command itself
 // ended is in the Result.
 func Run(cfg Config) (*Result, error) {
+	trace("run", "start")
+	defer trace("run", "end")
 	if os.Geteuid() != 0 {
 		return nil, ErrNotRoot
 	}
@@ -276,20 +282,32 @@ func Run(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.Hooks.prepare(&cfg, ic); err != nil {
+		return nil, err
+	}
+	defer cfg.Hooks.finish()
 	stateRoot := cfg.StateRoot
 	if stateRoot == "" {
 		stateRoot = DefaultStateRoot
 	}
-	GC(stateRoot) // what killed runs left behind
+	trace("run", "prepared")
+	// What killed runs left behind is collected beside this start (it
+	// never touches a live run's files), and before Run returns.
+	gcDone := make(chan struct{})
+	go func() {
+		GC(stateRoot)
+		close(gcDone)
+	}()
+	defer func() { <-gcDone }()
 	if cfg.Name != "" {
 		states, _ := List(stateRoot)
 		for _, s := range states {
-			if s.Name == cfg.Name && (s.alive() || s.Keep) {
+			if s.Name == cfg.Name && (s.alive() || s.Keep || s.Detached) {
 				return nil, i18n.Invalid(i18n.T("a container named %q already exists", "%q라는 이름의 컨테이너가 이미 있습니다").F(cfg.Name))
 			}
 		}
 	}
-	id := newID()
+	id := cfg.Hooks.id()
 	name := cfg.Name
 	if name == "" {
 		name = id
@@ -313,44 +331,32 @@ func Run(cfg Config) (*Result, error) {
 	// Pdeathsig (the container dies with this runtime, even by SIGKILL)
 	// fires when the thread that started the child exits: keep this
 	// goroutine on one thread until the child is waited for.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	// init starts first: its runtime boots while the host side is made
-	// ready below. It waits for its config before touching anything.
-	c, err := launch(cfg, ic)
-	if err != nil {
-		return nil, err
-	}
-	defer c.close()
-
 	dir := filepath.Join(stateRoot, id)
 	if err := os.Mkdir(dir, 0o700); err != nil {
-		c.abort()
 		return nil, i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(dir), err)
 	}
 	started, _ := procStart(os.Getpid())
 	st := &State{ID: id, Name: name, Rootfs: ic.Rootfs, Command: cfg.Args, RuntimePID: os.Getpid(),
-		RuntimeStart: started, InitPID: c.cmd.Process.Pid, Created: time.Now().UTC(), Keep: cfg.Keep, Status: "running"}
+		RuntimeStart: started, Created: time.Now().UTC(), Keep: cfg.Keep, Status: "running"}
+	st.Detached = cfg.Hooks.detached()
 	kept := false
 	defer func() {
 		if !kept {
+			trace("run", "collecting")
 			collect(dir, st)
+			trace("run", "collected")
 		}
 	}()
-	fail := func(err error) (*Result, error) {
-		c.abort()
-		return nil, err
-	}
 	if cfg.Keep {
 		ic.Upper, ic.Work = filepath.Join(dir, "upper"), filepath.Join(dir, "work")
 		for _, d := range []string{ic.Upper, ic.Work} {
 			if err := os.Mkdir(d, 0o755); err != nil {
-				return fail(i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(d), err))
+				return nil, i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(d), err)
 			}
 		}
 		var statfs unix.Statfs_t
 		if err := unix.Statfs(dir, &statfs); err == nil && statfs.Type == unix.OVERLAYFS_SUPER_MAGIC {
-			return fail(i18n.Failed(i18n.T("%s is on overlayfs, which cannot hold an overlay's upper layer", "%s는 overlayfs 위에 있어 overlay의 upper 층을 둘 수 없습니다").F(stateRoot), nil))
+			return nil, i18n.Failed(i18n.T("%s is on overlayfs, which cannot hold an overlay's upper layer", "%s는 overlayfs 위에 있어 overlay의 upper 층을 둘 수 없습니다").F(stateRoot), nil)
 		}
 	}
 	if !cfg.Limits.IsZero() || cfg.CgroupLayout != nil {
@@ -358,28 +364,19 @@ func Run(cfg Config) (*Result, error) {
 		if cfg.CgroupLayout != nil {
 			layout = *cfg.CgroupLayout
 		} else if layout, err = sysinfo.CgroupLayout(); err != nil {
-			return fail(i18n.Failed(i18n.T("cannot read the cgroup layout", "cgroup 구성을 읽을 수 없습니다"), err))
+			return nil, i18n.Failed(i18n.T("cannot read the cgroup layout", "cgroup 구성을 읽을 수 없습니다"), err)
 		}
 		f, err := os.Open("/proc/self/cgroup")
 		if err != nil {
-			return fail(i18n.Failed(i18n.T("cannot read this process's cgroups", "이 프로세스의 cgroup을 읽을 수 없습니다"), err))
+			return nil, i18n.Failed(i18n.T("cannot read this process's cgroups", "이 프로세스의 cgroup을 읽을 수 없습니다"), err)
 		}
 		self := SelfCgroups(f)
 		f.Close()
 		cg, err := PlanCgroup(layout, self, id, cfg.Limits)
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
 		st.Cgroup = cg
-	}
-	// The state goes down before anything that could be left behind.
-	if err := writeState(dir, st); err != nil {
-		return fail(i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err))
-	}
-	if cg := st.Cgroup; cg != nil {
-		if err := cg.Create(cfg.Limits); err != nil {
-			return fail(err)
-		}
 		if cg.Version == 2 {
 			ic.CgroupV2 = cg.V2
 		}
@@ -390,7 +387,59 @@ func Run(cfg Config) (*Result, error) {
 			}
 		}
 	}
+	trace("run", "cgroup planned")
+
+	// Pdeathsig (the container dies with this runtime, even by SIGKILL)
+	// fires when the thread that started the child exits: keep this
+	// goroutine on one thread until the child is waited for.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	// init starts first: it sets up the container's root while the host
+	// side (state, cgroup, network) is made ready below, and waits for the
+	// go-ahead (its config, with the Go init) before it joins the cgroup.
+	c, err := launch(cfg, ic)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		trace("run", "closing")
+		c.close()
+		trace("run", "closed")
+	}()
+	trace("run", "init launched")
+	st.InitPID = c.pid()
+	fail := func(err error) (*Result, error) {
+		c.abort()
+		return nil, err
+	}
+	// The state goes down before anything that could be left behind.
+	if err := writeState(dir, st); err != nil {
+		return fail(i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err))
+	}
+	trace("run", "state written")
+	if cg := st.Cgroup; cg != nil {
+		if err := cg.Create(cfg.Limits); err != nil {
+			return fail(err)
+		}
+	}
+	trace("run", "cgroup created")
+	// init may go on as soon as its cgroup exists; only a bridged network
+	// must be in place before the command starts. (Either way the
+	// command's start is handled after attach.)
+	early := cfg.Hooks == nil || cfg.Hooks.Bridge == nil
+	if early {
+		c.start(ic)
+	}
+	if err := cfg.Hooks.attach(dir, st, c.pid()); err != nil {
+		return fail(err)
+	}
+	trace("run", "attached")
+	if !early {
+		c.start(ic)
+	}
+	c.onStart = cfg.Hooks.startFunc()
 	res, err := c.run(ic, st.Cgroup)
+	trace("run", "init reaped")
 	if err != nil {
 		return nil, err
 	}
@@ -403,6 +452,10 @@ func Run(cfg Config) (*Result, error) {
 			res.Kept = ic.Upper
 		}
 	}
+	if cfg.Hooks.detached() && !kept {
+		st.Status, st.ExitCode, st.Cgroup = "exited", res.ExitCode, nil
+		kept = writeState(dir, st) == nil
+	}
 	return res, nil
 }
 
@@ -413,11 +466,32 @@ type child struct {
 	sigs        chan os.Signal
 	tty, waited bool
 	waitErr     error
+	onStart     func(int) // told the command's PID inside (lifecycle hooks)
+	fork        *forked   // the forked init (forkinit.go), instead of cmd
+	sigsReady   chan struct{}
+}
+
+// pid is init's PID on the host.
+func (c *child) pid() int {
+	if c.fork != nil {
+		return c.fork.pid
+	}
+	return c.cmd.Process.Pid
 }
 
 // launch starts the container's init in its new namespaces. It waits for
 // its config on fd 3 and reports on fd 4.
 func launch(cfg Config, ic *initConfig) (*child, error) {
+	if canFork(ic) {
+		sigs, ready := startSignals()
+		trace("run", "forking init")
+		f, err := startForked(cfg, ic)
+		if err != nil {
+			stopSignals(sigs, ready)
+			return nil, err
+		}
+		return &child{fork: f, tty: ic.Tty, sigs: sigs, sigsReady: ready}, nil
+	}
 	fail := func(err error) error {
 		return i18n.Failed(i18n.T("cannot start the container", "컨테이너를 시작할 수 없습니다"), err)
 	}
@@ -445,7 +519,7 @@ func launch(cfg Config, ic *initConfig) (*child, error) {
 		Path: exe,
 		Args: []string{"sysdojo", "container", "init"},
 		// init is small and short-lived: one P, no cgroup probing.
-		Env:         []string{initEnv + "=1", "GOMAXPROCS=1", "GOGC=off"},
+		Env:         initEnvList(),
 		Stdin:       cfg.Stdin,
 		Stdout:      cfg.Stdout,
 		Stderr:      cfg.Stderr,
@@ -454,6 +528,7 @@ func launch(cfg Config, ic *initConfig) (*child, error) {
 	}
 	signal.Notify(c.sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
 		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
+	trace("run", "starting init")
 	if err := c.cmd.Start(); err != nil {
 		signal.Stop(c.sigs)
 		cfgW.Close()
@@ -464,6 +539,12 @@ func launch(cfg Config, ic *initConfig) (*child, error) {
 }
 
 func (c *child) close() {
+	if c.fork != nil {
+		stopSignals(c.sigs, c.sigsReady)
+		c.fork.statR.Close()
+		c.fork.goW.Close()
+		return
+	}
 	signal.Stop(c.sigs)
 	c.cfgW.Close()
 	c.statR.Close()
@@ -471,6 +552,10 @@ func (c *child) close() {
 
 // abort kills init before it was given its config, and waits for it.
 func (c *child) abort() {
+	if c.fork != nil {
+		c.fork.abort()
+		return
+	}
 	c.cmd.Process.Kill()
 	c.wait()
 }
@@ -485,9 +570,24 @@ func (c *child) wait() error {
 
 // run gives init its config, forwards signals to it and waits for the
 // command's status; then it reads and removes the cgroup.
-func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
+// start lets init go on: the go-ahead for the forked init, its config for
+// the Go init.
+func (c *child) start(ic *initConfig) {
+	if c.fork != nil {
+		c.fork.goW.Write([]byte{1})
+		c.fork.goW.Close()
+		trace("run", "go-ahead sent")
+		return
+	}
 	json.NewEncoder(c.cfgW).Encode(ic)
 	c.cfgW.Close()
+	trace("run", "config sent")
+}
+
+func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
+	if c.fork != nil {
+		return c.runForked(ic, cg)
+	}
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
@@ -505,6 +605,9 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 	for sc.Scan() {
 		var s initStatus
 		if json.Unmarshal(sc.Bytes(), &s) != nil || s.Started != 0 {
+			if s.Started != 0 && c.onStart != nil {
+				c.onStart(s.Started)
+			}
 			continue
 		}
 		last = s
@@ -512,6 +615,7 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 			break
 		}
 	}
+	trace("run", "status read")
 	// init exits now and the kernel tears its namespaces down; meanwhile
 	// the cgroup (which init is not in) is read and removed.
 	waited := make(chan error, 1)
@@ -523,6 +627,7 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 		res.OOM = res.Stats.OOMKills > 0
 		res.PidsHit = res.Stats.PidsRefused > 0
 		cg.Remove()
+		trace("run", "cgroup removed")
 	}
 	werr := <-waited
 	if c.tty {
@@ -567,4 +672,15 @@ func takeTerminalBack() {
 	signal.Ignore(syscall.SIGTTOU)
 	defer signal.Reset(syscall.SIGTTOU)
 	unix.IoctlSetPointerInt(0, unix.TIOCSPGRP, unix.Getpgrp())
+}
+
+// initEnvList is the environment of the container's init: the marker, one
+// P and no garbage collector for this small, short-lived program (and the
+// trace switch when tracing).
+func initEnvList() []string {
+	env := []string{initEnv + "=1", "GOMAXPROCS=1", "GOGC=off"}
+	if tracing {
+		env = append(env, traceEnv+"=1")
+	}
+	return env
 }

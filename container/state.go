@@ -33,7 +33,8 @@ type State struct {
 	Cgroup       *Cgroup   `json:"cgroup,omitempty"`
 	Created      time.Time `json:"created"`
 	Keep         bool      `json:"keep,omitempty"`
-	Status       string    `json:"status"` // "running" or "exited"
+	Detached     bool      `json:"detached,omitempty"` // run -d: kept after it exits, until rm
+	Status       string    `json:"status"`             // "running" or "exited"
 	ExitCode     int       `json:"exit_code,omitempty"`
 }
 
@@ -149,7 +150,7 @@ func GC(root string) ([]Collected, error) {
 				continue
 			}
 			s = &State{ID: e.Name()}
-		} else if s.alive() || (s.Status == "exited" && s.Keep) {
+		} else if s.alive() || (s.Status == "exited" && (s.Keep || s.Detached)) {
 			continue
 		}
 		got, err := collect(dir, s)
@@ -183,6 +184,13 @@ func collect(dir string, s *State) ([]Collected, error) {
 		} else if first == nil {
 			first = fmt.Errorf("unmounting %s: %w", merged, err)
 		}
+	}
+	// Usually only the state files are left: a few calls instead of
+	// RemoveAll's walk.
+	os.Remove(filepath.Join(dir, extraFile))
+	if os.Remove(filepath.Join(dir, "state.json")) == nil && unix.Rmdir(dir) == nil {
+		out = append(out, Collected{ID: s.ID, What: "dir", Path: dir})
+		return out, first
 	}
 	if err := os.RemoveAll(dir); err != nil {
 		if first == nil {

@@ -14,7 +14,7 @@ import (
 func newContainerCommand(e *env) *cli.Command {
 	rootfsFlag := &cli.StringFlag{Name: "rootfs", Usage: e.t("rootfs directory (default: built once in your cache)",
 		"rootfs 디렉터리 (기본값: 캐시에 한 번 만들어 둠)")}
-	return &cli.Command{
+	cmd := &cli.Command{
 		Name:  "container",
 		Usage: e.t("a small, real container runtime: namespaces, pivot_root, cgroups", "작지만 진짜인 컨테이너 런타임: 네임스페이스, pivot_root, cgroup"),
 		Subcommands: []*cli.Command{
@@ -45,7 +45,7 @@ func newContainerCommand(e *env) *cli.Command {
 				ArgsUsage: "[--] CMD [ARG...]",
 				Description: e.t("Exit status: the command's (128+N when signal N killed it);\n2 bad input; 127 the command is not in the rootfs.",
 					"종료 코드: 명령의 종료 코드 (시그널 N으로 죽으면 128+N),\n2 잘못된 입력, 127 rootfs에 명령이 없음."),
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					rootfsFlag,
 					&cli.StringFlag{Name: "name", Usage: e.t("container name", "컨테이너 이름")},
 					&cli.StringFlag{Name: "hostname", Usage: e.t("host name inside (default: the name)", "안의 호스트 이름 (기본값: 이름)")},
@@ -54,11 +54,11 @@ func newContainerCommand(e *env) *cli.Command {
 					&cli.Float64Flag{Name: "cpus", Usage: e.t("CPUs' worth of time (0.5)", "CPU 시간 (0.5 = 절반)")},
 					&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: e.t("set an environment variable K=V", "환경 변수 K=V 설정")},
 					&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: e.t("working directory inside", "안에서의 작업 디렉터리")},
-					&cli.StringFlag{Name: "net", Value: "none", Usage: e.t("none (lo only) or host", "none (lo만) 또는 host")},
+					&cli.StringFlag{Name: "net", Value: "none", Usage: e.t("none (lo only), host or bridge (a veth pair to the host)", "none (lo만), host, bridge (호스트와 veth 한 쌍)")},
 					&cli.StringFlag{Name: "user", Usage: e.t("UID[:GID] to run as", "실행할 UID[:GID]")},
 					&cli.BoolFlag{Name: "keep", Usage: e.t("keep the writes (upper layer)", "쓴 내용(upper 층)을 남김")},
 					&cli.BoolFlag{Name: "report", Usage: e.t("report the cgroup counters", "cgroup 집계를 출력")},
-				},
+				}, e.lifecycleRunFlags()...),
 				Action: e.containerRun,
 			},
 			{
@@ -85,6 +85,8 @@ func newContainerCommand(e *env) *cli.Command {
 			},
 		},
 	}
+	cmd.Subcommands = append(cmd.Subcommands, e.lifecycleCommands()...)
+	return cmd
 }
 
 func (e *env) containerRootfsBuild(c *cli.Context) error {
@@ -182,6 +184,12 @@ func (e *env) containerRun(c *cli.Context) error {
 		return err
 	}
 	cfg.Rootfs = rootfs
+	if cfg.Hooks, err = e.runHooks(c, &cfg); err != nil {
+		return err
+	}
+	if c.Bool("detach") {
+		return e.runDetached(cfg)
+	}
 	res, err := container.Run(cfg)
 	if err != nil {
 		return err
@@ -257,7 +265,7 @@ func (e *env) containerGC(c *cli.Context) error {
 	if os.Geteuid() != 0 {
 		return container.ErrNotRoot
 	}
-	got, err := container.GC("")
+	got, err := container.GCAll("")
 	if c.Bool("json") {
 		if got == nil {
 			got = []container.Collected{}
@@ -314,6 +322,11 @@ func (e *env) containerExplain(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	more, err := container.ExplainLifecycle(rootfs, "") // exec and ports (container_life.go)
+	if err != nil {
+		return err
+	}
+	ex.Aspects = append(ex.Aspects, more...)
 	if c.Bool("json") {
 		return e.writeJSON(ex)
 	}
@@ -386,13 +399,13 @@ func wrapWords(s string, width int) []string {
 func containerTourPart() tourPart {
 	p := tourPart{
 		title: i18n.T("A container is a process with its own view", "컨테이너는 자기만의 시야를 가진 프로세스입니다"),
-		say: i18n.T("sysdojo starts a process in new namespaces (host name, PIDs, mounts, network,\nIPC, cgroup), switches its root with pivot_root and limits it with cgroups.\nBelow, the same questions asked on the host and inside a fresh container.",
-			"sysdojo는 새 네임스페이스(호스트 이름, PID, 마운트, 네트워크, IPC, cgroup)\n안에서 프로세스를 시작하고, pivot_root로 루트를 바꾸고, cgroup으로 자원을\n제한합니다. 아래는 같은 질문을 호스트와 새 컨테이너 안에서 해 본 결과입니다."),
+		say: i18n.T("sysdojo starts a process in new namespaces (host name, PIDs, mounts, network,\nIPC, cgroup), switches its root with pivot_root and limits it with cgroups.\nBelow, the same questions asked on the host and inside a fresh container,\nthen 'container exec' entering a running one and a port published into it.",
+			"sysdojo는 새 네임스페이스(호스트 이름, PID, 마운트, 네트워크, IPC, cgroup)\n안에서 프로세스를 시작하고, pivot_root로 루트를 바꾸고, cgroup으로 자원을\n제한합니다. 아래는 같은 질문을 호스트와 새 컨테이너 안에서 해 본 결과와,\n실행 중인 컨테이너에 'container exec'로 들어가 보고 포트를 공개해 본 결과입니다."),
 		cmds: [][]string{{"container", "explain"}},
 	}
 	if os.Geteuid() != 0 {
-		p.say = i18n.T("sysdojo starts a process in new namespaces (host name, PIDs, mounts, network,\nIPC, cgroup), switches its root with pivot_root and limits it with cgroups.\nInside, 'hostname' shows its own name, 'ps' shows only PID 1 (sysdojo's init)\nand your command, and 'ip link' shows only lo. That needs root, so it is not\nrun here: try 'sudo sysdojo container explain' and\n'sudo sysdojo container run -- /bin/sh'.",
-			"sysdojo는 새 네임스페이스(호스트 이름, PID, 마운트, 네트워크, IPC, cgroup)\n안에서 프로세스를 시작하고, pivot_root로 루트를 바꾸고, cgroup으로 자원을\n제한합니다. 안에서는 'hostname'이 자기 이름을, 'ps'가 1번(sysdojo의 init)과\n내 명령만을, 'ip link'가 lo만을 보여 줍니다. 이 부분은 root 권한이 필요해서\n여기서는 실행하지 않습니다: 'sudo sysdojo container explain'과\n'sudo sysdojo container run -- /bin/sh'를 해 보세요.")
+		p.say = i18n.T("sysdojo starts a process in new namespaces (host name, PIDs, mounts, network,\nIPC, cgroup), switches its root with pivot_root and limits it with cgroups.\nInside, 'hostname' shows its own name, 'ps' shows only PID 1 (sysdojo's init)\nand your command, and 'ip link' shows only lo. That needs root, so it is not\nrun here: try 'sudo sysdojo container explain' and\n'sudo sysdojo container run -- /bin/sh'. A container started with 'run -d'\nkeeps running: 'container exec NAME sh' enters it (setns into each of its\nnamespaces) and 'run -p 8080:80' publishes its port 80 on 127.0.0.1:8080.",
+			"sysdojo는 새 네임스페이스(호스트 이름, PID, 마운트, 네트워크, IPC, cgroup)\n안에서 프로세스를 시작하고, pivot_root로 루트를 바꾸고, cgroup으로 자원을\n제한합니다. 안에서는 'hostname'이 자기 이름을, 'ps'가 1번(sysdojo의 init)과\n내 명령만을, 'ip link'가 lo만을 보여 줍니다. 이 부분은 root 권한이 필요해서\n여기서는 실행하지 않습니다: 'sudo sysdojo container explain'과\n'sudo sysdojo container run -- /bin/sh'를 해 보세요. 'run -d'로 시작한\n컨테이너는 계속 실행되고, 'container exec NAME sh'로 그 안에 들어갈 수 있으며\n(네임스페이스마다 setns), 'run -p 8080:80'은 컨테이너의 80번 포트를\n127.0.0.1:8080에 공개합니다.")
 		p.cmds = nil
 	}
 	return p

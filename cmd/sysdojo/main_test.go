@@ -29,6 +29,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("LC_ALL", "")
 			env.Setenv("LC_MESSAGES", "")
 			env.Setenv("SYSDOJO_REQUIRE_ALL", os.Getenv("SYSDOJO_REQUIRE_ALL"))
+			setupContainers(env) // container_life_test.go
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {

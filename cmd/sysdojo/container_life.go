@@ -1,0 +1,369 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"sysdojo/container"
+	"sysdojo/internal/i18n"
+)
+
+// The container lifecycle: run -d, ps, exec, stop, rm, logs, bundle, and
+// run's -v, -p and --net bridge.
+
+func (e *env) lifecycleRunFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: e.t("run in the background, print the name; see ps, logs, exec, stop, rm",
+			"백그라운드에서 실행하고 이름을 출력 (ps, logs, exec, stop, rm 참고)")},
+		&cli.StringSliceFlag{Name: "volume", Aliases: []string{"v"}, Usage: e.t("bind a host directory inside: HOSTDIR:CTRDIR[:ro]",
+			"호스트 디렉터리를 안에 연결: HOSTDIR:CTRDIR[:ro]")},
+		&cli.StringSliceFlag{Name: "publish", Aliases: []string{"p"}, Usage: e.t("forward the host's 127.0.0.1:HOSTPORT to the container's CTRPORT: HOSTPORT:CTRPORT",
+			"호스트의 127.0.0.1:HOSTPORT를 컨테이너의 CTRPORT로 전달: HOSTPORT:CTRPORT")},
+		&cli.StringFlag{Name: "subnet", Value: container.DefaultSubnet, Usage: e.t("addresses for --net bridge (a /30 per container)",
+			"--net bridge가 쓰는 주소 대역 (컨테이너마다 /30 하나)")},
+	}
+}
+
+// runHooks turns run's lifecycle flags into Hooks (and --net bridge into
+// a new network namespace plus a veth pair).
+func (e *env) runHooks(c *cli.Context, cfg *container.Config) (*container.Hooks, error) {
+	h := &container.Hooks{}
+	for _, s := range c.StringSlice("volume") {
+		v, err := container.ParseVolume(s)
+		if err != nil {
+			return nil, err
+		}
+		h.Volumes = append(h.Volumes, v)
+	}
+	for _, s := range c.StringSlice("publish") {
+		p, err := container.ParsePort(s)
+		if err != nil {
+			return nil, err
+		}
+		h.Ports = append(h.Ports, p)
+	}
+	if cfg.Net == "bridge" {
+		if _, err := container.ParseSubnet(c.String("subnet")); err != nil {
+			return nil, err
+		}
+		cfg.Net = "none"
+		h.Bridge = &container.Bridge{Subnet: c.String("subnet")}
+	} else if c.IsSet("subnet") {
+		return nil, usagef(helpHint("sysdojo container run"), i18n.T("--subnet goes with --net bridge", "--subnet은 --net bridge와 함께 씁니다"))
+	}
+	h.Detached = c.Bool("detach")
+	return h, nil
+}
+
+func (e *env) runDetached(cfg container.Config) error {
+	in, err := container.Detach(cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.io.Out, in.Name)
+	return nil
+}
+
+func (e *env) lifecycleCommands() []*cli.Command {
+	nameArg := "NAME"
+	return []*cli.Command{
+		{
+			Name:  "ps",
+			Usage: e.t("list containers: name, PID, command, status, age, limits, ports", "컨테이너 목록: 이름, PID, 명령, 상태, 실행 시간, 제한, 포트"),
+			Flags: []cli.Flag{jsonFlag,
+				&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: e.t("also the ones that exited", "끝난 것도 보여 줌")}},
+			Action: e.containerPs,
+		},
+		{
+			Name:      "exec",
+			Usage:     e.t("run a command inside a running container (a shell when stdin is a terminal)", "실행 중인 컨테이너 안에서 명령을 실행 (표준 입력이 터미널이면 대화형)"),
+			ArgsUsage: nameArg + " [--] CMD [ARG...]",
+			Description: e.t("The command gets all the container's namespaces, its root, its cgroups,\nits reduced capabilities and no_new_privs. Exit status: the command's.",
+				"명령은 컨테이너의 모든 네임스페이스, 루트, cgroup, 줄어든 capability,\nno_new_privs를 그대로 받습니다. 종료 코드: 명령의 종료 코드."),
+			Flags: []cli.Flag{
+				&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: e.t("set an environment variable K=V", "환경 변수 K=V 설정")},
+				&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: e.t("working directory inside", "안에서의 작업 디렉터리")},
+			},
+			Action: e.containerExec,
+		},
+		{
+			Name:      "stop",
+			Usage:     e.t("stop a container: SIGTERM to its PID 1, SIGKILL after the grace period", "컨테이너 정지: PID 1에 SIGTERM, 유예 시간 뒤 SIGKILL"),
+			ArgsUsage: nameArg,
+			Flags: []cli.Flag{&cli.DurationFlag{Name: "time", Aliases: []string{"t"}, Value: 10 * time.Second,
+				Usage: e.t("grace period before SIGKILL", "SIGKILL 전 유예 시간")}},
+			Action: e.containerStop,
+		},
+		{
+			Name:      "rm",
+			Usage:     e.t("remove a container: state, log, cgroups, network pieces", "컨테이너 삭제: 상태, 로그, cgroup, 네트워크"),
+			ArgsUsage: nameArg,
+			Flags: []cli.Flag{jsonFlag, &cli.BoolFlag{Name: "force", Aliases: []string{"f"},
+				Usage: e.t("kill it first if it runs", "실행 중이면 먼저 강제 종료")}},
+			Action: e.containerRm,
+		},
+		{
+			Name:      "logs",
+			Usage:     e.t("what a detached container wrote", "백그라운드 컨테이너가 출력한 내용"),
+			ArgsUsage: nameArg,
+			Flags: []cli.Flag{&cli.BoolFlag{Name: "follow", Aliases: []string{"f"},
+				Usage: e.t("keep printing until it ends", "끝날 때까지 계속 출력")}},
+			Action: e.containerLogs,
+		},
+		{
+			Name:      "bundle",
+			Usage:     e.t("write an OCI bundle (config.json + rootfs) that 'runc run' runs as sysdojo would", "'runc run'으로 실행할 수 있는 OCI 번들(config.json + rootfs)을 만듦"),
+			ArgsUsage: "OUTDIR [--] CMD [ARG...]",
+			Flags: []cli.Flag{jsonFlag,
+				&cli.StringFlag{Name: "rootfs", Usage: e.t("rootfs directory (default: built once in your cache)", "rootfs 디렉터리 (기본값: 캐시에 한 번 만들어 둠)")},
+				&cli.StringFlag{Name: "hostname", Usage: e.t("host name inside", "안의 호스트 이름")},
+				&cli.StringFlag{Name: "memory", Usage: e.t("memory limit, e.g. 64m", "메모리 제한 (예: 64m)")},
+				&cli.Int64Flag{Name: "pids", Usage: e.t("most tasks at once", "동시 프로세스 수 제한")},
+				&cli.Float64Flag{Name: "cpus", Usage: e.t("CPUs' worth of time (0.5)", "CPU 시간 (0.5 = 절반)")},
+				&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: e.t("set an environment variable K=V", "환경 변수 K=V 설정")},
+				&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: e.t("working directory inside", "안에서의 작업 디렉터리")},
+			},
+			Action: e.containerBundle,
+		},
+		{
+			// A detached container's monitor: "run -d" re-executes this
+			// binary as "sysdojo container monitor" (see container.Detach).
+			Name:   "monitor",
+			Hidden: true,
+			Action: func(*cli.Context) error {
+				if !container.IsMonitor() {
+					return usagef(helpHint("sysdojo container"), i18n.T("'container monitor' is only for sysdojo itself", "'container monitor'는 sysdojo 내부용입니다"))
+				}
+				os.Exit(container.RunMonitor())
+				return nil
+			},
+		},
+	}
+}
+
+func (e *env) containerPs(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	if os.Geteuid() != 0 {
+		return container.ErrNotRoot
+	}
+	list, err := container.Containers("", c.Bool("all"))
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return e.writeJSON(list)
+	}
+	if len(list) == 0 {
+		if c.Bool("all") {
+			fmt.Fprintln(e.io.Out, e.t("no containers", "컨테이너가 없습니다"))
+		} else {
+			fmt.Fprintln(e.io.Out, e.t("no running containers (ps -a shows the ones that exited)", "실행 중인 컨테이너가 없습니다 (끝난 것은 ps -a로 보세요)"))
+		}
+		return nil
+	}
+	rows := [][]string{{e.t("NAME", "이름"), "PID", e.t("COMMAND", "명령"), e.t("STATUS", "상태"), e.t("AGE", "경과"),
+		e.t("LIMITS", "제한"), e.t("PORTS", "포트")}}
+	for _, in := range list {
+		pid := "-"
+		if in.PID > 0 {
+			pid = fmt.Sprint(in.PID)
+		}
+		cmd := strings.Join(in.Command, " ")
+		if r := []rune(cmd); len(r) > 24 {
+			cmd = string(r[:23]) + "…"
+		}
+		status := e.t("running", "실행 중")
+		if !in.Running() {
+			if in.ExitCode != nil {
+				status = fmt.Sprintf(e.t("exited (%d)", "종료 (%d)"), *in.ExitCode)
+			} else {
+				status = e.t("exited (?: its runtime was killed)", "종료 (?: 런타임이 강제 종료됨)")
+			}
+		}
+		var lim []string
+		if in.Limits.Memory > 0 {
+			lim = append(lim, "mem="+mib(in.Limits.Memory))
+		}
+		if in.Limits.Pids > 0 {
+			lim = append(lim, fmt.Sprintf("pids=%d", in.Limits.Pids))
+		}
+		if in.Limits.CPUs > 0 {
+			lim = append(lim, fmt.Sprintf("cpus=%g", in.Limits.CPUs))
+		}
+		limits := strings.ReplaceAll(strings.Join(lim, ","), " MiB", "m")
+		if limits == "" {
+			limits = "-"
+		}
+		var ports []string
+		for _, p := range in.Ports {
+			ports = append(ports, p.String())
+		}
+		if in.Net != nil {
+			ports = append(ports, in.Net.ContainerIP)
+		}
+		pstr := strings.Join(ports, ",")
+		if pstr == "" {
+			pstr = "-"
+		}
+		rows = append(rows, []string{in.Name, pid, cmd, status, age(time.Since(in.Created)), limits, pstr})
+	}
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, f := range r {
+			widths[i] = max(widths[i], dispWidth(f))
+		}
+	}
+	for ri, r := range rows {
+		var b strings.Builder
+		for i, f := range r {
+			if i == len(r)-1 {
+				b.WriteString(f)
+				break
+			}
+			b.WriteString(f + strings.Repeat(" ", widths[i]-dispWidth(f)+2))
+		}
+		line := strings.TrimRight(b.String(), " ")
+		if ri == 0 {
+			line = e.io.Dim(line)
+		}
+		fmt.Fprintln(e.io.Out, line)
+	}
+	return nil
+}
+
+func age(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+func (e *env) containerExec(c *cli.Context) error {
+	a := c.Args().Slice()
+	if len(a) < 2 {
+		return usagef(helpHint("sysdojo container exec"), i18n.T("usage: sysdojo container exec NAME [--] CMD [ARG...]", "사용법: sysdojo container exec NAME [--] CMD [ARG...]"))
+	}
+	code, err := container.Exec(a[0], container.ExecOptions{Args: a[1:], Env: c.StringSlice("env"), Dir: c.String("workdir"),
+		Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err})
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &i18n.Error{Kind: i18n.Kind(code), Text: i18n.T("the command exited with status %d", "명령이 종료 코드 %d로 끝났습니다").F(code)}
+	}
+	return nil
+}
+
+func (e *env) containerStop(c *cli.Context) error {
+	a, err := args(c, 1, 1, "NAME")
+	if err != nil {
+		return err
+	}
+	if c.Duration("time") < 0 {
+		return usagef(helpHint("sysdojo container stop"), i18n.T("--time cannot be negative", "--time은 음수일 수 없습니다"))
+	}
+	was, err := container.Stop("", a[0], c.Duration("time"))
+	if err != nil {
+		return err
+	}
+	if !was {
+		fmt.Fprintln(e.io.Out, e.t("already stopped: "+a[0], "이미 멈춰 있습니다: "+a[0]))
+		return nil
+	}
+	fmt.Fprintln(e.io.Out, a[0])
+	return nil
+}
+
+func (e *env) containerRm(c *cli.Context) error {
+	a, err := args(c, 1, 1, "NAME")
+	if err != nil {
+		return err
+	}
+	got, err := container.Remove("", a[0], c.Bool("force"))
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		if got == nil {
+			got = []container.Collected{}
+		}
+		return e.writeJSON(got)
+	}
+	fmt.Fprintln(e.io.Out, a[0])
+	return nil
+}
+
+func (e *env) containerLogs(c *cli.Context) error {
+	a, err := args(c, 1, 1, "NAME")
+	if err != nil {
+		return err
+	}
+	if os.Geteuid() != 0 {
+		return container.ErrNotRoot
+	}
+	stop := make(chan struct{})
+	if c.Bool("follow") {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+		defer signal.Stop(sigs)
+		go func() {
+			<-sigs
+			close(stop)
+		}()
+	}
+	return container.Logs("", a[0], c.Bool("follow"), e.io.Out, stop)
+}
+
+func (e *env) containerBundle(c *cli.Context) error {
+	a := c.Args().Slice()
+	if len(a) < 2 {
+		return usagef(helpHint("sysdojo container bundle"), i18n.T("usage: sysdojo container bundle [--rootfs DIR] OUTDIR [--] CMD [ARG...]",
+			"사용법: sysdojo container bundle [--rootfs DIR] OUTDIR [--] CMD [ARG...]"))
+	}
+	opts := container.BundleOptions{Args: a[1:], Env: c.StringSlice("env"), Dir: c.String("workdir"), Hostname: c.String("hostname")}
+	if m := c.String("memory"); m != "" {
+		n, err := container.ParseSize(m)
+		if err != nil {
+			return err
+		}
+		opts.Limits.Memory = n
+	}
+	opts.Limits.Pids, opts.Limits.CPUs = c.Int64("pids"), c.Float64("cpus")
+	if opts.Limits.Pids < 0 || opts.Limits.CPUs < 0 {
+		return usagef(helpHint("sysdojo container bundle"), i18n.T("limits cannot be negative", "제한 값은 음수일 수 없습니다"))
+	}
+	if c.IsSet("rootfs") && c.String("rootfs") == "" {
+		return usagef(helpHint("sysdojo container bundle"), i18n.T("--rootfs needs a directory", "--rootfs에는 디렉터리가 필요합니다"))
+	}
+	rootfs, err := e.defaultRootfs(c.String("rootfs"))
+	if err != nil {
+		return err
+	}
+	opts.Rootfs = rootfs
+	rep, err := container.Bundle(a[0], opts)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return e.writeJSON(rep)
+	}
+	fmt.Fprintf(e.io.Out, "%s %s\n", e.io.Mark(true), e.t(
+		fmt.Sprintf("OCI bundle written in %s: config.json and rootfs/ (%d files)", rep.Dir, rep.Files),
+		fmt.Sprintf("%s에 OCI 번들을 만들었습니다: config.json과 rootfs/ (파일 %d개)", rep.Dir, rep.Files)))
+	fmt.Fprintf(e.io.Out, "  %s\n", e.t("run it with: sudo runc run --bundle "+rep.Dir+" NAME",
+		"실행하려면: sudo runc run --bundle "+rep.Dir+" NAME"))
+	return nil
+}

@@ -1,0 +1,355 @@
+package container
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"sysdojo/internal/i18n"
+	"sysdojo/internal/sysinfo"
+)
+
+// ExecOptions is one command to run inside a running container.
+type ExecOptions struct {
+	Args           []string
+	Env            []string // K=V added to (or replacing) the container's defaults
+	Dir            string   // working directory inside; default "/"
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	StateRoot      string
+}
+
+// ErrNotRunning is returned by Exec for a container that has ended.
+func errNotRunning(in *Info) error {
+	t := i18n.T("container %q is not running, so nothing can be run inside it (start a new one with 'container run -d')",
+		"컨테이너 %q는 실행 중이 아니어서 안에서 명령을 실행할 수 없습니다 ('container run -d'로 새로 시작하세요)").F(in.Name)
+	if in.ExitCode != nil {
+		t = i18n.T("container %q exited with status %d, so nothing can be run inside it (start a new one with 'container run -d')",
+			"컨테이너 %q는 종료 코드 %d로 끝나서 안에서 명령을 실행할 수 없습니다 ('container run -d'로 새로 시작하세요)").F(in.Name, *in.ExitCode)
+	}
+	return &i18n.Error{Kind: i18n.KindFailed, Text: t}
+}
+
+// Exec runs a command inside the running container name, and returns its
+// exit status (128+N when signal N killed it). The command gets all the
+// container's namespaces (mount, UTS, IPC, network, PID and cgroup), its
+// root, its cgroups, the reduced capabilities and no_new_privs.
+//
+// How: one OS thread of this process leaves the host for good. It stops
+// sharing its file system attributes with the other threads
+// (unshare(CLONE_FS): setns into a mount namespace fails otherwise), joins
+// the container's cgroups, enters each namespace with setns, switches to
+// the container's root, drops capabilities, and forks the command; the
+// thread is thrown away afterwards (its goroutine ends still locked).
+func Exec(name string, o ExecOptions) (int, error) {
+	if os.Geteuid() != 0 {
+		return 0, ErrNotRoot
+	}
+	if len(o.Args) == 0 || o.Args[0] == "" {
+		return 0, i18n.Invalid(i18n.T("no command given: say what to run, e.g. 'container exec NAME sh'",
+			"실행할 명령이 없습니다: 예를 들어 'container exec NAME sh'처럼 쓰세요"))
+	}
+	dir := "/"
+	if o.Dir != "" {
+		if !filepath.IsAbs(o.Dir) {
+			return 0, i18n.Invalid(i18n.T("the working directory must be absolute: %q", "작업 디렉터리는 절대 경로여야 합니다: %q").F(o.Dir))
+		}
+		dir = filepath.Clean(o.Dir)
+	}
+	for _, kv := range o.Env {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" || strings.ContainsAny(k, " \x00") {
+			return 0, i18n.Invalid(i18n.T("bad environment variable %q (use -e KEY=VALUE)", "잘못된 환경 변수입니다: %q (-e KEY=VALUE 형식)").F(kv))
+		}
+	}
+	in, err := Find(o.StateRoot, name)
+	if err != nil {
+		return 0, err
+	}
+	if !in.Running() {
+		return 0, errNotRunning(in)
+	}
+	pid := 0
+	if x := in.extra; x != nil && x.CmdPID > 0 {
+		if st, err := procStart(x.CmdPID); err == nil && st == x.CmdStart {
+			pid = x.CmdPID
+		}
+	}
+	if pid == 0 {
+		pid = commandPID(in.state.InitPID, 0)
+	}
+	if pid == 0 {
+		return 0, errNotRunning(in)
+	}
+	type result struct {
+		code int
+		err  error
+	}
+	var r result
+	onThrowawayThread(func() {
+		r.code, r.err = execIn(pid, dir, o)
+	})
+	return r.code, r.err
+}
+
+// onThrowawayThread runs f on an OS thread of its own that is discarded
+// afterwards (its goroutine ends still locked to it), so that whatever f
+// does to the thread (namespaces, root, capabilities) dies with it. Not
+// the main thread, which Go cannot discard: its namespaces are what
+// /proc/self shows for the whole process.
+func onThrowawayThread(f func()) {
+	done := make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			// Hold the main thread while a fresh one does the work.
+			onThrowawayThread(f)
+			runtime.UnlockOSThread()
+			close(done)
+			return
+		}
+		f()
+		close(done)
+	}()
+	<-done
+}
+
+func execIn(pid int, dir string, o ExecOptions) (int, error) {
+	fail := func(what string, err error) (int, error) {
+		return 0, i18n.Failed(i18n.T("cannot enter the container (%s)", "컨테이너에 들어갈 수 없습니다 (%s)").F(what), err)
+	}
+	proc := fmt.Sprintf("/proc/%d", pid)
+	// Everything is opened while the host's tree is still in view.
+	type nsFile struct {
+		name string
+		flag int
+		fd   int
+	}
+	nss := []nsFile{{"cgroup", unix.CLONE_NEWCGROUP, -1}, {"ipc", unix.CLONE_NEWIPC, -1}, {"uts", unix.CLONE_NEWUTS, -1},
+		{"net", unix.CLONE_NEWNET, -1}, {"pid", unix.CLONE_NEWPID, -1}, {"mnt", unix.CLONE_NEWNS, -1}}
+	var fds []int
+	defer func() {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+	}()
+	for i := range nss {
+		fd, err := unix.Open(proc+"/ns/"+nss[i].name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fail("ns/"+nss[i].name, err)
+		}
+		nss[i].fd = fd
+		fds = append(fds, fd)
+	}
+	rootFd, err := unix.Open(proc+"/root", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fail("root", err)
+	}
+	fds = append(fds, rootFd)
+	cgs, err := openJoinCgroups(pid)
+	if err != nil {
+		return fail("cgroup", err)
+	}
+	fds = append(fds, cgs.tasks...)
+	fds = append(fds, cgs.home...)
+	if cgs.v2 >= 0 {
+		fds = append(fds, cgs.v2)
+	}
+	// The environment and the command, as the container sees them.
+	env := map[string]string{"PATH": defaultPath, "HOME": "/root", "TERM": "xterm"}
+	order := []string{"PATH", "HOME", "HOSTNAME", "TERM"}
+	if t := os.Getenv("TERM"); t != "" {
+		env["TERM"] = t
+	}
+	if h, err := os.ReadFile(proc + "/root/etc/hostname"); err == nil {
+		env["HOSTNAME"] = strings.TrimSpace(string(h))
+	}
+	for _, kv := range o.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		if _, seen := env[k]; !seen {
+			order = append(order, k)
+		}
+		env[k] = v
+	}
+	path, err := lookIn(proc+"/root", o.Args[0], env["PATH"])
+	if err != nil {
+		return 0, err
+	}
+
+	// From here on this thread is the container's.
+	if err := unix.Unshare(unix.CLONE_FS); err != nil {
+		return fail("unshare(CLONE_FS)", err)
+	}
+	if err := cgs.join(cgs.tasks); err != nil {
+		return fail("cgroup", err)
+	}
+	for _, ns := range nss {
+		if err := unix.Setns(ns.fd, ns.flag); err != nil {
+			cgs.join(cgs.home)
+			return fail("setns "+ns.name, err)
+		}
+	}
+	if err := unix.Fchdir(rootFd); err != nil {
+		return fail("fchdir", err)
+	}
+	if err := unix.Chroot("."); err != nil {
+		return fail("chroot", err)
+	}
+	if err := unix.Chdir("/"); err != nil {
+		return fail("chdir /", err)
+	}
+	var uts unix.Utsname
+	if unix.Uname(&uts) == nil {
+		env["HOSTNAME"] = unix.ByteSliceToString(uts.Nodename[:])
+	}
+	var envList []string
+	for _, k := range order {
+		if v, ok := env[k]; ok {
+			envList = append(envList, k+"="+v)
+		}
+	}
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		return fail("prctl(PR_SET_DUMPABLE)", err)
+	}
+	if err := dropCaps(DefaultCaps); err != nil {
+		cgs.join(cgs.home)
+		return fail("capabilities", err)
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return fail("prctl(PR_SET_NO_NEW_PRIVS)", err)
+	}
+	attr := &syscall.SysProcAttr{}
+	tty := false
+	if f, ok := o.Stdin.(*os.File); ok && isTTY(f.Fd()) {
+		tty = true
+		attr.Setpgid, attr.Foreground, attr.Ctty = true, true, 0
+	}
+	if cgs.v2 >= 0 {
+		attr.UseCgroupFD, attr.CgroupFD = true, cgs.v2
+	}
+	cmd := &exec.Cmd{Path: path, Args: o.Args, Env: envList, Dir: dir,
+		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, SysProcAttr: attr}
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	defer signal.Stop(sigs)
+	err = cmd.Start()
+	cgs.join(cgs.home) // this thread out of the container's limits again
+	if err != nil {
+		code := 126
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, unix.ENOENT) {
+			code = 127
+		}
+		if errors.Is(err, unix.ENOENT) && dir != "/" {
+			return 0, &i18n.Error{Kind: i18n.Kind(code), Text: i18n.T("cannot run %s in %s inside the container", "컨테이너 안의 %s에서 %s를 실행할 수 없습니다").F(o.Args[0], dir), Err: err}
+		}
+		return 0, &i18n.Error{Kind: i18n.Kind(code), Text: i18n.T("cannot run %s inside the container", "컨테이너 안에서 %s를 실행할 수 없습니다").F(o.Args[0]), Err: err}
+	}
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				cmd.Process.Signal(s)
+			case <-stop:
+				return
+			}
+		}
+	}()
+	werr := cmd.Wait()
+	close(stop)
+	if tty {
+		takeTerminalBack()
+	}
+	var ee *exec.ExitError
+	if errors.As(werr, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal()), nil
+		}
+		return ee.ExitCode(), nil
+	}
+	if werr != nil {
+		return 0, i18n.Failed(i18n.T("the command failed", "명령이 실패했습니다"), werr)
+	}
+	return 0, nil
+}
+
+// openJoinCgroups opens what it takes for the calling thread to join the
+// cgroups of process pid (the container's command) and to come back: v1
+// "tasks" files, and the v2 directory for clone3's CLONE_INTO_CGROUP.
+// Hierarchies where both are in the same cgroup are left alone.
+func openJoinCgroups(pid int) (*cgroupFiles, error) {
+	cg := &cgroupFiles{v2: -1}
+	layout, err := sysinfo.CgroupLayout()
+	if err != nil {
+		return cg, err
+	}
+	read := func(p string) map[string]string {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil
+		}
+		defer f.Close()
+		m := map[string]string{}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			parts := strings.SplitN(sc.Text(), ":", 3)
+			if len(parts) == 3 {
+				m[parts[1]] = parts[2]
+			}
+		}
+		return m
+	}
+	theirs, mine := read(fmt.Sprintf("/proc/%d/cgroup", pid)), read("/proc/thread-self/cgroup")
+	if theirs == nil {
+		return cg, fmt.Errorf("cannot read /proc/%d/cgroup", pid)
+	}
+	for ctrls, path := range theirs {
+		if path == mine[ctrls] {
+			continue
+		}
+		if ctrls == "" {
+			if layout.V2 == "" {
+				continue
+			}
+			fd, err := unix.Open(filepath.Join(layout.V2, path), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				cg.close()
+				return &cgroupFiles{v2: -1}, err
+			}
+			cg.v2 = fd
+			continue
+		}
+		mnt := ""
+		for _, c := range strings.Split(ctrls, ",") {
+			if m, ok := layout.V1[c]; ok {
+				mnt = m
+				break
+			}
+		}
+		if mnt == "" {
+			continue
+		}
+		t, err := unix.Open(filepath.Join(mnt, path, "tasks"), unix.O_WRONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			cg.close()
+			return &cgroupFiles{v2: -1}, err
+		}
+		cg.tasks = append(cg.tasks, t)
+		h, err := unix.Open(filepath.Join(mnt, mine[ctrls], "tasks"), unix.O_WRONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			cg.close()
+			return &cgroupFiles{v2: -1}, err
+		}
+		cg.home = append(cg.home, h)
+	}
+	return cg, nil
+}
