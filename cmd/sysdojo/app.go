@@ -57,12 +57,19 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 			newAptCommand(e),
 			newLessonCommand(e),
 			newProgressCommand(e),
+			newDemoCommand(e),
+			newQuizCommand(e),
+			newClassCommand(e),
+			newCompletionCommand(e),
+			newManCommand(e),
 		},
 	}
 	app.Action = groupAction(e, "sysdojo")
 	for _, c := range app.Commands {
 		prepare(e, c, "sysdojo")
 	}
+	app.EnableBashCompletion = true // completion.go
+	addCompleters(app.Commands, "sysdojo")
 	app.OnUsageError = onUsageError(e, "sysdojo")
 	return app
 }

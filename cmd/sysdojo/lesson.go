@@ -44,12 +44,22 @@ func newLessonCommand(e *env) *cli.Command {
 				Action: e.lessonStart},
 			{Name: "show", Usage: e.t("show the current step again", "지금 단계를 다시 보여 줍니다"),
 				ArgsUsage: "[ID]", Flags: []cli.Flag{pf}, Action: e.lessonShow},
-			{Name: "check", Usage: e.t("check the current step; go on when it passes", "지금 단계를 확인하고 통과하면 다음으로"),
-				ArgsUsage: "[ID]",
-				Description: e.t("Exit status: 0 the step passed, 1 not yet, 2 bad usage.",
-					"종료 코드: 0 통과, 1 아직, 2 잘못된 사용법."),
-				Flags:  []cli.Flag{pf, jsonFlag, &cli.StringFlag{Name: "format", Value: "text", Usage: "text | json"}},
-				Action: e.lessonCheck},
+			{Name: "check", Usage: e.t("check the current step; go on when it passes (--all: every step, for graders)", "지금 단계를 확인하고 통과하면 다음으로 (--all: 모든 단계, 채점용)"),
+				ArgsUsage: "[ID...]",
+				Description: e.t("With --all, every step of the lessons named (default: every lesson started) is\n"+
+					"checked, one test case per step, and nothing advances: --format tap (TAP 13) or\n"+
+					"junit (JUnit XML) feed GitHub Classroom and GitLab CI.\n"+
+					"Exit status: 0 the step (with --all: every step) passed, 1 not yet, 2 bad usage.",
+					"--all을 주면 지정한 레슨(기본값: 시작한 모든 레슨)의 모든 단계를 단계마다 테스트 하나로\n"+
+						"확인하고, 진행은 바꾸지 않습니다. --format tap(TAP 13)이나 junit(JUnit XML)은\n"+
+						"GitHub Classroom과 GitLab CI 채점에 씁니다.\n"+
+						"종료 코드: 0 통과(--all이면 모든 단계 통과), 1 아직, 2 잘못된 사용법."),
+				Flags: []cli.Flag{pf, jsonFlag, &cli.StringFlag{Name: "format", Value: "text", Usage: "text | json | tap | junit"},
+					&cli.BoolFlag{Name: "all", Usage: e.t("check every step of the lessons, one test case each", "레슨의 모든 단계를 단계마다 하나씩 확인")},
+					&cli.StringFlag{Name: "dir", Usage: e.t("with --all: lesson ID's workspace is DIR/ID (instead of the one in the progress)", "--all과 함께: 레슨 ID의 작업 디렉터리를 DIR/ID로 (진행 기록의 경로 대신)")},
+					&cli.BoolFlag{Name: "live", Usage: e.t("with --all: count only what the checks see now, not steps passed earlier", "--all과 함께: 예전에 통과한 단계는 빼고 지금 보이는 상태만 셈")}},
+				BashComplete: completeLessonIDs,
+				Action:       e.lessonCheck},
 			{Name: "hint", Usage: e.t("the next hint for the current step (then the solution)", "지금 단계의 다음 힌트 (다 보면 풀이)"),
 				Flags: []cli.Flag{pf}, Action: e.lessonHint},
 			{Name: "answer", Usage: e.t("answer a quiz step", "퀴즈 단계에 답하기"),
@@ -59,6 +69,8 @@ func newLessonCommand(e *env) *cli.Command {
 			{Name: "reset", Usage: e.t("start lesson ID over: fresh workspace, progress cleared (asks first)", "레슨 ID를 처음부터: 작업 디렉터리와 진행 기록을 새로 (먼저 물어봄)"),
 				ArgsUsage: "ID", Flags: []cli.Flag{pf, &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: e.t("do not ask", "묻지 않음")}},
 				Action: e.lessonReset},
+			{Name: "handout", Usage: e.t("a printable handout of lesson ID (Markdown or a self-contained HTML page)", "레슨 ID의 인쇄용 유인물 (Markdown 또는 파일 하나짜리 HTML)"),
+				ArgsUsage: "ID", Flags: handoutFlags(e), BashComplete: completeLessonIDs, Action: e.lessonHandout},
 			{Name: "watch", Usage: e.t("re-check the current step whenever the workspace changes (Enter re-checks too)", "작업 디렉터리가 바뀔 때마다 다시 확인 (Enter로도 확인)"),
 				Flags:  []cli.Flag{pf, &cli.DurationFlag{Name: "poll", Value: time.Second, Usage: e.t("polling interval where file watching does not work", "파일 감시가 안 될 때 확인 간격")}},
 				Action: e.lessonWatch},
@@ -74,8 +86,9 @@ func newProgressCommand(e *env) *cli.Command {
 		Flags:  []cli.Flag{jsonFlag, pf},
 		Action: e.progressShow,
 		Subcommands: []*cli.Command{
-			{Name: "export", Usage: e.t("print the progress file, to move it to another machine", "다른 컴퓨터로 옮길 수 있게 진행 기록을 출력"),
-				Flags: []cli.Flag{pf}, Action: e.progressExport},
+			{Name: "export", Usage: e.t("print the progress file, to move it to another machine or hand it in", "다른 컴퓨터로 옮기거나 제출할 수 있게 진행 기록을 출력"),
+				Flags:  []cli.Flag{pf, &cli.StringFlag{Name: "student", Usage: e.t("your name in the class report (default: your user name)", "반 보고서에 나올 이름 (기본값: 사용자 이름)")}},
+				Action: e.progressExport},
 			{Name: "import", Usage: e.t("replace the progress with an exported file", "내보낸 파일로 진행 기록을 바꾸기"),
 				ArgsUsage: "FILE", Flags: []cli.Flag{pf}, Action: e.progressImport},
 		},
@@ -346,16 +359,19 @@ type checkReport struct {
 }
 
 func (e *env) lessonCheck(c *cli.Context) error {
-	a, err := args(c, 0, 1, "[ID]")
-	if err != nil {
-		return err
-	}
 	format := c.String("format")
 	if c.Bool("json") {
 		format = "json"
 	}
+	if c.Bool("all") {
+		return e.checkAll(c, format)
+	}
+	a, err := args(c, 0, 1, "[ID]")
+	if err != nil {
+		return err
+	}
 	if format != "text" && format != "json" {
-		return usagef(helpHint("sysdojo lesson check"), i18n.T("unknown format %q (use text or json)", "모르는 형식입니다: %q (text 또는 json)"), format)
+		return usagef(helpHint("sysdojo lesson check"), i18n.T("unknown format %q (use text or json; tap and junit go with --all)", "모르는 형식입니다: %q (text 또는 json. tap과 junit은 --all과 함께)"), format)
 	}
 	return e.checkCurrent(c, first(a), nil, format)
 }
@@ -803,7 +819,9 @@ func (e *env) progressExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if p.Student == "" {
+	if n := c.String("student"); n != "" {
+		p.Student = n
+	} else if p.Student == "" {
 		p.Student = machineVars()["user"]
 	}
 	return e.writeJSON(p)

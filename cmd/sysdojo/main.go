@@ -33,7 +33,10 @@ func run(args []string, io *term.IO, getenv func(string) string) int {
 		}
 	}
 	app := newApp(io, getenv)
-	err := app.Run(reorder(app, args))
+	if !completing(args) { // completion.go: urfave/cli wants its flag last
+		args = reorder(app, args)
+	}
+	err := app.Run(args)
 	return report(io, err)
 }
 

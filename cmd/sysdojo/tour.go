@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,10 +10,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"sysdojo/internal/i18n"
-	"sysdojo/internal/term"
 )
 
-// A tour part: a heading, what to notice, and sysdojo commands run live.
+// A tour part: a heading, what to notice, and sysdojo commands run live,
+// shown on the same stage as a lesson demo (see demo.go).
 type tourPart struct {
 	title i18n.Text
 	say   i18n.Text
@@ -27,17 +26,18 @@ func newTourCommand(e *env) *cli.Command {
 		Usage: e.t("a short narrated tour: permissions, links, APT mirrors, containers", "짧은 둘러보기: 권한, 링크, APT 미러, 컨테이너"),
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: "auto", Usage: e.t("advance after this delay instead of waiting for Enter (e.g. 2s)", "Enter를 기다리지 않고 이 시간이 지나면 넘어감 (예: 2s)")},
+			&cli.BoolFlag{Name: "wait", Usage: e.t("wait for Enter (a line on stdin) between parts even when stdin is not a terminal", "stdin이 터미널이 아니어도 부분 사이에서 Enter(stdin의 한 줄)를 기다림")},
 		},
 		Action: func(c *cli.Context) error {
 			if _, err := args(c, 0, 0, ""); err != nil {
 				return err
 			}
-			return e.tour(c.Duration("auto"), c.IsSet("auto"))
+			return e.tour(c.Duration("auto"), c.IsSet("auto"), c.Bool("wait"))
 		},
 	}
 }
 
-func (e *env) tour(delay time.Duration, auto bool) error {
+func (e *env) tour(delay time.Duration, auto, wait bool) error {
 	dir, err := os.MkdirTemp("", "sysdojo-tour-")
 	if err != nil {
 		return i18n.Failed(i18n.T("cannot make a workspace for the tour", "둘러보기용 작업 디렉터리를 만들 수 없습니다"), err)
@@ -90,27 +90,18 @@ func (e *env) tour(delay time.Duration, auto bool) error {
 		containerTourPart(),
 	}
 	io := e.io
-	in := bufio.NewReader(io.In)
-	interactive := io.InTTY && !auto
+	st := e.newStage(delay, auto, wait)
 	for i, p := range parts {
-		fmt.Fprintf(io.Out, "\n%s\n", io.Heading(fmt.Sprintf("[%d/%d] %s", i+1, len(parts), io.T(p.title))))
-		fmt.Fprintln(io.Out, term.Wrap(io.T(p.say), 80))
+		st.banner(i+1, len(parts), io.T(p.title))
+		st.say(io.T(p.say))
 		for _, args := range p.cmds {
-			fmt.Fprintf(io.Out, "\n%s %s\n", io.Dim("$"), io.Code("sysdojo "+strings.Join(quoteArgs(args), " ")))
+			fmt.Fprintln(io.Out)
+			st.typeLine("sysdojo " + strings.Join(quoteArgs(args), " "))
 			e.sub(args...)
 		}
-		if i == len(parts)-1 {
-			break
-		}
-		switch {
-		case auto && delay > 0:
-			time.Sleep(delay)
-		case interactive:
-			fmt.Fprint(io.Err, io.Dim(e.t("\n[Enter: next, q: quit] ", "\n[Enter: 다음, q: 끝내기] ")))
-			line, err := in.ReadString('\n')
-			if err != nil || strings.TrimSpace(line) == "q" {
-				return nil
-			}
+		if i < len(parts)-1 && !st.wait() {
+			fmt.Fprintf(io.Out, "\n%s\n", e.t("Tour stopped. Run 'sysdojo tour' again any time.", "둘러보기를 멈췄습니다. 언제든 'sysdojo tour'로 다시 볼 수 있습니다."))
+			return nil
 		}
 	}
 	fmt.Fprintf(io.Out, "\n%s\n", e.t("That was the tour. Try: sysdojo perm explain --help", "둘러보기를 마쳤습니다. 다음으로 sysdojo perm explain --help 를 해 보세요"))

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"sysdojo/internal/i18n"
+)
+
+// Shell completion works through urfave/cli's hidden
+// --generate-bash-completion flag: the shell asks `sysdojo WORDS...
+// --generate-bash-completion` and gets one candidate per line (the
+// subcommands, the flags after a dash, lesson ids and quiz topics where
+// they fit). The scripts below are small wrappers; they need no
+// bash-completion package.
+
+const bashCompletion = `# bash completion for sysdojo
+# install: sysdojo completion bash > /etc/bash_completion.d/sysdojo
+#      or: echo 'source <(sysdojo completion bash)' >> ~/.bashrc
+_sysdojo() {
+	local cur words opts
+	cur="${COMP_WORDS[COMP_CWORD]}"
+	words=("${COMP_WORDS[@]:0:COMP_CWORD}")
+	if [[ "$cur" == -* ]]; then
+		opts=$("${words[@]}" "$cur" --generate-bash-completion 2>/dev/null)
+	else
+		opts=$("${words[@]}" --generate-bash-completion 2>/dev/null)
+	fi
+	COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+	return 0
+}
+complete -o bashdefault -o default -F _sysdojo sysdojo
+`
+
+const zshCompletion = `#compdef sysdojo
+# zsh completion for sysdojo
+# install: sysdojo completion zsh > "${fpath[1]}/_sysdojo"
+#      or: echo 'source <(sysdojo completion zsh)' >> ~/.zshrc
+_sysdojo() {
+	local -a opts
+	local cur=${words[CURRENT]}
+	if [[ "$cur" == -* ]]; then
+		opts=("${(@f)$(${words[@]:0:CURRENT-1} $cur --generate-bash-completion 2>/dev/null)}")
+	else
+		opts=("${(@f)$(${words[@]:0:CURRENT-1} --generate-bash-completion 2>/dev/null)}")
+	fi
+	if [[ "${opts[1]}" != "" ]]; then
+		_describe 'values' opts
+	else
+		_files
+	fi
+}
+if [[ "$funcstack[1]" == "_sysdojo" ]]; then
+	_sysdojo "$@"
+else
+	compdef _sysdojo sysdojo
+fi
+`
+
+func newCompletionCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "completion",
+		Usage:     e.t("print the shell completion script for bash, zsh or fish", "bash, zsh, fish용 자동 완성 스크립트 출력"),
+		ArgsUsage: "bash|zsh|fish",
+		Description: e.t(
+			"bash:  sysdojo completion bash > /etc/bash_completion.d/sysdojo\n"+
+				"zsh:   sysdojo completion zsh > \"${fpath[1]}/_sysdojo\"\n"+
+				"fish:  sysdojo completion fish > ~/.config/fish/completions/sysdojo.fish",
+			"bash:  sysdojo completion bash > /etc/bash_completion.d/sysdojo\n"+
+				"zsh:   sysdojo completion zsh > \"${fpath[1]}/_sysdojo\"\n"+
+				"fish:  sysdojo completion fish > ~/.config/fish/completions/sysdojo.fish"),
+		BashComplete: completeWords(func() []string { return []string{"bash", "zsh", "fish"} }),
+		Action: func(c *cli.Context) error {
+			a, err := args(c, 1, 1, "bash|zsh|fish")
+			if err != nil {
+				return err
+			}
+			switch a[0] {
+			case "bash":
+				_, err = fmt.Fprint(e.io.Out, bashCompletion)
+			case "zsh":
+				_, err = fmt.Fprint(e.io.Out, zshCompletion)
+			case "fish":
+				var s string
+				if s, err = c.App.ToFishCompletion(); err == nil {
+					_, err = fmt.Fprint(e.io.Out, s)
+				}
+			default:
+				return usagef(helpHint("sysdojo completion"), i18n.T("unknown shell %q (use bash, zsh or fish)", "모르는 셸입니다: %q (bash, zsh, fish 중에서)"), a[0])
+			}
+			return err
+		},
+	}
+}
+
+func newManCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "man",
+		Usage: e.t("print the manual page (roff), made from the command definitions", "명령 정의로 만든 매뉴얼 페이지(roff) 출력"),
+		Description: e.t(
+			"sysdojo man > /usr/local/share/man/man1/sysdojo.1 && mandb -q; then: man sysdojo\n"+
+				"With --lang ko, the manual is in Korean.",
+			"sysdojo man > /usr/local/share/man/man1/sysdojo.1 && mandb -q 후 man sysdojo\n"+
+				"--lang ko를 주면 한국어 매뉴얼이 나옵니다."),
+		Action: func(c *cli.Context) error {
+			if _, err := args(c, 0, 0, ""); err != nil {
+				return err
+			}
+			page, err := c.App.ToMan()
+			if err != nil {
+				return err
+			}
+			// The section and a date-free header, so the page is the same
+			// on every build.
+			page = strings.Replace(page, ".TH sysdojo 8", ".TH sysdojo 1", 1)
+			_, err = fmt.Fprint(e.io.Out, page)
+			return err
+		},
+	}
+}
+
+// completionFlag is the hidden flag urfave/cli adds for completion.
+const completionFlag = "--generate-bash-completion"
+
+// completing reports whether the shell asks for completions: the args are
+// then left as they are (not reordered), so the flag stays last.
+func completing(args []string) bool {
+	return len(args) > 1 && args[len(args)-1] == completionFlag
+}
+
+// lessonIDCommands are the commands whose argument is a lesson id.
+var lessonIDCommands = map[string]bool{
+	"sysdojo lesson start": true, "sysdojo lesson show": true, "sysdojo lesson check": true,
+	"sysdojo lesson reset": true, "sysdojo lesson handout": true, "sysdojo demo": true,
+}
+
+// addCompleters gives the commands that take a lesson id a completer for
+// it (flags still complete after a dash).
+func addCompleters(cmds []*cli.Command, parent string) {
+	for _, c := range cmds {
+		path := parent + " " + c.Name
+		if lessonIDCommands[path] && c.BashComplete == nil {
+			c.BashComplete = completeLessonIDs
+		}
+		addCompleters(c.Subcommands, path)
+	}
+}
+
+// completeWords completes the words list gives, or the command's flags
+// when the word being completed starts with a dash.
+func completeWords(list func() []string) cli.BashCompleteFunc {
+	return func(c *cli.Context) {
+		if n := len(os.Args); n > 2 && strings.HasPrefix(os.Args[n-2], "-") {
+			cli.DefaultCompleteWithFlags(c.Command)(c)
+			return
+		}
+		for _, w := range list() {
+			fmt.Fprintln(c.App.Writer, w)
+		}
+	}
+}

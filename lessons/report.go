@@ -1,0 +1,309 @@
+package lessons
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"sysdojo/internal/i18n"
+)
+
+// Case statuses.
+const (
+	StatusPass = "pass"
+	StatusFail = "fail"
+	StatusSkip = "skip"
+)
+
+// Case is one step of one lesson as a grader sees it: one TAP test point,
+// one JUnit test case.
+type Case struct {
+	Lesson string    `json:"lesson"`
+	Step   int       `json:"step"`
+	Title  i18n.Text `json:"title"`
+	// Status is pass, fail or skip.
+	Status string     `json:"status"`
+	Result StepResult `json:"result"`
+	// Note says why a case was skipped or failed without a check (not
+	// started), or that it passed earlier and later steps moved on.
+	Note i18n.Text `json:"note,omitempty"`
+}
+
+// GradeOptions say how Grade judges a lesson.
+type GradeOptions struct {
+	// Dir is the workspace (default: the one in the progress).
+	Dir string
+	// Root says whether this grader runs as root; steps that need root
+	// are skipped otherwise (unless they are recorded as passed).
+	Root bool
+	// Live counts only what the checks see now. Without it a step that
+	// the progress records as passed, with a later step reached, passes
+	// even when a later step changed the files it looked at (a lesson
+	// that sets a mode, then another one on the same file).
+	Live bool
+	// Passwd and Group are the user database files (default /etc/...).
+	Passwd, Group string
+}
+
+// Grade checks every step of the bound lesson l against its workspace,
+// with the student's answers from lp (nil: not started), and returns one
+// Case per step.
+func Grade(l *Lesson, lp *LessonProgress, opt GradeOptions) []Case {
+	cases := make([]Case, len(l.Steps))
+	dir := opt.Dir
+	if dir == "" && lp != nil {
+		dir = lp.Dir
+	}
+	var dirErr error
+	if lp != nil || dir != "" {
+		_, dirErr = os.Stat(dir)
+	}
+	for i := range l.Steps {
+		n := i + 1
+		s := &l.Steps[i]
+		c := Case{Lesson: l.ID, Step: n, Title: s.Title, Result: StepResult{Step: n, Criteria: []Criterion{}}}
+		switch {
+		case lp == nil && opt.Dir == "":
+			c.Status = StatusFail
+			c.Note = t("lesson %s is not started", "레슨 %s를 시작하지 않았습니다").F(l.ID)
+		case dirErr != nil:
+			c.Status = StatusFail
+			c.Note = t("the workspace %s is missing", "작업 디렉터리 %s가 없습니다").F(dir)
+		case lp != nil && contains(lp.Skipped, n):
+			c.Status = StatusSkip
+			c.Note = t("needs root; skipped by the student", "root가 필요해서 학생이 건너뛴 단계")
+		default:
+			answer := ""
+			if lp != nil {
+				answer = lp.Answers[n]
+			}
+			c.Result = l.CheckStep(n, Env{Dir: dir, Answer: answer, Passwd: opt.Passwd, Group: opt.Group})
+			switch {
+			case c.Result.Passed:
+				c.Status = StatusPass
+			case !opt.Live && lp != nil && contains(lp.Done, n) && lp.Step > n:
+				c.Status = StatusPass
+				c.Note = t("passed when it was checked; a later step changed what it looked at",
+					"확인했을 때 통과했고, 그 뒤 단계에서 파일이 바뀌었습니다")
+			case s.NeedsRoot && !opt.Root:
+				c.Status = StatusSkip
+				c.Note = t("needs root, and the grader is not root", "root가 필요한데 채점기가 root가 아닙니다")
+			default:
+				c.Status = StatusFail
+			}
+		}
+		c.Result.Passed = c.Status == StatusPass
+		cases[i] = c
+	}
+	return cases
+}
+
+func contains(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// AllPassed reports whether no case failed (skips do not fail).
+func AllPassed(cases []Case) bool {
+	for _, c := range cases {
+		if c.Status == StatusFail {
+			return false
+		}
+	}
+	return true
+}
+
+// caseName is "perm-octal step 2: 754 for a script".
+func caseName(c Case, lang i18n.Lang) string {
+	return c.Lesson + " " + stepName(c, lang)
+}
+
+// stepName is "step 2: 754 for a script" ("2단계: 스크립트에 754").
+func stepName(c Case, lang i18n.Lang) string {
+	return t("step %d: %s", "%d단계: %s").F(c.Step, oneLine(c.Title.In(lang))).In(lang)
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// failLines are the lines that say why a case did not pass.
+func failLines(c Case, lang i18n.Lang) []string {
+	var out []string
+	if !c.Note.IsZero() {
+		out = append(out, c.Note.In(lang))
+	}
+	for _, cr := range c.Result.Criteria {
+		if !cr.OK {
+			out = append(out, cr.Line.In(lang))
+		}
+	}
+	return out
+}
+
+// tapDiag is the YAML block under a TAP test point.
+type tapDiag struct {
+	Message  string    `yaml:"message,omitempty"`
+	Severity string    `yaml:"severity,omitempty"`
+	Lesson   string    `yaml:"lesson"`
+	Step     int       `yaml:"step"`
+	Criteria []tapCrit `yaml:"criteria,omitempty"`
+}
+
+type tapCrit struct {
+	OK   bool   `yaml:"ok"`
+	Saw  string `yaml:"saw"`
+	Want string `yaml:"want"`
+	Text string `yaml:"text"`
+}
+
+// WriteTAP writes cases as a TAP version 13 stream: the plan, one test
+// point per case (# SKIP for skipped ones), and for a failed one a YAML
+// diagnostic block with every criterion.
+func WriteTAP(w io.Writer, cases []Case, lang i18n.Lang) error {
+	var b strings.Builder
+	b.WriteString("TAP version 13\n")
+	fmt.Fprintf(&b, "1..%d\n", len(cases))
+	last := ""
+	for i, c := range cases {
+		if c.Lesson != last {
+			last = c.Lesson
+			fmt.Fprintf(&b, "# %s\n", c.Lesson)
+		}
+		desc := tapEscape(caseName(c, lang))
+		switch c.Status {
+		case StatusPass:
+			fmt.Fprintf(&b, "ok %d - %s\n", i+1, desc)
+			if !c.Note.IsZero() {
+				fmt.Fprintf(&b, "# %s\n", oneLine(c.Note.In(lang)))
+			}
+		case StatusSkip:
+			fmt.Fprintf(&b, "ok %d - %s # SKIP %s\n", i+1, desc, tapEscape(oneLine(c.Note.In(lang))))
+		default:
+			fmt.Fprintf(&b, "not ok %d - %s\n", i+1, desc)
+			d := tapDiag{Severity: "fail", Lesson: c.Lesson, Step: c.Step}
+			if lines := failLines(c, lang); len(lines) > 0 {
+				d.Message = lines[0]
+			}
+			for _, cr := range c.Result.Criteria {
+				d.Criteria = append(d.Criteria, tapCrit{OK: cr.OK, Saw: cr.Saw, Want: cr.Want, Text: cr.Line.In(lang)})
+			}
+			var y strings.Builder
+			enc := yaml.NewEncoder(&y)
+			enc.SetIndent(2)
+			if err := enc.Encode(d); err != nil {
+				return err
+			}
+			enc.Close()
+			b.WriteString("  ---\n")
+			for _, l := range strings.Split(strings.TrimRight(y.String(), "\n"), "\n") {
+				b.WriteString("  " + l + "\n")
+			}
+			b.WriteString("  ...\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// tapEscape keeps a description on one line and escapes # and \, which
+// would otherwise start a directive.
+func tapEscape(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\\`)
+	return strings.ReplaceAll(oneLine(s), "#", `\#`)
+}
+
+// JUnit XML, in the shape GitLab, Jenkins and GitHub test reporters read.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	ClassName string        `xml:"classname,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes cases as JUnit XML: one testsuite per lesson, one
+// testcase per step, a failure element with every failed criterion.
+func WriteJUnit(w io.Writer, cases []Case, lang i18n.Lang) error {
+	all := junitSuites{Name: "sysdojo"}
+	for _, c := range cases {
+		if len(all.Suites) == 0 || all.Suites[len(all.Suites)-1].Name != c.Lesson {
+			all.Suites = append(all.Suites, junitSuite{Name: c.Lesson})
+		}
+		s := &all.Suites[len(all.Suites)-1]
+		jc := junitCase{Name: stepName(c, lang), ClassName: "sysdojo." + c.Lesson}
+		var lines []string
+		for _, cr := range c.Result.Criteria {
+			mark := "✓"
+			if !cr.OK {
+				mark = "✗"
+			}
+			lines = append(lines, mark+" "+cr.Line.In(lang))
+		}
+		switch c.Status {
+		case StatusFail:
+			fl := failLines(c, lang)
+			msg := ""
+			if len(fl) > 0 {
+				msg = fl[0]
+			}
+			jc.Failure = &junitMessage{Message: msg, Type: "check", Text: strings.Join(fl, "\n")}
+			s.Failures++
+			all.Failures++
+		case StatusSkip:
+			jc.Skipped = &junitMessage{Message: c.Note.In(lang)}
+			s.Skipped++
+			all.Skipped++
+		default:
+			if !c.Note.IsZero() {
+				lines = append(lines, c.Note.In(lang))
+			}
+		}
+		jc.SystemOut = strings.Join(lines, "\n")
+		s.Cases = append(s.Cases, jc)
+		s.Tests++
+		all.Tests++
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(all); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
