@@ -1,13 +1,20 @@
 package lessons
 
 // Adapters: the only places this package calls the area packages (perm,
-// link, apt). When one of their APIs changes, only this file changes.
+// link, apt, apt/rank, container). When one of their APIs changes, only
+// this file changes.
 
 import (
+	"bytes"
+	"context"
 	"net/url"
+	"os"
 	"strings"
+	"time"
 
 	"sysdojo/apt"
+	"sysdojo/apt/rank"
+	"sysdojo/container"
 	"sysdojo/link"
 	"sysdojo/perm"
 )
@@ -112,3 +119,77 @@ func isSecurity(uri string) bool {
 	u, err := url.Parse(uri)
 	return err == nil && (strings.HasPrefix(u.Hostname(), "security.") || strings.Contains(u.Path, "-security"))
 }
+
+// aptCodename is the release codename of the sandbox root (from its
+// os-release), "" when unknown.
+func aptCodename(root string) string {
+	sys, err := apt.Load(root)
+	if err != nil {
+		return ""
+	}
+	return sys.OS.Codename
+}
+
+// mirrorRank is one probed mirror, as the fastest_mirror check needs it.
+type mirrorRank struct {
+	URL    string
+	OK     bool
+	Fresh  bool
+	TTFBms float64
+	Behind string
+	Error  string
+}
+
+// rankMirrors probes the mirrors at once through apt/rank (which sorts
+// them: working and fresh first, fastest first).
+func rankMirrors(mirrors []string, suite string) []mirrorRank {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var out []mirrorRank
+	for _, r := range rank.Rank(ctx, mirrors, rank.Options{Suite: suite, Timeout: 5 * time.Second}) {
+		out = append(out, mirrorRank{URL: r.Mirror, OK: r.OK, Fresh: r.Fresh, TTFBms: r.TTFBms, Behind: r.Behind, Error: r.Error})
+	}
+	return out
+}
+
+// ctr is what the container checks need to know about one container.
+type ctr struct {
+	Name     string
+	Running  bool
+	PID      int
+	ExitCode *int
+	Volumes  []container.Volume
+	Ports    []container.Port
+	Limits   container.Limits
+}
+
+// findContainer returns the container called name under the state root
+// (container.DefaultStateRoot when ""), nil when there is none.
+func findContainer(stateRoot, name string) (*ctr, error) {
+	all, err := container.Containers(stateRoot, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range all {
+		if in.Name == name {
+			return &ctr{Name: in.Name, Running: in.Running(), PID: in.PID, ExitCode: in.ExitCode,
+				Volumes: in.Volumes, Ports: in.Ports, Limits: in.Limits}, nil
+		}
+	}
+	return nil, nil
+}
+
+// execIn runs args inside the running container name and returns what it
+// printed and its exit status.
+func execIn(stateRoot, name string, args ...string) (string, int, error) {
+	var out, errb bytes.Buffer
+	code, err := container.Exec(name, container.ExecOptions{Args: args, Stdout: &out, Stderr: &errb,
+		Stdin: bytes.NewReader(nil), StateRoot: stateRoot})
+	return out.String(), code, err
+}
+
+// parseSize reads a memory size as container run takes it ("64m").
+func parseSize(s string) (int64, error) { return container.ParseSize(s) }
+
+// isRoot reports whether this process may look inside containers.
+func isRoot() bool { return os.Geteuid() == 0 }

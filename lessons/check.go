@@ -21,6 +21,9 @@ type Env struct {
 	Answer string
 	// Passwd and Group are the user database files (default /etc/...).
 	Passwd, Group string
+	// ContainerRoot is where the container checks find containers
+	// (default: the container package's state root, /run/sysdojo/...).
+	ContainerRoot string
 }
 
 // Criterion is the outcome of one check: what it saw against what the
@@ -336,6 +339,9 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 			return Criterion{Saw: saw, Want: c.Want,
 				Line: t("the sources under %s still use %s; the task asks for %s", "%s 아래의 소스가 아직 %s 미러를 씁니다. 과제는 %s 미러입니다").F(p, saw, c.Want)}
 		}
+	}
+	if cr, ok := runMoreCheck(c, env); ok {
+		return cr
 	}
 	return Criterion{Saw: "?", Want: c.Kind, Line: t("unknown check %q", "모르는 확인 종류: %q").F(c.Kind)}
 }

@@ -98,6 +98,8 @@ type Check struct {
 	Path  string   `yaml:"path" json:"path,omitempty"`
 	Paths []string `yaml:"paths" json:"paths,omitempty"`
 	Want  string   `yaml:"want" json:"want,omitempty"`
+	// Container names the container the container kinds look at.
+	Container string `yaml:"container" json:"container,omitempty"`
 	// Accept lists more accepted quiz answers besides Want.
 	Accept []string `yaml:"accept" json:"accept,omitempty"`
 	// Why explains the criterion in the lesson's terms (optional).
@@ -128,6 +130,8 @@ var kinds = map[string]bool{
 	KindSameInode: true, KindDiffInode: true, KindTarget: true, KindDangles: true,
 	KindResolves: true, KindNlink: true, KindContains: true, KindAnswer: true,
 	KindAnswerInode: true, KindMirror: true,
+	KindContainer: true, KindHostname: true, KindInContainer: true, KindVolumeFile: true,
+	KindPort: true, KindLimit: true, KindHTTP: true, KindFastestMirror: true,
 }
 
 // IsQuiz reports whether the step is answered with `lesson answer`.
@@ -330,7 +334,13 @@ func (l *Lesson) Validate() error {
 				continue
 			}
 			text(cw+".why", c.Why, false)
-			refs(cw, c.Path+" "+c.Want+" "+strings.Join(c.Paths, " ")+" "+strings.Join(c.Accept, " "))
+			refs(cw, c.Path+" "+c.Want+" "+c.Container+" "+strings.Join(c.Paths, " ")+" "+strings.Join(c.Accept, " "))
+			if handled, msg := validateMore(c); handled {
+				if msg != "" {
+					bad("%s: %s", cw, msg)
+				}
+				continue
+			}
 			switch c.Kind {
 			case KindSameInode, KindDiffInode:
 				if len(c.Paths) < 2 {

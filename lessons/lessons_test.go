@@ -8,10 +8,13 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"sysdojo/internal/i18n"
 	"sysdojo/internal/testenv"
@@ -105,12 +108,17 @@ func TestEverySolution(t *testing.T) {
 				if src.NeedsRoot() {
 					testenv.NeedRoot(t)
 				}
-				t.Parallel()
+				// Lessons with live things (containers, servers on fixed
+				// ports) run one at a time: two seeds may pick one name.
+				if !usesLive(src) {
+					t.Parallel()
+				}
 				l := src.Bind(seed, m)
 				dir := t.TempDir()
 				if err := l.Setup(dir); err != nil {
 					t.Fatal(err)
 				}
+				t.Cleanup(func() { cleanLive(t, l, dir) })
 				ctx := context.Background()
 				for n := 1; n <= len(l.Steps); n++ {
 					var out bytes.Buffer
@@ -245,5 +253,123 @@ func TestModeMessage(t *testing.T) {
 	}
 	if !strings.Contains(cr.Line.Ko, "기타 사용자에게 아직 읽기 권한이 있습니다") {
 		t.Errorf("ko: %q", cr.Line.Ko)
+	}
+}
+
+// usesLive reports whether a lesson starts containers or servers.
+func usesLive(l *Lesson) bool {
+	for _, s := range l.Steps {
+		for _, c := range s.Checks {
+			if containerKinds[c.Kind] || c.Kind == KindHTTP || c.Kind == KindFastestMirror {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cleanLive removes what a lesson's solutions started, even when the
+// test failed half way: its containers (sysdojo container rm -f) and the
+// background servers whose PIDs it saved in *.pid files.
+func cleanLive(t *testing.T, l *Lesson, dir string) {
+	seen := map[string]bool{}
+	for _, s := range l.Steps {
+		for _, c := range s.Checks {
+			if c.Container != "" && !seen[c.Container] {
+				seen[c.Container] = true
+				exec.Command("sysdojo", "container", "rm", "-f", c.Container).Run()
+			}
+		}
+	}
+	pids, _ := filepath.Glob(filepath.Join(dir, "*.pid"))
+	for _, f := range pids {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid <= 1 {
+			continue
+		}
+		syscall.Kill(pid, syscall.SIGTERM)
+		// Wait until it is gone, so that the next seed can use the port.
+		for i := 0; i < 50; i++ {
+			if b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err != nil || strings.Contains(string(b), ") Z ") {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+}
+
+// TestLiveKindsValidate: the live kinds are rejected without their
+// arguments.
+func TestLiveKindsValidate(t *testing.T) {
+	base := `
+id: x
+title: {en: X, ko: 엑스}
+intro: {en: I, ko: 소개}
+steps:
+  - title: {en: S, ko: 단계}
+    text: {en: T, ko: 설명}
+    task: {en: K, ko: 과제}
+    solution: ["true"]
+    checks: [CHECK]
+    hints: [{en: H, ko: 힌트}]
+`
+	for _, tc := range []struct {
+		check string
+		ok    bool
+	}{
+		{"{kind: container, container: c, want: running}", true},
+		{"{kind: container, container: c, want: sleeping}", false},
+		{"{kind: container, want: running}", false},
+		{"{kind: hostname, container: c, want: h}", true},
+		{"{kind: hostname, container: c}", false},
+		{"{kind: in_container, container: c, path: /tmp/x}", true},
+		{"{kind: in_container, container: c, path: tmp/x}", false},
+		{"{kind: volume_file, container: c, path: /www/a.html, want: hi}", true},
+		{"{kind: port, container: c, want: '8080'}", true},
+		{"{kind: port, container: c, want: http}", false},
+		{"{kind: limit, container: c, path: memory, want: 64m}", true},
+		{"{kind: limit, container: c, path: disk, want: 1g}", false},
+		{"{kind: http, want: 'http://127.0.0.1:1/'}", true},
+		{"{kind: http}", false},
+		{"{kind: fastest_mirror, path: sandbox, paths: ['http://127.0.0.1:1/ubuntu/']}", true},
+		{"{kind: fastest_mirror, path: sandbox}", false},
+	} {
+		_, err := Parse("x.yaml", []byte(strings.Replace(base, "CHECK", tc.check, 1)))
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: err = %v, want ok %v", tc.check, err, tc.ok)
+		}
+	}
+}
+
+// TestLiveKindLines: what the live kinds say when there is nothing to
+// see, in both languages.
+func TestLiveKindLines(t *testing.T) {
+	dir := t.TempDir()
+	stateRoot := t.TempDir() // no containers in it
+	for _, tc := range []struct {
+		c    Check
+		want string
+	}{
+		{Check{Kind: KindContainer, Container: "ghost", Want: "running"}, "there is no container named ghost yet: the task asks for it running"},
+		{Check{Kind: KindContainer, Container: "ghost", Want: "absent"}, "there is no container named ghost any more"},
+		{Check{Kind: KindHostname, Container: "ghost", Want: "h"}, "there is no container named ghost yet"},
+		{Check{Kind: KindHTTP, Want: "http://example.com/"}, "is not on this machine"},
+		{Check{Kind: KindHTTP, Want: "http://127.0.0.1:1/x"}, "nothing answers at http://127.0.0.1:1/x yet (connection refused)"},
+		{Check{Kind: KindFastestMirror, Path: "sb", Paths: []string{"http://127.0.0.1:1/ubuntu/"}}, "none of the 1 mirrors answers"},
+	} {
+		if !isRoot() && containerKinds[tc.c.Kind] {
+			continue // the state root is readable, but say so for clarity
+		}
+		cr := runCheck(tc.c, Env{Dir: dir, ContainerRoot: stateRoot}, nil)
+		if !strings.Contains(cr.Line.En, tc.want) || cr.Line.Ko == "" {
+			t.Errorf("%s: got %q / %q, want %q", tc.c.Kind, cr.Line.En, cr.Line.Ko, tc.want)
+		}
+		if cr.OK != (tc.c.Want == "absent") {
+			t.Errorf("%s: OK = %v", tc.c.Kind, cr.OK)
+		}
 	}
 }

@@ -79,7 +79,7 @@ func (l *Lesson) Bind(seed string, machine map[string]string) *Lesson {
 		s.Hints = hints
 		checks := make([]Check, len(s.Checks))
 		for j, c := range s.Checks {
-			c.Path, c.Want, c.Why = ex(c.Path), ex(c.Want), et(c.Why)
+			c.Path, c.Want, c.Container, c.Why = ex(c.Path), ex(c.Want), ex(c.Container), et(c.Why)
 			c.Paths, c.Accept = mapStrings(c.Paths, ex), mapStrings(c.Accept, ex)
 			checks[j] = c
 		}
