@@ -95,6 +95,16 @@ func TestSignatures(t *testing.T) {
 	if out, err := exec.Command(gpgv, "--keyring", keyring, filepath.Join(dir, "Release.gpg"), filepath.Join(dir, "Release")).CombinedOutput(); err != nil {
 		t.Fatalf("gpgv Release.gpg: %v\n%s", err, out)
 	}
+	// A changed byte must fail: the check above can fail.
+	tampered := bytes.Replace(tree.Files["/debian/dists/trixie/InRelease"], []byte("Suite: trixie"), []byte("Suite: trixiE"), 1)
+	os.WriteFile(filepath.Join(dir, "InRelease"), tampered, 0o644)
+	if out, err := exec.Command(gpgv, "--keyring", keyring, filepath.Join(dir, "InRelease")).CombinedOutput(); err == nil {
+		t.Errorf("gpgv accepted a tampered InRelease:\n%s", out)
+	}
+	os.WriteFile(filepath.Join(dir, "Release"), append(tree.Files["/debian/dists/trixie/Release"], 'x'), 0o644)
+	if out, err := exec.Command(gpgv, "--keyring", keyring, filepath.Join(dir, "Release.gpg"), filepath.Join(dir, "Release")).CombinedOutput(); err == nil {
+		t.Errorf("gpgv accepted a tampered Release:\n%s", out)
+	}
 	if a, err := KeyArmored(); err != nil || !bytes.HasPrefix(a, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
 		t.Errorf("armored key: %v", err)
 	}

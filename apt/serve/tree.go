@@ -18,18 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
-	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
-	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/ulikunitz/xz"
 )
-
-// testKey is an ed25519 signing key made for sysdojo's loopback mirror. It
-// is public on purpose: it proves nothing outside a class.
-//
-//go:embed testkey.asc
-var testKey []byte
 
 // Archive is one archive a mirror serves, e.g. /ubuntu/.
 type Archive struct {
@@ -65,46 +55,12 @@ type Tree struct {
 
 // KeyArmored returns the public test key (armored), for Signed-By.
 func KeyArmored() ([]byte, error) {
-	e, err := key()
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	w, err := armor.Encode(&b, openpgp.PublicKeyType, nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := e.Serialize(w); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	b.WriteByte('\n')
-	return b.Bytes(), nil
+	return armor("PGP PUBLIC KEY BLOCK", newPGPKey().publicKey()), nil
 }
 
 // KeyBinary returns the public test key as a binary keyring (what
 // /usr/share/keyrings/*.gpg files hold).
-func KeyBinary() ([]byte, error) {
-	e, err := key()
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	if err := e.Serialize(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-func key() (*openpgp.Entity, error) {
-	el, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(testKey))
-	if err != nil {
-		return nil, fmt.Errorf("reading the embedded test key: %w", err)
-	}
-	return el[0], nil
-}
+func KeyBinary() ([]byte, error) { return newPGPKey().publicKey(), nil }
 
 // compressed caches compressed bodies by content: most index files are
 // alike, and an xz writer is costly to set up.
@@ -171,10 +127,7 @@ func translation(comp string) []byte {
 // Build makes the tree of one mirror whose archive was last updated at
 // date.
 func Build(date time.Time) (*Tree, error) {
-	signer, err := key()
-	if err != nil {
-		return nil, err
-	}
+	signer := newPGPKey()
 	t := &Tree{Files: map[string][]byte{}, Date: date.UTC().Truncate(time.Second)}
 	c := &compressor{gzc: map[string][]byte{}, xzc: map[string][]byte{}}
 	for _, a := range Archives {
@@ -198,21 +151,8 @@ func Build(date time.Time) (*Tree, error) {
 				t.Files[dir+name] = body
 			}
 			t.Files[dir+"Release"] = release
-			var signed bytes.Buffer
-			w, err := clearsign.Encode(&signed, signer.PrivateKey, &packet.Config{DefaultHash: 0})
-			if err != nil {
-				return nil, fmt.Errorf("signing %sInRelease: %w", dir, err)
-			}
-			w.Write(release)
-			if err := w.Close(); err != nil {
-				return nil, fmt.Errorf("signing %sInRelease: %w", dir, err)
-			}
-			t.Files[dir+"InRelease"] = signed.Bytes()
-			var det bytes.Buffer
-			if err := openpgp.ArmoredDetachSign(&det, signer, bytes.NewReader(release), nil); err != nil {
-				return nil, fmt.Errorf("signing %sRelease.gpg: %w", dir, err)
-			}
-			t.Files[dir+"Release.gpg"] = det.Bytes()
+			t.Files[dir+"InRelease"] = signer.clearSign(release)
+			t.Files[dir+"Release.gpg"] = signer.detachSign(release)
 		}
 	}
 	return t, nil
