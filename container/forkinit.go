@@ -49,6 +49,7 @@ type rawOp struct {
 	// skipped (EEXIST for mkdir, ENOENT for an optional mount).
 	tolerate syscall.Errno
 	skip     int
+	optional bool   // any error is tolerated (best effort)
 	want1    bool   // the call must return 1 (reading the go-ahead byte), else quit quietly
 	what     string // what the step does, for the error message (parent only)
 }
@@ -217,6 +218,25 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 	add := func(o ...rawOp) { p.setup = append(p.setup, o...) }
 	add(p.trace("forked")...)
 	add(op("naming init", unix.SYS_PRCTL, unix.PR_SET_NAME, p.cstr("sysdojo-init")))
+	// Its command line, as /proc/1/cmdline shows it inside, is the one
+	// the re-executed init had, not the runtime's (with host paths).
+	// (The child writes over its copy of the runtime's argument area with
+	// process_vm_writev on itself; best effort.)
+	if start, end := argArea(); end > start {
+		title := make([]byte, end-start)
+		copy(title, "sysdojo\x00container\x00init\x00")
+		title[len(title)-1] = 0
+		local := [2]uintptr{p.mem(title), uintptr(len(title))}
+		remote := [2]uintptr{start, end - start}
+		getpid := op("naming init", unix.SYS_GETPID)
+		getpid.save = 16
+		write := op("naming init", unix.SYS_PROCESS_VM_WRITEV, 0,
+			p.mem(unsafe.Slice((*byte)(unsafe.Pointer(&local[0])), unsafe.Sizeof(local))), 1,
+			p.mem(unsafe.Slice((*byte)(unsafe.Pointer(&remote[0])), unsafe.Sizeof(remote))), 1, 0)
+		write.use[0] = 16
+		write.optional = true
+		add(getpid, write)
+	}
 	// 1. Nothing we mount may propagate back to the host.
 	add(p.mount("making / private", "", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""))
 	// 2. Copy-on-write: reads from the rootfs, writes into upper.
@@ -452,7 +472,7 @@ func runOps(p *forkProg, ops []rawOp) (int, syscall.Errno) {
 		}
 		r, _, e := syscall.RawSyscall6(o.trap, a[0], a[1], a[2], a[3], a[4], a[5])
 		if e != 0 {
-			if e == o.tolerate {
+			if e == o.tolerate || o.optional {
 				i += o.skip
 				continue
 			}
@@ -832,7 +852,7 @@ func (c *child) runForked(ic *initConfig, cg *Cgroup) (*Result, error) {
 		res.Cgroup = cg
 		res.OOM = res.Stats.OOMKills > 0
 		res.PidsHit = res.Stats.PidsRefused > 0
-		cg.Remove()
+		c.cgRemoved = cg.Remove() == nil
 		trace("run", "cgroup removed")
 	}
 	var werr error
@@ -930,4 +950,28 @@ func blockingPipe() (r, w *os.File, err error) {
 		return nil, nil, os.NewSyscallError("pipe2", err)
 	}
 	return os.NewFile(uintptr(fds[0]), "|0"), os.NewFile(uintptr(fds[1]), "|1"), nil
+}
+
+// argArea returns where this process's arguments are in its memory
+// (fields 48 and 49 of /proc/self/stat), or zeros.
+func argArea() (start, end uintptr) {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0, 0
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	// f[0] is field 3 (state): field n is f[n-3].
+	if len(f) < 47 {
+		return 0, 0
+	}
+	s, err1 := strconv.ParseUint(f[45], 10, 64)
+	e, err2 := strconv.ParseUint(f[46], 10, 64)
+	if err1 != nil || err2 != nil || e <= s || e-s > 1<<20 {
+		return 0, 0
+	}
+	return uintptr(s), uintptr(e)
 }

@@ -19,6 +19,8 @@ const initEnv = "SYSDOJO_CONTAINER_INIT"
 
 // IsInit reports whether this process was started by Run as a container's
 // init (argv "sysdojo container init" and the marker in its environment).
+// Run re-executes the binary as init only when the run needs this Go init
+// (volumes, or SYSDOJO_INIT=exec); otherwise it forks one (forkinit.go).
 func IsInit() bool {
 	return len(os.Args) == 3 && os.Args[1] == "container" && os.Args[2] == "init" && os.Getenv(initEnv) == "1"
 }

@@ -328,16 +328,22 @@ func Run(cfg Config) (*Result, error) {
 		ic.Tty = true
 	}
 
-	// Pdeathsig (the container dies with this runtime, even by SIGKILL)
-	// fires when the thread that started the child exits: keep this
-	// goroutine on one thread until the child is waited for.
 	dir := filepath.Join(stateRoot, id)
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		return nil, i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(dir), err)
+	mkdirState := func() error {
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			return i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(dir), err)
+		}
+		return nil
 	}
-	started, _ := procStart(os.Getpid())
+	// (With --keep the upper layer goes in dir: it must exist before init
+	// starts. Otherwise it is made beside init's start, below.)
+	if cfg.Keep {
+		if err := mkdirState(); err != nil {
+			return nil, err
+		}
+	}
 	st := &State{ID: id, Name: name, Rootfs: ic.Rootfs, Command: cfg.Args, RuntimePID: os.Getpid(),
-		RuntimeStart: started, Created: time.Now().UTC(), Keep: cfg.Keep, Status: "running"}
+		Created: time.Now().UTC(), Keep: cfg.Keep, Status: "running"}
 	st.Detached = cfg.Hooks.detached()
 	kept := false
 	defer func() {
@@ -389,14 +395,52 @@ func Run(cfg Config) (*Result, error) {
 	}
 	trace("run", "cgroup planned")
 
+	// The host side is made ready beside init's start: the state goes
+	// down before anything that could be left behind on the host (the
+	// cgroup; init's mounts are in its own namespace, and it dies with
+	// this runtime), then the cgroup. Init's PID is added to the state
+	// once known.
+	hostReady := make(chan error, 1)
+	first := *st
+	go func() {
+		if !cfg.Keep {
+			if err := mkdirState(); err != nil {
+				hostReady <- err
+				return
+			}
+		}
+		first.RuntimeStart, _ = procStart(os.Getpid())
+		if err := writeState(dir, &first); err != nil {
+			hostReady <- i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
+			return
+		}
+		trace("run", "state written")
+		if cg := first.Cgroup; cg != nil {
+			if err := cg.Create(cfg.Limits); err != nil {
+				hostReady <- err
+				return
+			}
+		}
+		trace("run", "cgroup created")
+		hostReady <- nil
+	}()
+	hostErr, hostDone := error(nil), false
+	waitHost := func() error {
+		if !hostDone {
+			hostErr, hostDone = <-hostReady, true
+		}
+		return hostErr
+	}
+	defer waitHost() // before collect (deferred earlier) looks at the cgroup
+
 	// Pdeathsig (the container dies with this runtime, even by SIGKILL)
 	// fires when the thread that started the child exits: keep this
 	// goroutine on one thread until the child is waited for.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	// init starts first: it sets up the container's root while the host
-	// side (state, cgroup, network) is made ready below, and waits for the
-	// go-ahead (its config, with the Go init) before it joins the cgroup.
+	// init starts now: it sets up the container's root while the host
+	// side is made ready, and waits for the go-ahead (its config, with the
+	// Go init) before it joins the cgroup.
 	c, err := launch(cfg, ic)
 	if err != nil {
 		return nil, err
@@ -407,28 +451,24 @@ func Run(cfg Config) (*Result, error) {
 		trace("run", "closed")
 	}()
 	trace("run", "init launched")
-	st.InitPID = c.pid()
 	fail := func(err error) (*Result, error) {
 		c.abort()
 		return nil, err
 	}
-	// The state goes down before anything that could be left behind.
-	if err := writeState(dir, st); err != nil {
-		return fail(i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err))
+	if err := waitHost(); err != nil {
+		return fail(err)
 	}
-	trace("run", "state written")
-	if cg := st.Cgroup; cg != nil {
-		if err := cg.Create(cfg.Limits); err != nil {
-			return fail(err)
-		}
-	}
-	trace("run", "cgroup created")
+	st.RuntimeStart = first.RuntimeStart
 	// init may go on as soon as its cgroup exists; only a bridged network
 	// must be in place before the command starts. (Either way the
 	// command's start is handled after attach.)
 	early := cfg.Hooks == nil || cfg.Hooks.Bridge == nil
 	if early {
 		c.start(ic)
+	}
+	st.InitPID = c.pid()
+	if err := writeState(dir, st); err != nil {
+		return fail(i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err))
 	}
 	if err := cfg.Hooks.attach(dir, st, c.pid()); err != nil {
 		return fail(err)
@@ -439,7 +479,10 @@ func Run(cfg Config) (*Result, error) {
 	}
 	c.onStart = cfg.Hooks.startFunc()
 	res, err := c.run(ic, st.Cgroup)
-	trace("run", "init reaped")
+	trace("run", "run done")
+	if c.cgRemoved {
+		st.Cgroup = nil // nothing left for collect to remove
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -469,6 +512,7 @@ type child struct {
 	onStart     func(int) // told the command's PID inside (lifecycle hooks)
 	fork        *forked   // the forked init (forkinit.go), instead of cmd
 	sigsReady   chan struct{}
+	cgRemoved   bool // run removed the cgroup
 }
 
 // pid is init's PID on the host.
@@ -626,7 +670,7 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 		res.Cgroup = cg
 		res.OOM = res.Stats.OOMKills > 0
 		res.PidsHit = res.Stats.PidsRefused > 0
-		cg.Remove()
+		c.cgRemoved = cg.Remove() == nil
 		trace("run", "cgroup removed")
 	}
 	werr := <-waited

@@ -187,7 +187,7 @@ func collect(dir string, s *State) ([]Collected, error) {
 	}
 	// Usually only the state files are left: a few calls instead of
 	// RemoveAll's walk.
-	os.Remove(filepath.Join(dir, extraFile))
+	unix.Unlink(filepath.Join(dir, extraFile))
 	if os.Remove(filepath.Join(dir, "state.json")) == nil && unix.Rmdir(dir) == nil {
 		out = append(out, Collected{ID: s.ID, What: "dir", Path: dir})
 		return out, first
