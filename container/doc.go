@@ -5,7 +5,11 @@
 // reduced capabilities and no_new_privs. It keeps a little state on the
 // host so that what a killed run left behind can be collected (GC).
 //
-// Go cannot fork without exec, so the container's first process (its PID 1,
-// a small init that reaps orphans and forwards signals) is this same binary
-// re-executed: the program's main must call MaybeInit before anything else.
+// The container's first process (its PID 1, a small init that reaps
+// orphans and forwards signals) is a child forked from the runtime that
+// runs a list of system calls prepared before the fork (forkinit.go):
+// mounts, pivot_root, hostname, capabilities, cgroup, then the command.
+// Runs with volumes (and SYSDOJO_INIT=exec) use the older init instead,
+// this same binary re-executed, so the program's main must call MaybeInit
+// before anything else.
 package container

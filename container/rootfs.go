@@ -160,6 +160,24 @@ func buildBusybox(dir, bb string, rep *BuildReport) error {
 		}
 		rep.Applets++
 	}
+	// Debian's busybox-static has no adduser or addgroup applet.
+	for _, a := range []string{"usr/sbin/adduser", "usr/sbin/addgroup", "bin/adduser", "bin/addgroup", "sbin/adduser", "sbin/addgroup"} {
+		if _, err := os.Lstat(filepath.Join(dir, a)); err == nil {
+			return nil
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "usr/sbin"), 0o755); err != nil {
+		return i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(filepath.Join(dir, "usr/sbin")), err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "usr/sbin/adduser"), []byte(adduserScript), 0o755); err != nil {
+		return i18n.Failed(i18n.T("cannot write %s", "%s를 쓸 수 없습니다").F("/usr/sbin/adduser"), err)
+	}
+	if err := os.Symlink("adduser", filepath.Join(dir, "usr/sbin/addgroup")); err != nil {
+		return i18n.Failed(i18n.T("cannot link %s", "%s를 링크할 수 없습니다").F("/usr/sbin/addgroup"), err)
+	}
+	rep.Copied = append(rep.Copied, Copied{Path: "/usr/sbin/adduser",
+		Why: i18n.T("this busybox has no adduser/addgroup: a small script with the same options adds users and groups",
+			"이 busybox에는 adduser/addgroup이 없어서, 같은 옵션을 받는 작은 스크립트로 사용자와 그룹을 추가합니다")})
 	return nil
 }
 
@@ -341,13 +359,23 @@ func copyFile(src, dst string, mode os.FileMode) error {
 	return nil
 }
 
+// defaultRootfsVersion changes whenever Build puts something new into a
+// rootfs, so that an older default rootfs in a user's cache is rebuilt.
+const defaultRootfsVersion = "2" // 2: adduser/addgroup script
+
 // DefaultRootfs returns the default rootfs under cacheDir
-// (cacheDir/sysdojo/rootfs), building it first when it is not there yet.
-// built says whether it was built now.
+// (cacheDir/sysdojo/rootfs), building it first when it is not there yet or
+// was built by an older sysdojo. built says whether it was built now.
 func DefaultRootfs(cacheDir string) (dir string, built *BuildReport, err error) {
 	base := filepath.Join(cacheDir, "sysdojo")
 	dir = filepath.Join(base, "rootfs")
-	if _, err := os.Stat(filepath.Join(dir, "etc/hostname")); err == nil {
+	stamp := filepath.Join(base, "rootfs.version")
+	current := func() bool {
+		v, err := os.ReadFile(stamp)
+		_, serr := os.Stat(filepath.Join(dir, "etc/hostname"))
+		return err == nil && serr == nil && strings.TrimSpace(string(v)) == defaultRootfsVersion
+	}
+	if current() {
 		return dir, nil, nil
 	}
 	if err := os.MkdirAll(base, 0o755); err != nil {
@@ -362,12 +390,25 @@ func DefaultRootfs(cacheDir string) (dir string, built *BuildReport, err error) 
 		os.RemoveAll(tmp)
 		return "", nil, err
 	}
+	// An older rootfs moves aside first; a run still using it keeps it
+	// until it ends.
+	if _, err := os.Stat(dir); err == nil {
+		old, err := os.MkdirTemp(base, "rootfs-old-")
+		if err == nil {
+			if os.Rename(dir, filepath.Join(old, "rootfs")) == nil {
+				defer os.RemoveAll(old)
+			}
+		}
+	}
 	if err := os.Rename(tmp, dir); err != nil {
 		os.RemoveAll(tmp)
-		if _, serr := os.Stat(filepath.Join(dir, "etc/hostname")); serr == nil {
+		if current() {
 			return dir, nil, nil // another run built it first
 		}
 		return "", nil, i18n.Failed(i18n.T("cannot put the rootfs in place at %s", "rootfs를 %s에 둘 수 없습니다").F(dir), err)
+	}
+	if err := os.WriteFile(stamp, []byte(defaultRootfsVersion+"\n"), 0o644); err != nil {
+		return "", nil, i18n.Failed(i18n.T("cannot write %s", "%s를 쓸 수 없습니다").F(stamp), err)
 	}
 	rep.Dir = dir
 	return dir, rep, nil
