@@ -28,6 +28,13 @@ func TestScripts(t *testing.T) {
 			env.Setenv("LANG", "C.UTF-8")
 			env.Setenv("LC_ALL", "")
 			env.Setenv("LC_MESSAGES", "")
+			// Caches (the default container rootfs), progress files and
+			// shells' files stay in the script's own directory, not in a
+			// shared home.
+			for k, d := range map[string]string{"XDG_CACHE_HOME": ".cache", "XDG_CONFIG_HOME": ".config",
+				"XDG_DATA_HOME": ".local/share", "XDG_STATE_HOME": ".local/state"} {
+				env.Setenv(k, env.WorkDir+"/"+d)
+			}
 			env.Setenv("SYSDOJO_REQUIRE_ALL", os.Getenv("SYSDOJO_REQUIRE_ALL"))
 			setupContainers(env) // container_life_test.go
 			return nil
