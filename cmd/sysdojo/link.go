@@ -510,8 +510,13 @@ func (e *env) linkDemo(c *cli.Context) error {
 		}
 	}
 	fmt.Fprintln(io.Out)
-	p.Say(io.T(i18n.T("The experiment is kept in %s: look around with ls -li, or sysdojo link inspect.",
-		"실험 결과는 %s에 남겨 두었습니다. ls -li나 sysdojo link inspect로 살펴보세요.").F(quotePath(dir))))
+	where := i18n.T("The experiment is in %s: look around with ls -li, or sysdojo link inspect.",
+		"실험 결과는 %s에 있습니다. ls -li나 sysdojo link inspect로 살펴보세요.")
+	if !c.IsSet("dir") {
+		where = i18n.T("The experiment is kept in %s: look around with ls -li, or sysdojo link inspect.",
+			"실험 결과는 %s에 남겨 두었습니다. ls -li나 sysdojo link inspect로 살펴보세요.")
+	}
+	p.Say(io.T(where.F(quotePath(dir))))
 	return nil
 }
 
