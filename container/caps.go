@@ -60,10 +60,9 @@ func lastCap() int {
 	return n
 }
 
-// dropCaps limits the calling thread (and what it starts) to keep: the
-// bounding set, then the effective, permitted and inheritable sets, and
-// the ambient set cleared. The caller must hold its OS thread locked.
-func dropCaps(keep []int) error {
+// bound limits the calling thread's bounding set to keep and clears its
+// ambient set; it returns keep as a bit mask.
+func bound(keep []int) (uint64, error) {
 	want := map[int]bool{}
 	var mask uint64
 	for _, c := range keep {
@@ -74,12 +73,23 @@ func dropCaps(keep []int) error {
 	for c := 0; c <= last; c++ {
 		if !want[c] {
 			if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
-				return fmt.Errorf("dropping %s from the bounding set: %w", CapName(c), err)
+				return 0, fmt.Errorf("dropping %s from the bounding set: %w", CapName(c), err)
 			}
 		}
 	}
 	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil {
-		return fmt.Errorf("clearing ambient capabilities: %w", err)
+		return 0, fmt.Errorf("clearing ambient capabilities: %w", err)
+	}
+	return mask, nil
+}
+
+// dropCaps limits the calling thread (and what it starts) to keep: the
+// bounding set, then the effective, permitted and inheritable sets, and
+// the ambient set cleared. The caller must hold its OS thread locked.
+func dropCaps(keep []int) error {
+	mask, err := bound(keep)
+	if err != nil {
+		return err
 	}
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData
@@ -99,22 +109,9 @@ func dropCaps(keep []int) error {
 // they are (so it can still clone with CLONE_NEWCGROUP). A root command
 // it execs gets inheritable | bounding = keep, and nothing more.
 func limitCaps(keep []int) error {
-	want := map[int]bool{}
-	var mask uint64
-	for _, c := range keep {
-		want[c] = true
-		mask |= 1 << c
-	}
-	last := lastCap()
-	for c := 0; c <= last; c++ {
-		if !want[c] {
-			if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
-				return fmt.Errorf("dropping %s from the bounding set: %w", CapName(c), err)
-			}
-		}
-	}
-	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil {
-		return fmt.Errorf("clearing ambient capabilities: %w", err)
+	mask, err := bound(keep)
+	if err != nil {
+		return err
 	}
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData
