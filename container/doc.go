@@ -10,6 +10,6 @@
 // runs a list of system calls prepared before the fork (forkinit.go):
 // mounts, pivot_root, hostname, capabilities, cgroup, then the command.
 // Runs with volumes (and SYSDOJO_INIT=exec) use the older init instead,
-// this same binary re-executed, so the program's main must call MaybeInit
+// this same binary re-executed, so the program's main must call Init
 // before anything else.
 package container

@@ -25,17 +25,18 @@ func IsInit() bool {
 	return len(os.Args) == 3 && os.Args[1] == "container" && os.Args[2] == "init" && os.Getenv(initEnv) == "1"
 }
 
-// MaybeInit runs the container's init and exits when this process is one
-// (see IsInit), and returns at once otherwise. Call it first thing in main,
-// before any other goroutine or flag parsing: the init owns the process.
-func MaybeInit() {
+// Init runs the container's init when this process is one (see IsInit)
+// and returns its exit status and true; otherwise it returns false at once.
+// Call it first thing in main, before any other goroutine or flag parsing,
+// and exit with the status: the init owns the process.
+func Init() (status int, ok bool) {
 	if !IsInit() {
-		return
+		return 0, false
 	}
 	// Capabilities, no_new_privs and the cgroup namespace belong to a
 	// thread: do everything on this one, and never let it go.
 	runtime.LockOSThread()
-	os.Exit(initMain())
+	return initMain(), true
 }
 
 func initMain() int {

@@ -16,7 +16,9 @@ import (
 // TestMain lets the test binary be a container's init (Run re-executes
 // /proc/self/exe) and, for the leak test, a runtime that can be killed.
 func TestMain(m *testing.M) {
-	container.MaybeInit()
+	if status, ok := container.Init(); ok {
+		os.Exit(status)
+	}
 	if os.Getenv("SYSDOJO_TEST_RUNTIME") != "" {
 		os.Exit(testRuntime())
 	}

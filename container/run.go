@@ -43,7 +43,7 @@ type Config struct {
 	// mountinfo); with a "v2" layout the container always gets a cgroup.
 	CgroupLayout *sysinfo.Cgroup
 	// Exe is the program re-executed as the container's init; default
-	// /proc/self/exe (this program, whose main calls MaybeInit).
+	// /proc/self/exe (this program, whose main calls Init).
 	Exe string
 	// Hooks add the lifecycle's pieces (detached state, volumes, network,
 	// ports); see lifecycle.go. nil for none.

@@ -75,11 +75,13 @@ func newContainerCommand(e *env) *cli.Command {
 			},
 			{
 				// The container's init: the runtime re-executes this binary
-				// as "sysdojo container init" (see container.MaybeInit).
+				// as "sysdojo container init" (see container.Init).
 				Name:   "init",
 				Hidden: true,
 				Action: func(*cli.Context) error {
-					container.MaybeInit()
+					if status, ok := container.Init(); ok {
+						return exitStatus(status)
+					}
 					return usagef(helpHint("sysdojo container"), i18n.T("'container init' is only for sysdojo itself", "'container init'은 sysdojo 내부용입니다"))
 				},
 			},

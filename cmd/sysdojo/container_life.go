@@ -140,8 +140,7 @@ func (e *env) lifecycleCommands() []*cli.Command {
 				if !container.IsMonitor() {
 					return usagef(helpHint("sysdojo container"), i18n.T("'container monitor' is only for sysdojo itself", "'container monitor'는 sysdojo 내부용입니다"))
 				}
-				os.Exit(container.RunMonitor())
-				return nil
+				return exitStatus(container.RunMonitor())
 			},
 		},
 	}

@@ -19,7 +19,9 @@ import (
 func main() {
 	// A container's init is this binary re-executed by `container run`;
 	// it takes over here, before anything else, and never returns.
-	container.MaybeInit()
+	if status, ok := container.Init(); ok {
+		os.Exit(status)
+	}
 	os.Exit(run(os.Args, term.System(), os.Getenv))
 }
 
@@ -52,6 +54,12 @@ func usagef(hint i18n.Text, t i18n.Text, args ...any) error {
 	return &usageError{text: t.F(args...), hint: hint}
 }
 
+// exitStatus ends the program with this status and no message: the
+// container's init and monitor, whose status is their command's.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
 // silentError is a failure whose explanation the command already printed
 // (a check that did not pass, a denied access): exit status 1, no message.
 type silentError struct{}
@@ -65,6 +73,10 @@ func report(io *term.IO, err error) int {
 	}
 	if errors.Is(err, silentError{}) {
 		return 1
+	}
+	var es exitStatus
+	if errors.As(err, &es) {
+		return int(es)
 	}
 	code := 1
 	var msg string
