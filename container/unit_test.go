@@ -164,6 +164,7 @@ func TestBuildHost(t *testing.T) {
 	if libs < 2 {
 		t.Errorf("only %d libraries/loader copied: %+v", libs, rep.Copied)
 	}
+	testenv.NeedRoot(t) // to run the result
 	_, out, _ := runIn(t, container.Config{Rootfs: dir, Args: []string{"/bin/sh", "-c", "ls /bin; cat /etc/hostname"}})
 	if !strings.Contains(out, "cat") || !strings.Contains(out, "sysdojo") {
 		t.Errorf("host-built rootfs: %q", out)
