@@ -848,12 +848,7 @@ func (c *child) runForked(ic *initConfig, cg *Cgroup) (*Result, error) {
 	said := kind == recExit || kind == recSetupErr || kind == recExecErr
 	res := &Result{}
 	if cg != nil {
-		res.Stats = cg.Stats()
-		res.Cgroup = cg
-		res.OOM = res.Stats.OOMKills > 0
-		res.PidsHit = res.Stats.PidsRefused > 0
-		c.cgRemoved = cg.Remove() == nil
-		trace("run", "cgroup removed")
+		c.cgRemoved = cgroupResult(cg, res)
 	}
 	var werr error
 	if !said {

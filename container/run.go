@@ -666,12 +666,7 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 	go func() { waited <- c.wait() }()
 	res := &Result{}
 	if cg != nil {
-		res.Stats = cg.Stats()
-		res.Cgroup = cg
-		res.OOM = res.Stats.OOMKills > 0
-		res.PidsHit = res.Stats.PidsRefused > 0
-		c.cgRemoved = cg.Remove() == nil
-		trace("run", "cgroup removed")
+		c.cgRemoved = cgroupResult(cg, res)
 	}
 	werr := <-waited
 	if c.tty {
@@ -727,4 +722,16 @@ func initEnvList() []string {
 		env = append(env, traceEnv+"=1")
 	}
 	return env
+}
+
+// cgroupResult reads the container's cgroup counters into res and removes
+// the cgroup; it reports whether the removal worked.
+func cgroupResult(cg *Cgroup, res *Result) bool {
+	res.Stats = cg.Stats()
+	res.Cgroup = cg
+	res.OOM = res.Stats.OOMKills > 0
+	res.PidsHit = res.Stats.PidsRefused > 0
+	removed := cg.Remove() == nil
+	trace("run", "cgroup removed")
+	return removed
 }

@@ -142,28 +142,10 @@ func fromStat(path string, st *unix.Stat_t) Info {
 	return Info{
 		Path: path, Dev: st.Dev, Inode: st.Ino, Nlink: uint64(st.Nlink),
 		Type: TypeName(st.Mode, st.Size), Mode: fmt.Sprintf("%04o", st.Mode&07777),
-		Symbolic: perm.LsString(perm.Mode(st.Mode&07777), typeChar(st.Mode)),
+		Symbolic: perm.LsString(perm.FromStatMode(st.Mode), perm.TypeLetterStat(st.Mode)),
 		UID:      st.Uid, GID: st.Gid, Owner: userName(st.Uid), Group: groupName(st.Gid),
 		Size: st.Size, DevMajor: unix.Major(st.Dev), DevMinor: unix.Minor(st.Dev),
 	}
-}
-
-func typeChar(mode uint32) byte {
-	switch mode & unix.S_IFMT {
-	case unix.S_IFDIR:
-		return perm.TypeDir
-	case unix.S_IFLNK:
-		return perm.TypeSymlink
-	case unix.S_IFIFO:
-		return 'p'
-	case unix.S_IFSOCK:
-		return perm.TypeSocket
-	case unix.S_IFCHR:
-		return perm.TypeChar
-	case unix.S_IFBLK:
-		return perm.TypeBlock
-	}
-	return perm.TypeRegular
 }
 
 // LsLine is the line ls -li prints for in (name as given, with " -> target"
