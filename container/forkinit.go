@@ -1,24 +1,35 @@
 package container
 
-// The container's init, made by forking the runtime rather than by
-// re-executing it.
+// The container's init, cloned from the runtime rather than re-executed.
 //
 // A re-executed Go binary pays for a second program start: mapping and
 // faulting in the binary, the Go runtime's start, every package's init,
 // then goroutines and threads for signals. That was over half of a
-// container's start-up time. A forked child of a Go program cannot run Go
-// code (only the forking thread exists in it, the runtime's locks may be
-// held by threads that are gone), but it can make system calls. So the
+// container's start-up time. A cloned child of a Go program cannot run Go
+// code (only the cloning thread exists in it, the runtime's locks may be
+// held by threads it does not have), but it can make system calls. So the
 // parent writes the whole of init's work down beforehand as a list of
-// system calls with their arguments (rawOp), and the child, in forkInit,
+// system calls with their arguments (rawOp), and the child, in forkedInit,
 // only walks that list with raw syscalls: the same mounts, pivot_root,
 // host name, loopback, capabilities and cgroup moves as the Go init in
-// init.go, then it forks the command and, as PID 1, reaps and forwards
-// signals with rt_sigtimedwait. It never allocates, never grows its stack
+// init.go, then it starts the command and, as PID 1, reaps and forwards
+// signals with rt_sigtimedwait.
+//
+// The child shares the runtime's memory (CLONE_VM, like a thread but a
+// process of its own, in its own namespaces), on a stack of its own
+// (clone_amd64.s): a plain fork would copy the runtime's page tables, make
+// both sides take copy-on-write faults, and tear that copy down again at
+// init's exit and at the command's execve, which cost about 1 ms per
+// start. So the child never writes the runtime's memory except the
+// scratch fields of forkProg, never allocates, never grows its stack
 // (every function it calls is nosplit) and keeps every signal blocked.
+// The command's process is started the way posix_spawn does it
+// (CLONE_VM|CLONE_VFORK, on the second stack): init waits until its
+// execve.
 //
 // The Go init (init.go) is still used when a run needs its Go code (volumes
-// whose targets are checked inside the rootfs), and when SYSDOJO_INIT=exec.
+// whose targets are checked inside the rootfs), when SYSDOJO_INIT=exec,
+// and on machines other than amd64 (no clone_*.s there).
 
 import (
 	"errors"
@@ -98,6 +109,7 @@ type forkProg struct {
 	cmdFlags   uintptr // clone flags of the command (without clone3)
 	waitSet    uint64  // the signals init waits for: all
 	keep       [][]byte
+	stack      []byte   // the children's stacks (mmap'd: never moved or freed under them)
 	traces     []string // the steps traced (SYSDOJO_TRACE)
 
 	// Scratch, written by the child only.
@@ -108,6 +120,16 @@ type forkProg struct {
 	ws   int32
 	pgrp int32
 	buf  [8]byte
+}
+
+// childStack is the size of each child's stack. The children's code is
+// nosplit and small: a few hundred bytes would do.
+const childStack = 16 << 10
+
+// stackTop returns the initial stack pointer of a child: init (0) or
+// the command (1).
+func (p *forkProg) stackTop(which int) uintptr {
+	return uintptr(unsafe.Pointer(&p.stack[0])) + uintptr(which+1)*childStack
 }
 
 // cstr returns the address of s as a NUL-terminated string kept alive by p.
@@ -204,39 +226,26 @@ func (p *forkProg) mkdirAll(root, rel string, mode uintptr) []rawOp {
 
 // canFork reports whether the forked init can do all ic asks.
 func canFork(ic *initConfig) bool {
-	return len(ic.Mounts) == 0 && os.Getenv("SYSDOJO_INIT") != "exec"
+	return haveClone && len(ic.Mounts) == 0 && os.Getenv("SYSDOJO_INIT") != "exec"
 }
 
 // buildForkProg writes init's work down as system calls; it is the same
 // work, step for step, as init.go's initMain and setupRoot.
 func buildForkProg(ic *initConfig) (*forkProg, error) {
 	p := &forkProg{tty: ic.Tty}
-	p.cloneFlags = unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS | unix.CLONE_NEWIPC | uintptr(syscall.SIGCHLD)
+	// init shares the runtime's memory (CLONE_VM): no copy of the
+	// runtime's page tables to make, to take copy-on-write faults on, or to
+	// tear down at its exit or the command's execve. It has its own stack
+	// and only reads what the runtime prepared; the command is started
+	// the way posix_spawn does it (CLONE_VM|CLONE_VFORK: init waits until
+	// its execve).
+	p.cloneFlags = unix.CLONE_VM | unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS | unix.CLONE_NEWIPC | uintptr(syscall.SIGCHLD)
 	if ic.NewNet {
 		p.cloneFlags |= unix.CLONE_NEWNET
 	}
 	add := func(o ...rawOp) { p.setup = append(p.setup, o...) }
 	add(p.trace("forked")...)
 	add(op("naming init", unix.SYS_PRCTL, unix.PR_SET_NAME, p.cstr("sysdojo-init")))
-	// Its command line, as /proc/1/cmdline shows it inside, is the one
-	// the re-executed init had, not the runtime's (with host paths).
-	// (The child writes over its copy of the runtime's argument area with
-	// process_vm_writev on itself; best effort.)
-	if start, end := argArea(); end > start {
-		title := make([]byte, end-start)
-		copy(title, "sysdojo\x00container\x00init\x00")
-		title[len(title)-1] = 0
-		local := [2]uintptr{p.mem(title), uintptr(len(title))}
-		remote := [2]uintptr{start, end - start}
-		getpid := op("naming init", unix.SYS_GETPID)
-		getpid.save = 16
-		write := op("naming init", unix.SYS_PROCESS_VM_WRITEV, 0,
-			p.mem(unsafe.Slice((*byte)(unsafe.Pointer(&local[0])), unsafe.Sizeof(local))), 1,
-			p.mem(unsafe.Slice((*byte)(unsafe.Pointer(&remote[0])), unsafe.Sizeof(remote))), 1, 0)
-		write.use[0] = 16
-		write.optional = true
-		add(getpid, write)
-	}
 	// 1. Nothing we mount may propagate back to the host.
 	add(p.mount("making / private", "", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""))
 	// 2. Copy-on-write: reads from the rootfs, writes into upper.
@@ -259,6 +268,22 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 	}
 	// 3. /proc of the new PID namespace.
 	add(p.mount("mounting /proc", "proc", filepath.Join(m, "proc"), "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""))
+	// init shares the runtime's memory, arguments included: inside, its
+	// command line reads as the re-executed init's would, not as the
+	// runtime's (with host paths).
+	cmdline := filepath.Join(ic.Scratch, "cmdline")
+	reg := int8(1)
+	create := op("naming init", unix.SYS_OPENAT, atFdcwd, p.cstr(cmdline), unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o444)
+	create.save = reg
+	title := "sysdojo\x00container\x00init\x00"
+	write := op("naming init", unix.SYS_WRITE, 0, p.cstr(title), uintptr(len(title)))
+	write.use[0] = reg
+	closeIt := op("naming init", unix.SYS_CLOSE)
+	closeIt.use[0] = reg
+	procCmdline := filepath.Join(m, "proc/1/cmdline")
+	add(create, write, closeIt,
+		p.mount("naming init", cmdline, procCmdline, "", unix.MS_BIND, ""),
+		p.mount("naming init", cmdline, procCmdline, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""))
 	// 4. A minimal /dev.
 	dev := filepath.Join(m, "dev")
 	add(p.mount("mounting /dev", "tmpfs", dev, "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"))
@@ -314,7 +339,6 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 	add(rd)
 	add(p.trace("go-ahead read")...)
 	// The cgroup files are opened while the host's tree is still reachable.
-	reg := int8(0)
 	open := func(path string, flags uintptr) int8 {
 		reg++
 		o := op("opening "+path, unix.SYS_OPENAT, atFdcwd, p.cstr(path), flags|unix.O_CLOEXEC)
@@ -389,10 +413,10 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 	}
 
 	// The command: a new cgroup namespace rooted at its cgroup.
-	p.cmdFlags = unix.CLONE_NEWCGROUP | uintptr(syscall.SIGCHLD)
+	p.cmdFlags = unix.CLONE_VM | unix.CLONE_VFORK | unix.CLONE_NEWCGROUP | uintptr(syscall.SIGCHLD)
 	if p.v2Reg > 0 {
 		p.useClone3 = true
-		p.clone3 = cloneArgs{flags: unix.CLONE_NEWCGROUP | unix.CLONE_INTO_CGROUP, exitSignal: uint64(syscall.SIGCHLD)}
+		p.clone3 = cloneArgs{flags: unix.CLONE_VM | unix.CLONE_VFORK | unix.CLONE_NEWCGROUP | unix.CLONE_INTO_CGROUP, exitSignal: uint64(syscall.SIGCHLD)}
 	}
 	cmd := func(o ...rawOp) { p.cmd = append(p.cmd, o...) }
 	if ic.UID != 0 || ic.GID != 0 {
@@ -452,6 +476,12 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 	p.post = append(p.post, op("capset", unix.SYS_CAPSET, p.mem(unsafe.Slice((*byte)(unsafe.Pointer(&hdr)), unsafe.Sizeof(hdr))),
 		p.mem(unsafe.Slice((*byte)(unsafe.Pointer(&nodata[0])), unsafe.Sizeof(nodata)))))
 	p.waitSet = ^uint64(0)
+	stack, err := unix.Mmap(-1, 0, 2*childStack, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_STACK)
+	if err != nil {
+		return nil, fmt.Errorf("mapping init's stack: %w", err)
+	}
+	p.stack = stack
+	p.clone3.stack, p.clone3.stackSize = uint64(uintptr(unsafe.Pointer(&stack[0]))+childStack), childStack
 	return p, nil
 }
 
@@ -503,14 +533,20 @@ func rawExit(code int32) {
 	}
 }
 
-// forkInit forks the container's init in its new namespaces and returns
-// its PID. The child never returns from here: it runs p and exits. The
-// caller holds its OS thread locked with every signal blocked.
+// forkInit starts the container's init in its new namespaces and returns
+// its PID. The child runs p on a stack of its own (forkedInit) and exits.
+// The caller holds its OS thread locked with every signal blocked.
+func forkInit(p *forkProg) (int, syscall.Errno) {
+	pid, errno := cloneInit(p.cloneFlags, p.stackTop(0), p)
+	return int(pid), syscall.Errno(errno)
+}
+
+// forkedInit is the container's init.
 //
-//go:noinline
+//go:nosplit
 //go:norace
 //go:nocheckptr
-func forkInit(p *forkProg) (int, syscall.Errno) {
+func forkedInit(p *forkProg) {
 	var (
 		r1     uintptr
 		err    syscall.Errno
@@ -519,12 +555,8 @@ func forkInit(p *forkProg) (int, syscall.Errno) {
 		cmdPid uintptr
 		code   int32
 	)
-	r1, _, err = syscall.RawSyscall6(unix.SYS_CLONE, p.cloneFlags, 0, 0, 0, 0, 0)
-	if err != 0 || r1 != 0 {
-		return int(r1), err
-	}
-	// The child. Die with the runtime's thread. (Had it died already, the
-	// go-ahead pipe reads end-of-file and the child quits.)
+	// Die with the runtime's thread. (Had it died already, the go-ahead
+	// pipe reads end-of-file and the child quits.)
 	syscall.RawSyscall(unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL), 0)
 	// Descriptors: exactly 0-4 (stdio, status, go-ahead), nothing else of
 	// the runtime's.
@@ -552,31 +584,16 @@ func forkInit(p *forkProg) (int, syscall.Errno) {
 		rawExit(1)
 	}
 	// The command.
+	var e uintptr
 	if p.useClone3 {
 		p.clone3.cgroup = uint64(p.regs[p.v2Reg-1])
-		r1, _, err = syscall.RawSyscall(unix.SYS_CLONE3, uintptr(unsafe.Pointer(&p.clone3)), unsafe.Sizeof(p.clone3), 0)
+		r1, e = clone3Cmd(&p.clone3, unsafe.Sizeof(p.clone3), p)
 	} else {
-		r1, _, err = syscall.RawSyscall6(unix.SYS_CLONE, p.cmdFlags, 0, 0, 0, 0, 0)
+		r1, e = cloneCmd(p.cmdFlags, p.stackTop(1), p)
 	}
-	if err != 0 {
-		rawReport(p, recExecErr, 126, int32(err), int32(phaseCmd+len(p.cmd)-1))
+	if e != 0 {
+		rawReport(p, recExecErr, 126, int32(e), int32(phaseCmd+len(p.cmd)-1))
 		rawExit(126)
-	}
-	if r1 == 0 {
-		if p.tty {
-			// Its own process group, in the terminal's foreground.
-			syscall.RawSyscall(unix.SYS_SETPGID, 0, 0, 0)
-			r1, _, _ = syscall.RawSyscall(unix.SYS_GETPID, 0, 0, 0)
-			p.pgrp = int32(r1)
-			syscall.RawSyscall(unix.SYS_IOCTL, 0, unix.TIOCSPGRP, uintptr(unsafe.Pointer(&p.pgrp)))
-		}
-		step, err = runOps(p, p.cmd)
-		code = 126
-		if err == syscall.ENOENT {
-			code = 127
-		}
-		rawReport(p, recExecErr, code, int32(err), int32(phaseCmd+step))
-		rawExit(code)
 	}
 	cmdPid = r1
 	if step, err = runOps(p, p.post); step >= 0 {
@@ -615,6 +632,28 @@ func forkInit(p *forkProg) (int, syscall.Errno) {
 			rawExit(code)
 		}
 	}
+}
+
+// cmdMain is the command's process, until its execve.
+//
+//go:nosplit
+//go:norace
+//go:nocheckptr
+func cmdMain(p *forkProg) {
+	if p.tty {
+		// Its own process group, in the terminal's foreground.
+		syscall.RawSyscall(unix.SYS_SETPGID, 0, 0, 0)
+		r1, _, _ := syscall.RawSyscall(unix.SYS_GETPID, 0, 0, 0)
+		p.pgrp = int32(r1)
+		syscall.RawSyscall(unix.SYS_IOCTL, 0, unix.TIOCSPGRP, uintptr(unsafe.Pointer(&p.pgrp)))
+	}
+	step, err := runOps(p, p.cmd)
+	code := int32(126)
+	if err == syscall.ENOENT {
+		code = 127
+	}
+	rawReport(p, recExecErr, code, int32(err), int32(phaseCmd+step))
+	rawExit(code)
 }
 
 // forked is a container's init made by forkInit.
@@ -751,6 +790,10 @@ func (f *forked) wait() error {
 			}
 		}
 		f.waited = true
+		if f.waitErr == nil {
+			// init is gone: nothing runs on its stacks any more.
+			unix.Munmap(f.prog.stack)
+		}
 	}
 	return f.waitErr
 }
@@ -945,28 +988,4 @@ func blockingPipe() (r, w *os.File, err error) {
 		return nil, nil, os.NewSyscallError("pipe2", err)
 	}
 	return os.NewFile(uintptr(fds[0]), "|0"), os.NewFile(uintptr(fds[1]), "|1"), nil
-}
-
-// argArea returns where this process's arguments are in its memory
-// (fields 48 and 49 of /proc/self/stat), or zeros.
-func argArea() (start, end uintptr) {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0, 0
-	}
-	i := strings.LastIndexByte(string(b), ')')
-	if i < 0 {
-		return 0, 0
-	}
-	f := strings.Fields(string(b[i+1:]))
-	// f[0] is field 3 (state): field n is f[n-3].
-	if len(f) < 47 {
-		return 0, 0
-	}
-	s, err1 := strconv.ParseUint(f[45], 10, 64)
-	e, err2 := strconv.ParseUint(f[46], 10, 64)
-	if err1 != nil || err2 != nil || e <= s || e-s > 1<<20 {
-		return 0, 0
-	}
-	return uintptr(s), uintptr(e)
 }

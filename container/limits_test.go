@@ -143,7 +143,7 @@ func TestLeaks(t *testing.T) {
 	// give it a moment (a loaded CI machine may take a while).
 	for i := 0; procRunning("sleep\x0060"); i++ {
 		if i == 1000 {
-			t.Error("a killed container's sleep is still running")
+			t.Errorf("a killed container's sleep is still running:\n%s", procReport("sleep\x0060"))
 			break
 		}
 		time.Sleep(10 * time.Millisecond)

@@ -74,6 +74,19 @@ func TestIsolation(t *testing.T) {
 			t.Errorf("the command is %q, want ps, child of PID 1", ls[1])
 		}
 	})
+	t.Run("init's command line", func(t *testing.T) {
+		// init shares the runtime's memory, arguments included: inside, its
+		// command line must not show the runtime's (with host paths), and
+		// the runtime's own must be left as it was.
+		before, _ := os.ReadFile("/proc/self/cmdline")
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: sh("tr '\\0' ' ' </proc/1/cmdline; echo; echo x 2>/dev/null >/proc/1/cmdline || echo read-only")})
+		if got := lines(out); len(got) != 2 || got[0] != "sysdojo container init " || got[1] != "read-only" {
+			t.Errorf("/proc/1/cmdline inside: %q, want \"sysdojo container init \" and read-only", out)
+		}
+		if after, _ := os.ReadFile("/proc/self/cmdline"); string(after) != string(before) {
+			t.Errorf("the runtime's command line changed from %q to %q", before, after)
+		}
+	})
 	t.Run("mounts", func(t *testing.T) {
 		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: []string{"cat", "/proc/self/mountinfo"}})
 		for _, l := range lines(out) {
@@ -222,6 +235,42 @@ func procRunning(cmdline string) bool {
 		}
 	}
 	return false
+}
+
+// procReport describes the processes whose command line starts with
+// cmdline, and their parents: where a process that should be gone is.
+func procReport(cmdline string) string {
+	var out strings.Builder
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if !strings.HasPrefix(string(b), cmdline) {
+			continue
+		}
+		for pid := e.Name(); pid != "0" && pid != "1"; {
+			st, _ := os.ReadFile("/proc/" + pid + "/status")
+			wchan, _ := os.ReadFile("/proc/" + pid + "/wchan")
+			ns, _ := os.Readlink("/proc/" + pid + "/ns/pid")
+			fmt.Fprintf(&out, "pid %s %s wchan=%s\n", pid, ns, wchan)
+			ppid := ""
+			for _, l := range strings.Split(string(st), "\n") {
+				if strings.HasPrefix(l, "Name:") || strings.HasPrefix(l, "State:") || strings.HasPrefix(l, "Sig") || strings.HasPrefix(l, "ShdPnd") || strings.HasPrefix(l, "NSpid") {
+					out.WriteString("  " + l + "\n")
+				}
+				if v, ok := strings.CutPrefix(l, "PPid:"); ok {
+					ppid = strings.TrimSpace(v)
+				}
+			}
+			if ppid == "" {
+				break
+			}
+			pid = ppid
+		}
+	}
+	return out.String()
 }
 
 func TestBadInput(t *testing.T) {
