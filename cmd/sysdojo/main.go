@@ -130,7 +130,8 @@ func langArg(args []string) (string, bool) {
 // so `sysdojo perm calc u+x --json` works like `sysdojo perm calc --json
 // u+x` (urfave/cli v2 stops at the first argument). Global flags given
 // after a command go back to the app. Everything after "--" stays a
-// positional argument.
+// positional argument, and so does the command line given to container
+// run or exec (`container run sh -c 'echo hi'`, as with docker).
 func reorder(app *cli.App, args []string) []string {
 	if len(args) == 0 {
 		return args
@@ -144,6 +145,7 @@ func reorder(app *cli.App, args []string) []string {
 	subs := app.Commands
 	var positional []string
 	dashdash := false
+	cmdAt := -1
 	rest := args[1:]
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
@@ -179,8 +181,14 @@ func reorder(app *cli.App, args []string) []string {
 			if c := findCommand(subs, a); c != nil {
 				levels = append(levels, &level{flags: c.Flags, name: a})
 				subs = c.Subcommands
+				cmdAt = commandLineAt(c)
 				continue
 			}
+		}
+		if len(positional) == cmdAt {
+			// A command line to run (container run/exec): its flags are
+			// its own, as if after "--".
+			dashdash = true
 		}
 		positional = append(positional, a)
 	}
@@ -195,6 +203,17 @@ func reorder(app *cli.App, args []string) []string {
 		out = append(out, "--")
 	}
 	return append(out, positional...)
+}
+
+// commandLineAt is where a command's arguments become a command line to
+// run ("[--] CMD [ARG...]" in its usage): after that many arguments, or -1.
+func commandLineAt(c *cli.Command) int {
+	for i, w := range strings.Fields(c.ArgsUsage) {
+		if w == "[--]" {
+			return i
+		}
+	}
+	return -1
 }
 
 func hasDash(args []string) bool {

@@ -21,6 +21,14 @@ func TestReorder(t *testing.T) {
 		{"perm --no-color explain 754", "--no-color perm explain 754"},
 		{"perm calc -w", "perm calc -w"},
 		{"perm explain help", "perm explain help"},
+		// a command line to run keeps its own flags
+		{"container run sh -c true", "container run -- sh -c true"},
+		{"container run --memory 64m sh -c true", "container run --memory 64m -- sh -c true"},
+		{"container run ls -l --memory 64m", "container run -- ls -l --memory 64m"},
+		{"container run -- ls -l", "container run -- ls -l"},
+		{"container exec box sh -c true", "container exec -- box sh -c true"},
+		{"container exec box -w /tmp ls -l", "container exec -w /tmp -- box ls -l"},
+		{"container run echo hi", "container run -- echo hi"},
 	}
 	for _, tt := range tests {
 		got := strings.Join(reorder(app, append([]string{"sysdojo"}, strings.Fields(tt.in)...))[1:], " ")
