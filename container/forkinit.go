@@ -103,6 +103,7 @@ type forkProg struct {
 	cmd        []rawOp           // the command's process, up to and including execve
 	post       []rawOp           // init, after the command started
 	tty        bool
+	noInit     bool // the command is PID 1: init runs the command's ops itself
 	useClone3  bool
 	v2Reg      int8 // register holding the v2 cgroup directory's fd, or 0
 	clone3     cloneArgs
@@ -261,29 +262,18 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 		add(p.mkdir("making "+d, d, 0o755, false))
 	}
 	add(p.mount("mounting the overlay", "overlay", m, "overlay", 0,
-		fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", ic.Rootfs, upper, work)))
+		overlayOptions(ic.Rootfs, upper, work)))
 	add(p.trace("overlay mounted")...)
 	for _, d := range []string{"proc", "dev", "sys"} {
 		add(p.mkdirAll(m, d, 0o755)...)
 	}
 	// 3. /proc of the new PID namespace.
 	add(p.mount("mounting /proc", "proc", filepath.Join(m, "proc"), "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""))
-	// init shares the runtime's memory, arguments included: inside, its
-	// command line reads as the re-executed init's would, not as the
-	// runtime's (with host paths).
-	cmdline := filepath.Join(ic.Scratch, "cmdline")
+	// (With --no-init, PID 1 execs the command: its arguments are its own.)
 	reg := int8(1)
-	create := op("naming init", unix.SYS_OPENAT, atFdcwd, p.cstr(cmdline), unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o444)
-	create.save = reg
-	title := "sysdojo\x00container\x00init\x00"
-	write := op("naming init", unix.SYS_WRITE, 0, p.cstr(title), uintptr(len(title)))
-	write.use[0] = reg
-	closeIt := op("naming init", unix.SYS_CLOSE)
-	closeIt.use[0] = reg
-	procCmdline := filepath.Join(m, "proc/1/cmdline")
-	add(create, write, closeIt,
-		p.mount("naming init", cmdline, procCmdline, "", unix.MS_BIND, ""),
-		p.mount("naming init", cmdline, procCmdline, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""))
+	if !ic.NoInit {
+		p.nameInit(ic, m, reg, add)
+	}
 	// 4. A minimal /dev.
 	dev := filepath.Join(m, "dev")
 	add(p.mount("mounting /dev", "tmpfs", dev, "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"))
@@ -351,7 +341,11 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 		tasks = append(tasks, open(t, unix.O_WRONLY))
 		home = append(home, open(ic.HomeTasks[i], unix.O_WRONLY))
 	}
-	if ic.CgroupV2 != "" {
+	var procs int8
+	switch {
+	case ic.CgroupV2 != "" && ic.NoInit:
+		procs = open(filepath.Join(ic.CgroupV2, "cgroup.procs"), unix.O_WRONLY)
+	case ic.CgroupV2 != "":
 		p.v2Reg = open(ic.CgroupV2, unix.O_PATH|unix.O_DIRECTORY)
 	}
 	// 7. Switch the root.
@@ -406,10 +400,19 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 	// v1: init (it has one thread) joins the container's cgroups, so that
 	// the command it forks starts there, then goes back (post).
 	zero := p.cstr("0")
+	if procs > 0 {
+		tasks = append(tasks, procs)
+	}
 	for _, r := range tasks {
 		w := op("moving into a cgroup", unix.SYS_WRITE, 0, zero, 1)
 		w.use[0] = r
 		add(w)
+	}
+	p.noInit = ic.NoInit
+	if p.noInit {
+		// --no-init: init becomes the command (PID 1), in a new cgroup
+		// namespace rooted at the container's cgroup, which it is in now.
+		add(op("unshare(CLONE_NEWCGROUP)", unix.SYS_UNSHARE, unix.CLONE_NEWCGROUP))
 	}
 
 	// The command: a new cgroup namespace rooted at its cgroup.
@@ -483,6 +486,24 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 	p.stack = stack
 	p.clone3.stack, p.clone3.stackSize = uint64(uintptr(unsafe.Pointer(&stack[0]))+childStack), childStack
 	return p, nil
+}
+
+// nameInit adds the ops that make /proc/1/cmdline inside read as the
+// re-executed init's would: init shares the runtime's memory, arguments
+// included, and those are the runtime's (with host paths).
+func (p *forkProg) nameInit(ic *initConfig, m string, reg int8, add func(...rawOp)) {
+	cmdline := filepath.Join(ic.Scratch, "cmdline")
+	create := op("naming init", unix.SYS_OPENAT, atFdcwd, p.cstr(cmdline), unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o444)
+	create.save = reg
+	title := "sysdojo\x00container\x00init\x00"
+	write := op("naming init", unix.SYS_WRITE, 0, p.cstr(title), uintptr(len(title)))
+	write.use[0] = reg
+	closeIt := op("naming init", unix.SYS_CLOSE)
+	closeIt.use[0] = reg
+	procCmdline := filepath.Join(m, "proc/1/cmdline")
+	add(create, write, closeIt,
+		p.mount("naming init", cmdline, procCmdline, "", unix.MS_BIND, ""),
+		p.mount("naming init", cmdline, procCmdline, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""))
 }
 
 // runOps carries out ops in the forked child. It returns the index of the
@@ -583,6 +604,10 @@ func forkedInit(p *forkProg) {
 		}
 		rawExit(1)
 	}
+	if p.noInit {
+		rawReport(p, recStarted, 1, 0, 0)
+		cmdMain(p)
+	}
 	// The command.
 	var e uintptr
 	if p.useClone3 {
@@ -640,8 +665,10 @@ func forkedInit(p *forkProg) {
 //go:norace
 //go:nocheckptr
 func cmdMain(p *forkProg) {
-	if p.tty {
-		// Its own process group, in the terminal's foreground.
+	if p.tty && !p.noInit {
+		// Its own process group, in the terminal's foreground. (Not as PID
+		// 1: it stays in the runtime's, so that a Ctrl-C, which it may well
+		// ignore, reaches the runtime too, and a second one kills it.)
 		syscall.RawSyscall(unix.SYS_SETPGID, 0, 0, 0)
 		r1, _, _ := syscall.RawSyscall(unix.SYS_GETPID, 0, 0, 0)
 		p.pgrp = int32(r1)
@@ -842,7 +869,7 @@ func (c *child) runForked(ic *initConfig, cg *Cgroup) (*Result, error) {
 		for {
 			select {
 			case s := <-c.sigs:
-				unix.Kill(f.pid, s.(syscall.Signal))
+				unix.Kill(f.pid, c.forward(ic, s.(syscall.Signal)))
 			case <-done:
 				return
 			}
@@ -889,13 +916,15 @@ func (c *child) runForked(ic *initConfig, cg *Cgroup) (*Result, error) {
 	waited := make(chan error, 1)
 	go func() { waited <- f.wait() }()
 	said := kind == recExit || kind == recSetupErr || kind == recExecErr
+	var werr error
+	if !said {
+		// init ended without a word, or (--no-init) became the command,
+		// whose end is init's: the cgroup is read once it is over.
+		werr = <-waited
+	}
 	res := &Result{}
 	if cg != nil {
 		c.cgRemoved = cgroupResult(cg, res)
-	}
-	var werr error
-	if !said {
-		werr = <-waited
 	}
 	f.copies.Wait()
 	trace("run", "streams done")
@@ -918,7 +947,7 @@ func (c *child) runForked(ic *initConfig, cg *Cgroup) (*Result, error) {
 		res.ExitCode = 128 + res.Signal
 		return res, nil
 	}
-	if f.ws.Exited() && f.ws.ExitStatus() != 0 {
+	if f.ws.Exited() && (f.ws.ExitStatus() != 0 || ic.NoInit) {
 		res.ExitCode = f.ws.ExitStatus()
 		return res, nil
 	}

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"unsafe"
 
@@ -86,6 +87,9 @@ func initMain() int {
 		return 1
 	}
 	trace("init", "caps limited")
+	if cfg.NoInit {
+		return execCommand(&cfg, cg, report)
+	}
 	sigs := make(chan os.Signal, 32)
 	signal.Notify(sigs, syscall.SIGCHLD, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
 		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGCONT)
@@ -161,6 +165,59 @@ func initMain() int {
 	return 1
 }
 
+// execCommand makes init the command itself (--no-init): it joins the
+// container's cgroup (v1 did already), enters a new cgroup namespace
+// rooted there, and execs. It returns only when that failed.
+func execCommand(cfg *initConfig, cg *cgroupFiles, report func(initStatus)) int {
+	fail := func(code int, err error) int {
+		report(initStatus{Error: fmt.Sprintf("starting %s: %v", cfg.Args[0], err), Code: code})
+		return code
+	}
+	if cg.v2 >= 0 {
+		fd, err := unix.Openat(cg.v2, "cgroup.procs", unix.O_WRONLY|unix.O_CLOEXEC, 0)
+		if err == nil {
+			_, err = unix.Write(fd, []byte("0"))
+			unix.Close(fd)
+		}
+		if err != nil {
+			return fail(1, fmt.Errorf("moving into a cgroup: %w", err))
+		}
+	}
+	cg.close()
+	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+		return fail(1, fmt.Errorf("unshare(CLONE_NEWCGROUP): %w", err))
+	}
+	if cfg.UID != 0 || cfg.GID != 0 {
+		if err := syscall.Setgroups(nil); err != nil {
+			return fail(1, fmt.Errorf("setgroups: %w", err))
+		}
+		if err := syscall.Setgid(int(cfg.GID)); err != nil {
+			return fail(1, fmt.Errorf("setgid: %w", err))
+		}
+		if err := syscall.Setuid(int(cfg.UID)); err != nil {
+			return fail(1, fmt.Errorf("setuid: %w", err))
+		}
+	}
+	if err := os.Chdir(cfg.Dir); err != nil {
+		return fail(1, err)
+	}
+	trace("init", "exec")
+	report(initStatus{Started: 1})
+	err := syscall.Exec(cfg.Path, cfg.Args, cfg.Env)
+	if errors.Is(err, os.ErrNotExist) {
+		return fail(127, err)
+	}
+	return fail(126, err)
+}
+
+// overlayOptions is the overlay's mount data for these directories. In
+// it, a comma ends an option and a colon separates lower directories:
+// those in a path (and backslashes) are escaped with a backslash.
+func overlayOptions(lower, upper, work string) string {
+	esc := strings.NewReplacer(`\`, `\\`, ",", `\,`, ":", `\:`)
+	return "lowerdir=" + esc.Replace(lower) + ",upperdir=" + esc.Replace(upper) + ",workdir=" + esc.Replace(work)
+}
+
 // setupRoot builds the container's file system view: everything private,
 // the overlay, /proc, /dev, /sys, masked paths, pivot_root; then the host
 // name and the loopback interface.
@@ -191,7 +248,7 @@ func setupRoot(c *initConfig) error {
 		}
 	}
 	m := c.Merged
-	opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", c.Rootfs, c.Upper, c.Work)
+	opts := overlayOptions(c.Rootfs, c.Upper, c.Work)
 	if err := unix.Mount("overlay", m, "overlay", 0, opts); err != nil {
 		return step("mounting the overlay", err)
 	}

@@ -34,6 +34,11 @@ type Config struct {
 	User     string   // UID[:GID] or a name from the rootfs's /etc/passwd; default root
 	Limits   Limits
 	Keep     bool // keep the overlay's upper layer (the container's writes)
+	// NoInit makes the command PID 1 itself, as runc does (and docker
+	// without --init): then nothing reaps orphans or forwards signals, and
+	// the kernel drops every signal PID 1 has no handler for. By default
+	// PID 1 is sysdojo's init, which does both; the command is PID 2.
+	NoInit bool
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
@@ -84,6 +89,7 @@ type initConfig struct {
 	CgroupTasks, HomeTasks []string
 	CgroupV2               string
 	Mounts                 []Volume // bound in before pivot_root (volume.go)
+	NoInit                 bool     // init execs the command: it is PID 1
 }
 
 // initStatus is what init tells the parent, as JSON lines on fd 4.
@@ -126,14 +132,14 @@ func (cfg *Config) prepare() (*initConfig, error) {
 		return nil, i18n.Invalid(i18n.T("the rootfs cannot be / (the host's own root): a container needs its own root filesystem",
 			"rootfs로 /(호스트의 루트)를 쓸 수 없습니다: 컨테이너에는 자기만의 루트 파일시스템이 필요합니다"))
 	}
-	if strings.ContainsAny(real, ",:\\\n") {
-		return nil, i18n.Invalid(i18n.T("the rootfs path %s has a character overlayfs cannot take (, : \\)", "rootfs 경로 %s에 overlayfs가 받지 못하는 문자(, : \\)가 있습니다").F(real))
+	if strings.Contains(real, "\n") {
+		return nil, i18n.Invalid(i18n.T("the rootfs path %q has a line break in it", "rootfs 경로 %q에 줄바꿈 문자가 있습니다").F(real))
 	}
 	if len(cfg.Args) == 0 || cfg.Args[0] == "" {
 		return nil, i18n.Invalid(i18n.T("no command given: say what to run, e.g. 'container run -- /bin/sh'",
 			"실행할 명령이 없습니다: 예를 들어 'container run -- /bin/sh'처럼 쓰세요"))
 	}
-	ic := &initConfig{Rootfs: real, Args: cfg.Args, Dir: "/", Hostname: "sysdojo", NewNet: true, Caps: DefaultCaps}
+	ic := &initConfig{Rootfs: real, Args: cfg.Args, Dir: "/", Hostname: "sysdojo", NewNet: true, Caps: DefaultCaps, NoInit: cfg.NoInit}
 	if cfg.Dir != "" {
 		if !filepath.IsAbs(cfg.Dir) {
 			return nil, i18n.Invalid(i18n.T("the working directory must be absolute: %q", "작업 디렉터리는 절대 경로여야 합니다: %q").F(cfg.Dir))
@@ -513,6 +519,7 @@ type child struct {
 	fork        *forked   // the forked init (forkinit.go), instead of cmd
 	sigsReady   chan struct{}
 	cgRemoved   bool // run removed the cgroup
+	interrupts  int  // SIGINTs forwarded
 }
 
 // pid is init's PID on the host.
@@ -638,7 +645,7 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 		for {
 			select {
 			case s := <-c.sigs:
-				c.cmd.Process.Signal(s)
+				c.cmd.Process.Signal(c.forward(ic, s.(syscall.Signal)))
 			case <-done:
 				return
 			}
@@ -664,11 +671,20 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 	// the cgroup (which init is not in) is read and removed.
 	waited := make(chan error, 1)
 	go func() { waited <- c.wait() }()
+	var werr error
+	said := last.Exit != nil || last.Error != ""
+	if !said {
+		// init ended without a word, or (--no-init) became the command,
+		// whose end is init's: the cgroup is read once it is over.
+		werr = <-waited
+	}
 	res := &Result{}
 	if cg != nil {
 		c.cgRemoved = cgroupResult(cg, res)
 	}
-	werr := <-waited
+	if said {
+		werr = <-waited
+	}
 	if c.tty {
 		takeTerminalBack()
 	}
@@ -697,7 +713,22 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 	if werr != nil {
 		return nil, i18n.Failed(i18n.T("the container failed", "컨테이너가 실패했습니다"), werr)
 	}
+	if ic.NoInit { // init was the command, and it exited with 0
+		return res, nil
+	}
 	return nil, i18n.Failed(i18n.T("the container failed", "컨테이너가 실패했습니다"), fmt.Errorf("its init exited without a status"))
+}
+
+// forward returns the signal to pass on to init for s. With --no-init,
+// init is the command, and the kernel drops the signals it has no handler
+// for: a second Ctrl-C (SIGINT) kills it.
+func (c *child) forward(ic *initConfig, s syscall.Signal) syscall.Signal {
+	if ic.NoInit && s == syscall.SIGINT {
+		if c.interrupts++; c.interrupts >= 2 {
+			return syscall.SIGKILL
+		}
+	}
+	return s
 }
 
 func isTTY(fd uintptr) bool {

@@ -221,6 +221,76 @@ func TestExitStatusAndSignals(t *testing.T) {
 			t.Errorf("after SIGINT: exit %d signal %d, want 130 and 2", res.ExitCode, res.Signal)
 		}
 	})
+	t.Run("as PID 1 (NoInit), sleep ignores SIGINT; a second one kills it", func(t *testing.T) {
+		marker := "27.1828"
+		done := make(chan *container.Result)
+		go func() {
+			res, _, _ := runIn(t, container.Config{NoInit: true, Args: []string{"sleep", marker}})
+			done <- res
+		}()
+		deadline := time.Now().Add(10 * time.Second)
+		for !procRunning("sleep\x00" + marker) {
+			if time.Now().After(deadline) {
+				t.Fatal("the container's sleep never started")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		syscall.Kill(os.Getpid(), syscall.SIGINT)
+		select {
+		case res := <-done:
+			t.Fatalf("sleep as PID 1 ended at the first SIGINT: %+v", res)
+		case <-time.After(300 * time.Millisecond):
+		}
+		syscall.Kill(os.Getpid(), syscall.SIGINT)
+		if res := <-done; res.ExitCode != 137 || res.Signal != 9 {
+			t.Errorf("after a second SIGINT: exit %d signal %d, want 137 and 9", res.ExitCode, res.Signal)
+		}
+	})
+}
+
+// TestNoInit: with NoInit the command is PID 1 itself, as with runc, and
+// the kernel's rule for a namespace's init applies to it: signals it has
+// no handler for are dropped, even SIGKILL from inside. Both inits (the
+// Go one runs when there are volumes).
+func TestNoInit(t *testing.T) {
+	rootfs := testRootfs(t)
+	vol, err := container.ParseVolume(t.TempDir() + ":/data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, init := range []struct {
+		name  string
+		hooks *container.Hooks
+	}{{"forked init", nil}, {"Go init", &container.Hooks{Volumes: []container.Volume{vol}}}} {
+		t.Run(init.name, func(t *testing.T) {
+			cfg := func(args ...string) container.Config {
+				return container.Config{Rootfs: rootfs, NoInit: true, Hooks: init.hooks,
+					Limits: container.Limits{Memory: 64 << 20, Pids: 32}, Args: args}
+			}
+			_, out, _ := runIn(t, cfg("ps", "-o", "pid,comm"))
+			if got := lines(out); len(got) != 2 || strings.Join(strings.Fields(got[1]), " ") != "1 ps" {
+				t.Errorf("ps as PID 1 shows:\n%s\nwant only itself, as PID 1", out)
+			}
+			for _, c := range []struct {
+				script, out string
+				code, sig   int
+			}{
+				{"exit 3", "", 3, 0},
+				{"exit 0", "", 0, 0},
+				{"kill -TERM $$; kill -9 $$; echo still here", "still here\n", 0, 0},
+				{"trap 'exit 7' TERM; kill -TERM $$; sleep 5", "", 7, 0},
+			} {
+				res, out, _ := runIn(t, cfg("/bin/sh", "-c", c.script))
+				if res.ExitCode != c.code || res.Signal != c.sig || out != c.out {
+					t.Errorf("%q as PID 1: exit %d signal %d output %q, want %d %d %q", c.script, res.ExitCode, res.Signal, out, c.code, c.sig, c.out)
+				}
+			}
+			res, _, _ := runIn(t, cfg("/bin/sh", "-c", "x=a; while true; do x=$x$x; done"))
+			if !res.OOM || res.Signal != 9 {
+				t.Errorf("memory hog as PID 1: %+v, want OOM-killed", res)
+			}
+		})
+	}
 }
 
 func procRunning(cmdline string) bool {
@@ -307,6 +377,24 @@ func TestBadInput(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(state); len(ents) != 0 {
 		t.Errorf("bad input left %d entries in the state directory", len(ents))
+	}
+}
+
+// TestOddPaths: commas, colons and backslashes in the rootfs's and the
+// state's paths (the overlay's mount options are made of paths).
+func TestOddPaths(t *testing.T) {
+	testRootfs(t)
+	odd := filepath.Join(t.TempDir(), `a,b:c\d`)
+	rootfs := filepath.Join(odd, "rootfs")
+	if _, err := container.Build(rootfs, container.BuildOptions{From: container.FromBusybox}); err != nil {
+		t.Fatal(err)
+	}
+	for _, keep := range []bool{false, true} {
+		res, out, _ := runIn(t, container.Config{Rootfs: rootfs, StateRoot: filepath.Join(odd, "state"), Keep: keep,
+			Args: sh("echo ok > /f; cat /f")})
+		if out != "ok\n" || res.ExitCode != 0 {
+			t.Errorf("keep=%v: %q exit %d", keep, out, res.ExitCode)
+		}
 	}
 }
 

@@ -57,6 +57,8 @@ func newContainerCommand(e *env) *cli.Command {
 					&cli.StringFlag{Name: "net", Value: "none", Usage: e.t("none (lo only), host or bridge (a veth pair to the host)", "none (lo만), host, bridge (호스트와 veth 한 쌍)")},
 					&cli.StringFlag{Name: "user", Usage: e.t("UID[:GID] to run as", "실행할 UID[:GID]")},
 					&cli.BoolFlag{Name: "keep", Usage: e.t("keep the writes (upper layer)", "쓴 내용(upper 층)을 남김")},
+					&cli.BoolFlag{Name: "no-init", Usage: e.t("make the command PID 1 itself, as runc does: nothing reaps orphans, and signals it has no handler for are dropped (Ctrl-C will not stop sleep)",
+						"명령 자체를 PID 1로 실행 (runc처럼): 고아 프로세스를 거두는 init이 없고, 핸들러 없는 시그널은 버려짐 (Ctrl-C로 sleep이 안 멈춤)")},
 					&cli.BoolFlag{Name: "report", Usage: e.t("report the cgroup counters", "cgroup 집계를 출력")},
 				}, e.lifecycleRunFlags()...),
 				Action: e.containerRun,
@@ -160,7 +162,7 @@ func (e *env) containerRun(c *cli.Context) error {
 	cfg := container.Config{
 		Name: c.String("name"), Hostname: c.String("hostname"), Args: c.Args().Slice(),
 		Env: c.StringSlice("env"), Dir: c.String("workdir"), Net: c.String("net"), User: c.String("user"),
-		Keep: c.Bool("keep"), Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err,
+		Keep: c.Bool("keep"), NoInit: c.Bool("no-init"), Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err,
 	}
 	if m := c.String("memory"); m != "" {
 		n, err := container.ParseSize(m)
