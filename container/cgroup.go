@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/sys/unix"
+
 	"sysdojo/internal/i18n"
 	"sysdojo/internal/sysinfo"
 )
@@ -303,7 +305,7 @@ func (c *Cgroup) Remove() error {
 		}
 	}
 	for _, p := range c.Parents {
-		os.Remove(p) // fails while other containers use it: fine
+		unix.Rmdir(p) // fails while other containers use it: fine
 	}
 	return first
 }
@@ -311,7 +313,7 @@ func (c *Cgroup) Remove() error {
 func removeCgroupDir(d string) error {
 	var err error
 	for i := 0; i < 200; i++ {
-		err = os.Remove(d)
+		err = unix.Rmdir(d)
 		if err == nil || errors.Is(err, os.ErrNotExist) {
 			return nil
 		}

@@ -133,6 +133,16 @@ func (p *forkProg) stackTop(which int) uintptr {
 	return uintptr(unsafe.Pointer(&p.stack[0])) + uintptr(which+1)*childStack
 }
 
+// unmap frees the children's stacks, once they are gone.
+func (p *forkProg) unmap() error {
+	if p.stack == nil {
+		return nil
+	}
+	err := unix.Munmap(p.stack)
+	p.stack = nil
+	return err
+}
+
 // cstr returns the address of s as a NUL-terminated string kept alive by p.
 func (p *forkProg) cstr(s string) uintptr {
 	b := append([]byte(s), 0)
@@ -818,8 +828,7 @@ func (f *forked) wait() error {
 		}
 		f.waited = true
 		if f.waitErr == nil {
-			// init is gone: nothing runs on its stacks any more.
-			unix.Munmap(f.prog.stack)
+			f.prog.unmap() // init is gone: nothing runs on its stacks any more
 		}
 	}
 	return f.waitErr
@@ -909,6 +918,7 @@ func (c *child) runForked(ic *initConfig, cg *Cgroup) (*Result, error) {
 		break
 	}
 	trace("run", "status read")
+	defer c.ending()()
 	// init exits now and the kernel tears its namespaces down (mounts,
 	// network, PIDs: nothing of it is on the host). When it has said how
 	// the command ended, nothing here waits for that: it is reaped in the

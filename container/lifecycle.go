@@ -47,6 +47,7 @@ type Hooks struct {
 // lifecycle.json): the start times that tell its processes from a reused
 // PID, and its limits, volumes, network and ports.
 type Extra struct {
+	InitPID   int         `json:"init_pid,omitempty"` // init's PID on the host (state.json's, when 0)
 	InitStart uint64      `json:"init_start,omitempty"`
 	CmdPID    int         `json:"cmd_pid,omitempty"` // the command's PID on the host
 	CmdStart  uint64      `json:"cmd_start,omitempty"`
@@ -68,6 +69,12 @@ func LogDir(stateRoot string) string {
 }
 
 func (h *Hooks) detached() bool { return h != nil && h.Detached }
+
+// extraDisposable reports whether GC needs nothing of lifecycle.json to
+// clean up after the run: no detached log, no network.
+func (h *Hooks) extraDisposable() bool {
+	return h != nil && !h.Detached && h.Log == "" && h.Bridge == nil
+}
 
 func (h *Hooks) id() string {
 	if h == nil || h.ID == "" {
@@ -117,6 +124,7 @@ func (h *Hooks) attach(dir string, st *State, pid int) error {
 	defer h.mu.Unlock()
 	h.dir, h.state = dir, st
 	x := &Extra{Limits: h.limits, Log: h.Log, Volumes: h.Volumes, Ports: h.Ports}
+	x.InitPID = pid
 	x.InitStart, _ = procStart(pid)
 	h.extra = x
 	if err := writeExtra(dir, x); err != nil {
@@ -302,6 +310,9 @@ func runtimeAlive(s *State) bool {
 
 func info(dir string, s *State) *Info {
 	x := readExtra(dir)
+	if x != nil && s.InitPID == 0 {
+		s.InitPID = x.InitPID
+	}
 	in := &Info{ID: s.ID, Name: s.Name, Command: s.Command, Rootfs: s.Rootfs, Created: s.Created, Detached: s.Detached,
 		dir: dir, state: s, extra: x}
 	if x != nil {

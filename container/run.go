@@ -473,8 +473,10 @@ func Run(cfg Config) (*Result, error) {
 		c.start(ic)
 	}
 	st.InitPID = c.pid()
-	if err := writeState(dir, st); err != nil {
-		return fail(i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err))
+	if cfg.Hooks == nil { // (else lifecycle.json, written now, has init's PID)
+		if err := writeState(dir, st); err != nil {
+			return fail(i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err))
+		}
 	}
 	if err := cfg.Hooks.attach(dir, st, c.pid()); err != nil {
 		return fail(err)
@@ -484,6 +486,11 @@ func Run(cfg Config) (*Result, error) {
 		c.start(ic)
 	}
 	c.onStart = cfg.Hooks.startFunc()
+	if !cfg.Keep && cfg.Hooks.extraDisposable() {
+		// Nothing in lifecycle.json is needed to clean up after this run
+		// (no network, no log): it goes as soon as the command ended.
+		c.onEnd = func() { unix.Unlink(filepath.Join(dir, extraFile)) }
+	}
 	res, err := c.run(ic, st.Cgroup)
 	trace("run", "run done")
 	if c.cgRemoved {
@@ -520,6 +527,22 @@ type child struct {
 	sigsReady   chan struct{}
 	cgRemoved   bool // run removed the cgroup
 	interrupts  int  // SIGINTs forwarded
+	// onEnd, when set, runs beside the cgroup's reading and removal once
+	// the command ended.
+	onEnd func()
+}
+
+// ending starts c.onEnd and returns what waits for it.
+func (c *child) ending() func() {
+	if c.onEnd == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.onEnd()
+	}()
+	return func() { <-done }
 }
 
 // pid is init's PID on the host.
@@ -667,6 +690,7 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 		}
 	}
 	trace("run", "status read")
+	defer c.ending()()
 	// init exits now and the kernel tears its namespaces down; meanwhile
 	// the cgroup (which init is not in) is read and removed.
 	waited := make(chan error, 1)
