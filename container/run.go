@@ -260,6 +260,7 @@ func lookIn(root, cmd, pathEnv string) (string, error) {
 		return "", invalidErr(i18n.T("cannot open the rootfs %s", "rootfs %s를 열 수 없습니다").F(root), err)
 	}
 	defer unix.Close(rfd)
+	denied := ""
 	for _, c := range candidates {
 		fd, err := unix.Openat2(rfd, strings.TrimPrefix(c, "/"), &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC, Resolve: unix.RESOLVE_IN_ROOT})
 		if err != nil {
@@ -271,6 +272,14 @@ func lookIn(root, cmd, pathEnv string) (string, error) {
 		if err == nil && st.Mode&unix.S_IFMT == unix.S_IFREG && st.Mode&0o111 != 0 {
 			return c, nil
 		}
+		if err == nil && denied == "" {
+			denied = c
+		}
+	}
+	if denied != "" {
+		// There, but not an executable file: 126, as a shell says it.
+		return "", &i18n.Error{Kind: 126, Text: i18n.T("%s: permission denied: %s in the rootfs is not an executable file",
+			"%s: 권한 거부: rootfs의 %s는 실행할 수 있는 파일이 아닙니다").F(cmd, denied)}
 	}
 	return "", notFound
 }

@@ -357,6 +357,8 @@ func TestBadInput(t *testing.T) {
 		{"empty command", container.Config{Rootfs: rootfs}, 2},
 		{"command not in rootfs", container.Config{Rootfs: rootfs, Args: []string{"no-such-command"}}, 127},
 		{"path not in rootfs", container.Config{Rootfs: rootfs, Args: []string{"/usr/bin/go"}}, 127},
+		{"not executable", container.Config{Rootfs: rootfs, Args: []string{"/etc/passwd"}}, 126},
+		{"a directory", container.Config{Rootfs: rootfs, Args: []string{"/etc"}}, 126},
 		{"bad env", container.Config{Rootfs: rootfs, Args: []string{"true"}, Env: []string{"NOEQUALS"}}, 2},
 		{"bad net", container.Config{Rootfs: rootfs, Args: []string{"true"}, Net: "bridge"}, 2},
 		{"bad user", container.Config{Rootfs: rootfs, Args: []string{"true"}, User: "nosuchuser"}, 2},

@@ -43,8 +43,8 @@ func newContainerCommand(e *env) *cli.Command {
 				Name:      "run",
 				Usage:     e.t("run a command in a new container", "새 컨테이너 안에서 명령을 실행"),
 				ArgsUsage: "[--] CMD [ARG...]",
-				Description: e.t("Exit status: the command's (128+N when signal N killed it);\n2 bad input; 127 the command is not in the rootfs.",
-					"종료 코드: 명령의 종료 코드 (시그널 N으로 죽으면 128+N),\n2 잘못된 입력, 127 rootfs에 명령이 없음."),
+				Description: e.t("Exit status: the command's (128+N when signal N killed it);\n2 bad input; 127 the command is not in the rootfs; 126 it is there\nbut not an executable file.",
+					"종료 코드: 명령의 종료 코드 (시그널 N으로 죽으면 128+N),\n2 잘못된 입력, 127 rootfs에 명령이 없음, 126 있지만 실행할 수 있는 파일이 아님."),
 				Flags: append([]cli.Flag{
 					rootfsFlag,
 					&cli.StringFlag{Name: "name", Usage: e.t("container name", "컨테이너 이름")},
