@@ -6,10 +6,12 @@
 // host so that what a killed run left behind can be collected (GC).
 //
 // The container's first process (its PID 1, a small init that reaps
-// orphans and forwards signals) is a child forked from the runtime that
-// runs a list of system calls prepared before the fork (forkinit.go):
-// mounts, pivot_root, hostname, capabilities, cgroup, then the command.
-// Runs with volumes (and SYSDOJO_INIT=exec) use the older init instead,
-// this same binary re-executed, so the program's main must call Init
-// before anything else.
+// orphans and forwards signals, as docker run --init has) is a child
+// cloned from the runtime, sharing its memory, that runs a list of system
+// calls prepared before the clone (forkinit.go): mounts, pivot_root,
+// hostname, capabilities, cgroup, then the command as PID 2. With NoInit
+// it execs the command itself, which is then PID 1 (as with runc). Runs
+// with volumes (and SYSDOJO_INIT=exec, and machines other than amd64) use
+// the older init instead, this same binary re-executed, so the program's
+// main must call Init before anything else.
 package container

@@ -19,7 +19,12 @@ type Aspect struct {
 	What      i18n.Text `json:"what"`
 	Host      []string  `json:"host"`
 	Container []string  `json:"container"`
-	Why       i18n.Text `json:"why"`
+	// HostTotal and ContainerTotal are how many lines there were when
+	// only the first ones are shown.
+	HostTotal      int       `json:"host_total,omitempty"`
+	ContainerTotal int       `json:"container_total,omitempty"`
+	HostNote       i18n.Text `json:"host_note,omitzero"` // a last line for the host's side
+	Why            i18n.Text `json:"why"`
 }
 
 // Explanation is the host and a container side by side.
@@ -64,46 +69,54 @@ func Explain(rootfs string) (*Explanation, error) {
 		cgHost = append(cgHost, res.Cgroup.Dirs()...)
 	}
 	ex := &Explanation{Rootfs: rootfs, ID: res.ID}
-	add := func(ns string, what, why i18n.Text, h, c []string) {
-		ex.Aspects = append(ex.Aspects, Aspect{Namespace: ns, What: what, Host: h, Container: c, Why: why})
+	// n lines at most in a column (0: all of them).
+	add := func(ns string, what, why i18n.Text, h []string, hn int, c []string, cn int) *Aspect {
+		a := Aspect{Namespace: ns, What: what, Host: h, Container: c, Why: why}
+		if hn > 0 && len(h) > hn {
+			a.Host, a.HostTotal = h[:hn-1], len(h)
+		}
+		if cn > 0 && len(c) > cn {
+			a.Container, a.ContainerTotal = c[:cn-1], len(c)
+		}
+		ex.Aspects = append(ex.Aspects, a)
+		return &ex.Aspects[len(ex.Aspects)-1]
 	}
 	add("uts", i18n.T("host name", "호스트 이름"),
 		i18n.T("a new UTS namespace: the container has its own host name; setting it changed nothing on the host",
 			"새 UTS 네임스페이스: 컨테이너는 자기만의 호스트 이름을 가집니다. 이름을 바꿔도 호스트는 그대로입니다"),
-		host["uts"], in["uts"])
+		host["uts"], 0, in["uts"], 0)
 	add("pid", i18n.T("processes (PID and name)", "프로세스 (PID와 이름)"),
 		i18n.T("a new PID namespace: numbering starts again at 1, and host processes are invisible. PID 1 is sysdojo's init, which reaps orphans and forwards signals to the command (PID 2), as docker run --init does; with --no-init the command itself is PID 1, as with runc, and the kernel then drops every signal it has no handler for (Ctrl-C does not stop sleep)",
 			"새 PID 네임스페이스: 번호가 1부터 다시 시작하고, 호스트의 프로세스는 보이지 않습니다. 1번은 sysdojo의 init으로, docker run --init처럼 고아 프로세스를 거두고 시그널을 명령(2번)에 전달합니다. --no-init을 주면 runc처럼 명령 자신이 1번이 되는데, 이때 커널은 핸들러가 없는 시그널을 모두 버립니다 (Ctrl-C로 sleep이 멈추지 않습니다)"),
-		summarize(host["pid"], 6), in["pid"])
+		host["pid"], 6, in["pid"], 0)
 	add("mnt", i18n.T("mount table", "마운트 테이블"),
 		i18n.T("a new mount namespace and pivot_root: / is an overlay of the rootfs (writes go to a throw-away layer), with its own /proc, /dev and a read-only /sys",
 			"새 마운트 네임스페이스와 pivot_root: /는 rootfs 위의 overlay이고 (쓰기는 버려지는 층으로 갑니다), /proc, /dev, 읽기 전용 /sys를 따로 가집니다"),
-		summarize(mountPoints(host["mnt"]), 6), summarize(mountPoints(in["mnt"]), 8))
+		mountPoints(host["mnt"]), 6, mountPoints(in["mnt"]), 8)
 	add("net", i18n.T("network interfaces", "네트워크 인터페이스"),
 		i18n.T("a new network namespace: only the loopback interface lo, and it is up; no route out",
 			"새 네트워크 네임스페이스: 루프백 lo 하나뿐이고 켜져 있습니다. 밖으로 나가는 경로는 없습니다"),
-		ifaces(host["net"]), ifaces(in["net"]))
+		ifaces(host["net"]), 0, ifaces(in["net"]), 0)
 	add("ipc", i18n.T("System V IPC objects (shm, msg, sem)", "System V IPC 객체 (shm, msg, sem)"),
 		i18n.T("a new IPC namespace: shared memory, queues and semaphores of the host are not there",
 			"새 IPC 네임스페이스: 호스트의 공유 메모리, 메시지 큐, 세마포어가 보이지 않습니다"),
-		ipcCount(host["ipc"]), ipcCount(in["ipc"]))
+		ipcCount(host["ipc"]), 0, ipcCount(in["ipc"]), 0)
 	cgIn := in["cgroup"]
-	lim := fmt.Sprintf("limits: memory %d MiB, pids %d", ExplainLimits.Memory>>20, ExplainLimits.Pids)
 	add("cgroup", i18n.T("cgroup (and limits)", "cgroup (과 제한)"),
 		i18n.T("a new cgroup namespace: the container's own cgroup looks like the root /; on the host it is a directory where the memory and pids limits are written",
 			"새 cgroup 네임스페이스: 컨테이너에게는 자기 cgroup이 루트 /로 보입니다. 호스트에서는 메모리와 프로세스 수 제한이 적힌 디렉터리입니다"),
-		append(cgHost, lim), summarize(cgIn, 4))
+		cgHost, 0, cgIn, 4).HostNote = i18n.T("limits: memory %d MiB, pids %d", "제한: 메모리 %d MiB, 프로세스 %d개").F(ExplainLimits.Memory>>20, ExplainLimits.Pids)
 	hc, _ := DecodeCaps(statusField(host["caps"], "CapEff"))
 	cc, _ := DecodeCaps(statusField(in["caps"], "CapEff"))
 	add("caps", i18n.T("capabilities of root, and no_new_privs", "root의 capability와 no_new_privs"),
 		i18n.T("root inside keeps a small set: no cap_sys_admin (no mount, no sethostname), no cap_net_admin, no cap_sys_module; no_new_privs=1 stops setuid programs from gaining more",
 			"안의 root는 작은 집합만 가집니다: cap_sys_admin(마운트, 호스트 이름 변경), cap_net_admin, cap_sys_module이 없습니다. no_new_privs=1이라 setuid 프로그램도 권한을 더 얻지 못합니다"),
-		[]string{fmt.Sprintf("%d capabilities", len(hc)), "no_new_privs=" + statusField(host["caps"], "NoNewPrivs")},
-		append(chunk(fmt.Sprintf("%d:", len(cc)), trimCaps(cc), 36), "no_new_privs="+statusField(in["caps"], "NoNewPrivs")))
+		[]string{"no_new_privs=" + statusField(host["caps"], "NoNewPrivs")}, 0,
+		append(chunk(fmt.Sprintf("%d:", len(cc)), trimCaps(cc), 36), "no_new_privs="+statusField(in["caps"], "NoNewPrivs")), 0).HostNote = i18n.T("%d capabilities", "capability %d개").F(len(hc))
 	add("root", i18n.T("root directory /", "루트 디렉터리 /"),
 		i18n.T("pivot_root made the rootfs the new /; the host's / was detached, so no path leads back (a chroot could be climbed out of)",
 			"pivot_root로 rootfs가 새 /가 되었고 호스트의 /는 떼어 냈으므로 되돌아갈 경로가 없습니다 (chroot라면 빠져나갈 수 있습니다)"),
-		summarize(hostRoot(), 10), summarize(in["root"], 10))
+		hostRoot(), 10, in["root"], 10)
 	return ex, nil
 }
 
@@ -150,14 +163,6 @@ func hostProbes() map[string][]string {
 		}
 	}
 	return m
-}
-
-func summarize(l []string, n int) []string {
-	if len(l) <= n {
-		return l
-	}
-	out := append([]string{}, l[:n-1]...)
-	return append(out, fmt.Sprintf("... (%d in all)", len(l)))
 }
 
 func mountPoints(l []string) []string {

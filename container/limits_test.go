@@ -62,6 +62,9 @@ func TestLimits(t *testing.T) {
 	})
 }
 
+// killedSleep is how long the killed runs of TestLeaks sleep.
+const killedSleep = "61.2345"
+
 // TestLeaks runs 100 containers, 20 of them with the runtime SIGKILLed
 // while the container runs, then GC: the host's mount table, cgroup
 // directories and temporary directories are back to where they started.
@@ -79,7 +82,8 @@ func TestLeaks(t *testing.T) {
 		kill := i%5 == 4 // the last run is a killed one: GC, not the next run, cleans it
 		args := []string{"true"}
 		if kill {
-			args = []string{"/bin/sh", "-c", "echo up; exec sleep 60"}
+			// (an odd duration, to tell its sleep from anyone else's)
+			args = []string{"/bin/sh", "-c", "echo up; exec sleep " + killedSleep}
 		}
 		cmd := exec.Command(exe, args...)
 		cmd.Env = append(os.Environ(), "SYSDOJO_TEST_RUNTIME="+rootfs+"|"+state)
@@ -141,9 +145,9 @@ func TestLeaks(t *testing.T) {
 	}
 	// The kernel kills the rest of a PID namespace when its init dies;
 	// give it a moment (a loaded CI machine may take a while).
-	for i := 0; procRunning("sleep\x0060"); i++ {
+	for i := 0; procRunning("sleep\x00" + killedSleep); i++ {
 		if i == 1000 {
-			t.Errorf("a killed container's sleep is still running:\n%s", procReport("sleep\x0060"))
+			t.Errorf("a killed container's sleep is still running:\n%s", procReport("sleep\x00"+killedSleep))
 			break
 		}
 		time.Sleep(10 * time.Millisecond)

@@ -9,6 +9,7 @@ import (
 
 	"sysdojo/container"
 	"sysdojo/internal/i18n"
+	"sysdojo/internal/term"
 )
 
 func newContainerCommand(e *env) *cli.Command {
@@ -121,12 +122,12 @@ func (e *env) printBuild(rep *container.BuildReport) {
 	}
 	for _, cp := range rep.Copied {
 		why := io.T(cp.Why)
-		if len(cp.Path) <= 30 && 2+31+dispWidth(why) <= 80 {
+		if len(cp.Path) <= 30 && 2+31+term.Width(why) <= 80 {
 			fmt.Fprintf(io.Out, "  %-30s %s\n", cp.Path, why)
 			continue
 		}
 		fmt.Fprintf(io.Out, "  %s\n", cp.Path)
-		for _, l := range wrapWords(why, 74) {
+		for _, l := range strings.Split(term.Wrap(why, 74), "\n") {
 			fmt.Fprintf(io.Out, "      %s\n", l)
 		}
 	}
@@ -347,55 +348,35 @@ func (e *env) containerExplain(c *cli.Context) error {
 	for _, a := range ex.Aspects {
 		fmt.Fprintf(io.Out, "\n%s\n", io.Heading(fmt.Sprintf("[%s] %s", strings.ToUpper(a.Namespace), io.T(a.What))))
 		hl := e.t("host", "호스트")
-		fmt.Fprintf(io.Out, "  %s %s\n", io.Dim(hl+strings.Repeat(" ", w-dispWidth(hl))), io.Dim(e.t("container", "컨테이너")))
-		for i := 0; i < len(a.Host) || i < len(a.Container); i++ {
-			h, k := "", ""
-			if i < len(a.Host) {
-				h = a.Host[i]
-			}
-			if i < len(a.Container) {
-				k = a.Container[i]
-			}
-			fmt.Fprintf(io.Out, "  %-*s %s\n", w, cut(h), cut(k))
+		fmt.Fprintf(io.Out, "  %s %s\n", io.Dim(term.Pad(hl, w)), io.Dim(e.t("container", "컨테이너")))
+		hosts, ins := a.Host, a.Container
+		more := func(n int) string {
+			return e.t(fmt.Sprintf("... (%d in all)", n), fmt.Sprintf("... (모두 %d개)", n))
 		}
-		for _, l := range wrapWords(io.T(a.Why), 76) {
+		if a.HostTotal > 0 {
+			hosts = append(hosts[:len(hosts):len(hosts)], more(a.HostTotal))
+		}
+		if !a.HostNote.IsZero() {
+			hosts = append(hosts[:len(hosts):len(hosts)], io.T(a.HostNote))
+		}
+		if a.ContainerTotal > 0 {
+			ins = append(ins[:len(ins):len(ins)], more(a.ContainerTotal))
+		}
+		for i := 0; i < len(hosts) || i < len(ins); i++ {
+			h, k := "", ""
+			if i < len(hosts) {
+				h = hosts[i]
+			}
+			if i < len(ins) {
+				k = ins[i]
+			}
+			fmt.Fprintf(io.Out, "  %s %s\n", term.Pad(cut(h), w), cut(k))
+		}
+		for _, l := range strings.Split(term.Wrap(io.T(a.Why), 76), "\n") {
 			fmt.Fprintf(io.Out, "  %s\n", l)
 		}
 	}
 	return nil
-}
-
-// dispWidth is how many terminal columns s takes (Hangul and other wide
-// characters take two).
-func dispWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) || (r >= 0xf900 && r <= 0xfaff) || (r >= 0xff00 && r <= 0xff60)) {
-			n++
-		}
-	}
-	return n
-}
-
-func wrapWords(s string, width int) []string {
-	var out []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		if line != "" && dispWidth(line)+1+dispWidth(w) > width {
-			out = append(out, line)
-			line = w
-			continue
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	if line != "" {
-		out = append(out, line)
-	}
-	return out
 }
 
 // containerTourPart is the tour's container stop: run for real as root,

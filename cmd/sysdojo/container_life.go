@@ -12,6 +12,7 @@ import (
 
 	"sysdojo/container"
 	"sysdojo/internal/i18n"
+	"sysdojo/internal/term"
 )
 
 // The container lifecycle: run -d, ps, exec, stop, rm, logs, bundle, and
@@ -217,7 +218,7 @@ func (e *env) containerPs(c *cli.Context) error {
 	widths := make([]int, len(rows[0]))
 	for _, r := range rows {
 		for i, f := range r {
-			widths[i] = max(widths[i], dispWidth(f))
+			widths[i] = max(widths[i], term.Width(f))
 		}
 	}
 	for ri, r := range rows {
@@ -227,7 +228,7 @@ func (e *env) containerPs(c *cli.Context) error {
 				b.WriteString(f)
 				break
 			}
-			b.WriteString(f + strings.Repeat(" ", widths[i]-dispWidth(f)+2))
+			b.WriteString(f + strings.Repeat(" ", widths[i]-term.Width(f)+2))
 		}
 		line := strings.TrimRight(b.String(), " ")
 		if ri == 0 {
