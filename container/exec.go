@@ -35,7 +35,7 @@ func errNotRunning(in *Info) error {
 		"컨테이너 %q는 실행 중이 아니어서 안에서 명령을 실행할 수 없습니다 ('container run -d'로 새로 시작하세요)").F(in.Name)
 	if in.ExitCode != nil {
 		t = i18n.T("container %q exited with status %d, so nothing can be run inside it (start a new one with 'container run -d')",
-			"컨테이너 %q는 종료 코드 %d로 끝나서 안에서 명령을 실행할 수 없습니다 ('container run -d'로 새로 시작하세요)").F(in.Name, *in.ExitCode)
+			"컨테이너 %q는 이미 끝났습니다 (종료 코드 %d). 안에서 명령을 실행할 수 없으니 'container run -d'로 새로 시작하세요").F(in.Name, *in.ExitCode)
 	}
 	return &i18n.Error{Kind: i18n.KindFailed, Text: t}
 }

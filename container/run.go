@@ -39,6 +39,10 @@ type Config struct {
 	// the kernel drops every signal PID 1 has no handler for. By default
 	// PID 1 is sysdojo's init, which does both; the command is PID 2.
 	NoInit bool
+	// Dropped, with NoInit, is told of a Ctrl-C (SIGINT) passed on to the
+	// command that it has no handler for: the kernel drops it, since the
+	// command is PID 1. A second one kills it.
+	Dropped func(syscall.Signal)
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
@@ -495,6 +499,7 @@ func Run(cfg Config) (*Result, error) {
 		c.start(ic)
 	}
 	c.onStart = cfg.Hooks.startFunc()
+	c.dropped = cfg.Dropped
 	if !cfg.Keep && cfg.Hooks.extraDisposable() {
 		// Nothing in lifecycle.json is needed to clean up after this run
 		// (no network, no log): it goes as soon as the command ended.
@@ -535,7 +540,8 @@ type child struct {
 	fork        *forked   // the forked init (forkinit.go), instead of cmd
 	sigsReady   chan struct{}
 	cgRemoved   bool // run removed the cgroup
-	interrupts  int  // SIGINTs forwarded
+	interrupts  int  // SIGINTs passed on that PID 1 (NoInit) had no handler for
+	dropped     func(syscall.Signal)
 	// onEnd, when set, runs beside the cgroup's reading and removal once
 	// the command ended.
 	onEnd func()
@@ -756,12 +762,34 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 // init is the command, and the kernel drops the signals it has no handler
 // for: a second Ctrl-C (SIGINT) kills it.
 func (c *child) forward(ic *initConfig, s syscall.Signal) syscall.Signal {
-	if ic.NoInit && s == syscall.SIGINT {
+	if ic.NoInit && s == syscall.SIGINT && !catches(c.pid(), s) {
 		if c.interrupts++; c.interrupts >= 2 {
 			return syscall.SIGKILL
 		}
+		if c.dropped != nil {
+			c.dropped(s)
+		}
 	}
 	return s
+}
+
+// catches reports whether process pid has a handler for s (or ignores it
+// on purpose), from /proc/PID/status.
+func catches(pid int, s syscall.Signal) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return true
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(l, ":")
+		if k != "SigCgt" && k != "SigIgn" {
+			continue
+		}
+		if mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64); err == nil && mask&(1<<(s-1)) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func isTTY(fd uintptr) bool {

@@ -224,8 +224,10 @@ func TestExitStatusAndSignals(t *testing.T) {
 	t.Run("as PID 1 (NoInit), sleep ignores SIGINT; a second one kills it", func(t *testing.T) {
 		marker := "27.1828"
 		done := make(chan *container.Result)
+		dropped := make(chan syscall.Signal, 4)
 		go func() {
-			res, _, _ := runIn(t, container.Config{NoInit: true, Args: []string{"sleep", marker}})
+			res, _, _ := runIn(t, container.Config{NoInit: true, Args: []string{"sleep", marker},
+				Dropped: func(s syscall.Signal) { dropped <- s }})
 			done <- res
 		}()
 		deadline := time.Now().Add(10 * time.Second)
@@ -244,6 +246,11 @@ func TestExitStatusAndSignals(t *testing.T) {
 		syscall.Kill(os.Getpid(), syscall.SIGINT)
 		if res := <-done; res.ExitCode != 137 || res.Signal != 9 {
 			t.Errorf("after a second SIGINT: exit %d signal %d, want 137 and 9", res.ExitCode, res.Signal)
+		}
+		if n := len(dropped); n != 1 {
+			t.Errorf("Dropped was told of %d signals, want SIGINT once", n)
+		} else if s := <-dropped; s != syscall.SIGINT {
+			t.Errorf("Dropped was told of %v, want SIGINT", s)
 		}
 	})
 }

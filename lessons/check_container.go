@@ -112,7 +112,7 @@ func exitText(c *ctr) (en, ko string) {
 	if c.ExitCode == nil {
 		return "it has exited", "끝났습니다"
 	}
-	return fmt.Sprintf("it exited with status %d", *c.ExitCode), fmt.Sprintf("종료 코드 %d로 끝났습니다", *c.ExitCode)
+	return fmt.Sprintf("it exited with status %d", *c.ExitCode), fmt.Sprintf("끝났습니다 (종료 코드 %d)", *c.ExitCode)
 }
 
 // runMoreCheck runs the live kinds; ok is false for the other kinds.

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
 
 	"sysdojo/container"
 	"sysdojo/internal/i18n"
@@ -165,6 +167,13 @@ func (e *env) containerRun(c *cli.Context) error {
 		Env: c.StringSlice("env"), Dir: c.String("workdir"), Net: c.String("net"), User: c.String("user"),
 		Keep: c.Bool("keep"), NoInit: c.Bool("no-init"), Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err,
 	}
+	if cfg.NoInit {
+		cfg.Dropped = func(sig syscall.Signal) {
+			fmt.Fprintln(e.io.Err, e.t(
+				"\nsysdojo: the command is PID 1 (--no-init) and has no handler for "+unix.SignalName(sig)+", so the kernel drops it; press Ctrl-C again to kill it",
+				"\nsysdojo: 명령이 PID 1(--no-init)인데 "+unix.SignalName(sig)+" 핸들러가 없어서 커널이 시그널을 버렸습니다. 한 번 더 Ctrl-C를 누르면 강제로 끝냅니다"))
+		}
+	}
 	if m := c.String("memory"); m != "" {
 		n, err := container.ParseSize(m)
 		if err != nil {
@@ -221,12 +230,12 @@ func runOutcome(res *container.Result) error {
 			"메모리 부족: 커널이 메모리 제한 %s에서 명령을 강제 종료했습니다 (종료 코드 %d)").F(mib(res.Limits.Memory), res.ExitCode)
 	case res.PidsHit:
 		t = i18n.T("the command exited with status %d after the pids limit (%d) refused %d forks",
-			"프로세스 수 제한(%d)에 걸려 fork가 %d번 거부된 뒤 명령이 종료 코드 %d로 끝났습니다").F(res.ExitCode, res.Limits.Pids, res.Stats.PidsRefused)
-		t.Ko = fmt.Sprintf("프로세스 수 제한(%d)에 걸려 fork가 %d번 거부된 뒤 명령이 종료 코드 %d로 끝났습니다", res.Limits.Pids, res.Stats.PidsRefused, res.ExitCode)
+			"프로세스 수 제한(%d)에 걸려 fork가 %d번 거부된 뒤 명령이 끝났습니다 (종료 코드 %d)").F(res.ExitCode, res.Limits.Pids, res.Stats.PidsRefused)
+		t.Ko = fmt.Sprintf("프로세스 수 제한(%d)에 걸려 fork가 %d번 거부된 뒤 명령이 끝났습니다 (종료 코드 %d)", res.Limits.Pids, res.Stats.PidsRefused, res.ExitCode)
 	case res.Signal != 0:
-		t = i18n.T("the command was killed by signal %d (%s): exit status %d", "명령이 시그널 %d(%s)로 종료되었습니다: 종료 코드 %d").F(res.Signal, sigName(res.Signal), res.ExitCode)
+		t = i18n.T("the command was killed by signal %d (%s): exit status %d", "시그널 %d(%s) 때문에 명령이 종료되었습니다 (종료 코드 %d)").F(res.Signal, sigName(res.Signal), res.ExitCode)
 	default:
-		t = i18n.T("the command exited with status %d", "명령이 종료 코드 %d로 끝났습니다").F(res.ExitCode)
+		t = i18n.T("the command exited with status %d", "명령이 끝났습니다 (종료 코드 %d)").F(res.ExitCode)
 	}
 	return &i18n.Error{Kind: i18n.Kind(res.ExitCode), Text: t}
 }

@@ -262,7 +262,7 @@ func (e *env) containerExec(c *cli.Context) error {
 		return err
 	}
 	if code != 0 {
-		return &i18n.Error{Kind: i18n.Kind(code), Text: i18n.T("the command exited with status %d", "명령이 종료 코드 %d로 끝났습니다").F(code)}
+		return &i18n.Error{Kind: i18n.Kind(code), Text: i18n.T("the command exited with status %d", "명령이 끝났습니다 (종료 코드 %d)").F(code)}
 	}
 	return nil
 }
