@@ -279,11 +279,6 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 	}
 	// 3. /proc of the new PID namespace.
 	add(p.mount("mounting /proc", "proc", filepath.Join(m, "proc"), "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""))
-	// (With --no-init, PID 1 execs the command: its arguments are its own.)
-	reg := int8(1)
-	if !ic.NoInit {
-		p.nameInit(ic, m, reg, add)
-	}
 	// 4. A minimal /dev.
 	dev := filepath.Join(m, "dev")
 	add(p.mount("mounting /dev", "tmpfs", dev, "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"))
@@ -329,6 +324,13 @@ func buildForkProg(ic *initConfig) (*forkProg, error) {
 		b := p.mount("binding "+path, t, t, "", unix.MS_BIND|unix.MS_REC, "")
 		b.tolerate, b.skip = syscall.ENOENT, 1
 		add(b, p.mount("making "+path+" read-only", t, t, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""))
+	}
+	// init's own command line, last (the mount table lists it after the
+	// ones that matter). With --no-init, PID 1 execs the command: its
+	// arguments are its own.
+	reg := int8(1)
+	if !ic.NoInit {
+		p.nameInit(ic, m, reg, add)
 	}
 	add(p.mkdirAll(m, ic.Dir, 0o755)...)
 	// The runtime's go-ahead: the cgroup exists (and the network, when it
