@@ -53,8 +53,10 @@ var ExplainLimits = Limits{Memory: 64 << 20, Pids: 64}
 // cat) and the same probes on the host, and returns them side by side.
 func Explain(rootfs string) (*Explanation, error) {
 	var out, errb bytes.Buffer
+	// The probe is PID 1 itself (NoInit): the namespace's first process,
+	// as the kernel numbers it.
 	res, err := Run(Config{Rootfs: rootfs, Args: []string{"/bin/sh", "-c", probe}, Hostname: "sysdojo-explain",
-		Limits: ExplainLimits, Stdout: &out, Stderr: &errb})
+		Limits: ExplainLimits, NoInit: true, Stdout: &out, Stderr: &errb})
 	if err != nil {
 		return nil, err
 	}
@@ -86,8 +88,8 @@ func Explain(rootfs string) (*Explanation, error) {
 			"새 UTS 네임스페이스: 컨테이너는 자기만의 호스트 이름을 가집니다. 이름을 바꿔도 호스트는 그대로입니다"),
 		host["uts"], 0, in["uts"], 0)
 	add("pid", i18n.T("processes (PID and name)", "프로세스 (PID와 이름)"),
-		i18n.T("a new PID namespace: numbering starts again at 1, and host processes are invisible. PID 1 is sysdojo's init, which reaps orphans and forwards signals to the command (PID 2), as docker run --init does; with --no-init the command itself is PID 1, as with runc, and the kernel then drops every signal it has no handler for (Ctrl-C does not stop sleep)",
-			"새 PID 네임스페이스: 번호가 1부터 다시 시작하고, 호스트의 프로세스는 보이지 않습니다. 1번은 sysdojo의 init으로, docker run --init처럼 고아 프로세스를 거두고 시그널을 명령(2번)에 전달합니다. --no-init을 주면 runc처럼 명령 자신이 1번이 되는데, 이때 커널은 핸들러가 없는 시그널을 모두 버립니다 (Ctrl-C로 sleep이 멈추지 않습니다)"),
+		i18n.T("a new PID namespace: numbering starts again at 1, and host processes are invisible. Here PID 1 is the container's command itself (the probe's sh, run with --no-init, as runc does); the kernel drops every signal PID 1 has no handler for, so Ctrl-C does not stop sleep there. By default 'container run' puts sysdojo's init at PID 1, which reaps orphans and passes signals on to your command (PID 2), as docker run --init does",
+			"새 PID 네임스페이스: 번호가 1부터 다시 시작하고, 호스트의 프로세스는 보이지 않습니다. 여기서 1번은 컨테이너의 명령 자신입니다 (탐색용 sh를 runc처럼 --no-init으로 실행했습니다). 커널은 1번 프로세스에 핸들러가 없는 시그널을 모두 버리므로, 그 자리의 sleep은 Ctrl-C로 멈추지 않습니다. 'container run'은 기본으로 sysdojo의 init을 1번에 두는데, docker run --init처럼 고아 프로세스를 거두고 시그널을 명령(2번)에 전달합니다"),
 		host["pid"], 6, in["pid"], 0)
 	add("mnt", i18n.T("mount table", "마운트 테이블"),
 		i18n.T("a new mount namespace and pivot_root: / is an overlay of the rootfs (writes go to a throw-away layer), with its own /proc, /dev and a read-only /sys",
