@@ -26,6 +26,7 @@ type monitorSpec struct {
 	Rootfs, Name, Hostname string
 	Args, Env              []string
 	Dir, Net, User         string
+	NoInit                 bool
 	Limits                 Limits
 	StateRoot, Exe         string
 	ID, Log                string
@@ -78,7 +79,7 @@ func Detach(cfg Config) (*Info, error) {
 			"%q라는 이름의 컨테이너가 이미 있습니다 ('sysdojo container rm %s'로 지우세요)").F(cfg.Name, cfg.Name))
 	}
 	spec := monitorSpec{Rootfs: cfg.Rootfs, Name: cfg.Name, Hostname: cfg.Hostname, Args: cfg.Args, Env: cfg.Env,
-		Dir: cfg.Dir, Net: cfg.Net, User: cfg.User, Limits: cfg.Limits, StateRoot: root, Exe: cfg.Exe,
+		Dir: cfg.Dir, Net: cfg.Net, User: cfg.User, NoInit: cfg.NoInit, Limits: cfg.Limits, StateRoot: root, Exe: cfg.Exe,
 		ID: newID(), Volumes: h.Volumes, Bridge: h.Bridge, Ports: h.Ports}
 	spec.Log = filepath.Join(LogDir(root), spec.ID+".log")
 	if err := os.MkdirAll(LogDir(root), 0o700); err != nil {
@@ -169,7 +170,7 @@ func RunMonitor() int {
 	}
 	null, _ := os.Open(os.DevNull)
 	cfg := Config{Rootfs: spec.Rootfs, Name: spec.Name, Hostname: spec.Hostname, Args: spec.Args, Env: spec.Env,
-		Dir: spec.Dir, Net: spec.Net, User: spec.User, Limits: spec.Limits, StateRoot: spec.StateRoot, Exe: spec.Exe,
+		Dir: spec.Dir, Net: spec.Net, User: spec.User, NoInit: spec.NoInit, Limits: spec.Limits, StateRoot: spec.StateRoot, Exe: spec.Exe,
 		Stdin: null, Stdout: log, Stderr: log,
 		Hooks: &Hooks{ID: spec.ID, Detached: true, Volumes: spec.Volumes, Bridge: spec.Bridge, Ports: spec.Ports, Log: spec.Log,
 			OnStart: func(in *Info) { answer(monitorStatus{Info: in}) }}}

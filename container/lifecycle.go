@@ -224,9 +224,13 @@ func readExtra(dir string) *Extra {
 	return &x
 }
 
-// commandPID finds the host PID of init's child whose PID inside the
-// container is inner (the command); with inner 0, its first child.
+// commandPID finds the host PID of the command, whose PID inside the
+// container is inner: init's child, or init itself when inner is 1
+// (NoInit); with inner 0, init's first child.
 func commandPID(initPID, inner int) int {
+	if inner == 1 { // init is the command (NoInit)
+		return initPID
+	}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", initPID, initPID))
 	if err != nil {
 		return 0
