@@ -874,18 +874,7 @@ func (f *forked) describe(kind, code, errno, step int32, args []string, path str
 // waits for the command's status; then it reads and removes the cgroup.
 func (c *child) runForked(ic *initConfig, cg *Cgroup) (*Result, error) {
 	f := c.fork
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for {
-			select {
-			case s := <-c.sigs:
-				unix.Kill(f.pid, c.forward(ic, s.(syscall.Signal)))
-			case <-done:
-				return
-			}
-		}
-	}()
+	defer c.forwardSignals(ic, func(s syscall.Signal) { unix.Kill(f.pid, s) })()
 	var rec [recSize]byte
 	var kind, a, b, step int32
 	var started sync.WaitGroup
@@ -919,24 +908,14 @@ func (c *child) runForked(ic *initConfig, cg *Cgroup) (*Result, error) {
 		}
 		break
 	}
-	trace("run", "status read")
-	defer c.ending()()
-	// init exits now and the kernel tears its namespaces down (mounts,
-	// network, PIDs: nothing of it is on the host). When it has said how
-	// the command ended, nothing here waits for that: it is reaped in the
-	// background.
-	waited := make(chan error, 1)
-	go func() { waited <- f.wait() }()
+	// (Mounts, network, PIDs: nothing of init's is on the host. When it
+	// has said how the command ended, nothing here waits for its end: it
+	// is reaped in the background.)
 	said := kind == recExit || kind == recSetupErr || kind == recExecErr
+	res, waited := c.finish(said, f.wait, cg)
 	var werr error
 	if !said {
-		// init ended without a word, or (--no-init) became the command,
-		// whose end is init's: the cgroup is read once it is over.
 		werr = <-waited
-	}
-	res := &Result{}
-	if cg != nil {
-		c.cgRemoved = cgroupResult(cg, res)
 	}
 	f.copies.Wait()
 	trace("run", "streams done")

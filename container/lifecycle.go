@@ -2,7 +2,6 @@ package container
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -338,19 +337,12 @@ func info(dir string, s *State) *Info {
 // Containers lists the containers under root (DefaultStateRoot when ""),
 // oldest first; with all false only the running ones.
 func Containers(root string, all bool) ([]*Info, error) {
-	if root == "" {
-		root = DefaultStateRoot
-	}
-	ents, err := os.ReadDir(root)
-	if errors.Is(err, os.ErrNotExist) {
-		return []*Info{}, nil
-	}
+	dirs, err := stateDirs(root)
 	if err != nil {
 		return nil, i18n.Failed(i18n.T("cannot list the containers", "컨테이너 목록을 읽을 수 없습니다"), err)
 	}
 	out := []*Info{}
-	for _, e := range ents {
-		dir := filepath.Join(root, e.Name())
+	for _, dir := range dirs {
 		s, err := ReadState(dir)
 		if err != nil {
 			continue
@@ -514,18 +506,16 @@ func GCAll(root string) ([]Collected, error) {
 	// Containers whose runtime died: their network pieces and logs go too.
 	var out []Collected
 	var first error
-	if ents, err := os.ReadDir(root); err == nil {
-		for _, e := range ents {
-			dir := filepath.Join(root, e.Name())
-			s, err := ReadState(dir)
-			if err != nil || runtimeAlive(s) || (s.Status == "exited" && (s.Keep || s.Detached)) {
-				continue
-			}
-			got, err := removeAll(dir, s, readExtra(dir))
-			out = append(out, got...)
-			if err != nil && first == nil {
-				first = err
-			}
+	dirs, _ := stateDirs(root)
+	for _, dir := range dirs {
+		s, err := ReadState(dir)
+		if err != nil || runtimeAlive(s) || (s.Status == "exited" && (s.Keep || s.Detached)) {
+			continue
+		}
+		got, err := removeAll(dir, s, readExtra(dir))
+		out = append(out, got...)
+		if err != nil && first == nil {
+			first = err
 		}
 	}
 	got, err := GC(root)

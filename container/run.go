@@ -385,19 +385,7 @@ func Run(cfg Config) (*Result, error) {
 		}
 	}
 	if !cfg.Limits.IsZero() || cfg.CgroupLayout != nil {
-		var layout sysinfo.Cgroup
-		if cfg.CgroupLayout != nil {
-			layout = *cfg.CgroupLayout
-		} else if layout, err = sysinfo.CgroupLayout(); err != nil {
-			return nil, i18n.Failed(i18n.T("cannot read the cgroup layout", "cgroup 구성을 읽을 수 없습니다"), err)
-		}
-		f, err := os.Open("/proc/self/cgroup")
-		if err != nil {
-			return nil, i18n.Failed(i18n.T("cannot read this process's cgroups", "이 프로세스의 cgroup을 읽을 수 없습니다"), err)
-		}
-		self := SelfCgroups(f)
-		f.Close()
-		cg, err := PlanCgroup(layout, self, id, cfg.Limits)
+		cg, err := planCgroup(cfg.CgroupLayout, id, cfg.Limits)
 		if err != nil {
 			return nil, err
 		}
@@ -529,6 +517,28 @@ func Run(cfg Config) (*Result, error) {
 	return res, nil
 }
 
+// planCgroup plans the cgroup of container id on this machine (with its
+// cgroup layout read from mountinfo unless given), beside this process's
+// own cgroups.
+func planCgroup(given *sysinfo.Cgroup, id string, lim Limits) (*Cgroup, error) {
+	var layout sysinfo.Cgroup
+	if given != nil {
+		layout = *given
+	} else {
+		var err error
+		if layout, err = sysinfo.CgroupLayout(); err != nil {
+			return nil, i18n.Failed(i18n.T("cannot read the cgroup layout", "cgroup 구성을 읽을 수 없습니다"), err)
+		}
+	}
+	f, err := os.Open("/proc/self/cgroup")
+	if err != nil {
+		return nil, i18n.Failed(i18n.T("cannot read this process's cgroups", "이 프로세스의 cgroup을 읽을 수 없습니다"), err)
+	}
+	self := SelfCgroups(f)
+	f.Close()
+	return PlanCgroup(layout, self, id, lim)
+}
+
 // child is a started init.
 type child struct {
 	cmd         *exec.Cmd
@@ -547,17 +557,50 @@ type child struct {
 	onEnd func()
 }
 
-// ending starts c.onEnd and returns what waits for it.
-func (c *child) ending() func() {
-	if c.onEnd == nil {
-		return func() {}
-	}
+// forwardSignals passes the signals the runtime receives on to init with
+// send (see forward), until the returned function is called.
+func (c *child) forwardSignals(ic *initConfig, send func(syscall.Signal)) (stop func()) {
 	done := make(chan struct{})
 	go func() {
-		defer close(done)
-		c.onEnd()
+		for {
+			select {
+			case s := <-c.sigs:
+				send(c.forward(ic, s.(syscall.Signal)))
+			case <-done:
+				return
+			}
+		}
 	}()
-	return func() { <-done }
+	return func() { close(done) }
+}
+
+// finish follows the command's end: init exits and the kernel tears its
+// namespaces down, while the cgroup (which init is not in) is read and
+// removed, and c.onEnd runs beside. When init did not say how the command
+// ended (it died without a word, or with NoInit it was the command), the
+// cgroup is read once init is reaped, by wait. The returned channel gives
+// wait's result.
+func (c *child) finish(said bool, wait func() error, cg *Cgroup) (*Result, <-chan error) {
+	trace("run", "status read")
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		if c.onEnd != nil {
+			c.onEnd()
+		}
+	}()
+	waited := make(chan error, 1)
+	go func() { waited <- wait() }()
+	if !said {
+		err := <-waited
+		waited <- err
+	}
+	res := &Result{}
+	if cg != nil {
+		c.cgRemoved = cgroupResult(cg, res)
+	}
+	<-ended
+	return res, waited
 }
 
 // pid is init's PID on the host.
@@ -677,18 +720,7 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 	if c.fork != nil {
 		return c.runForked(ic, cg)
 	}
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for {
-			select {
-			case s := <-c.sigs:
-				c.cmd.Process.Signal(c.forward(ic, s.(syscall.Signal)))
-			case <-done:
-				return
-			}
-		}
-	}()
+	defer c.forwardSignals(ic, func(s syscall.Signal) { c.cmd.Process.Signal(s) })()
 	var last initStatus
 	sc := bufio.NewScanner(c.statR)
 	for sc.Scan() {
@@ -704,26 +736,8 @@ func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
 			break
 		}
 	}
-	trace("run", "status read")
-	defer c.ending()()
-	// init exits now and the kernel tears its namespaces down; meanwhile
-	// the cgroup (which init is not in) is read and removed.
-	waited := make(chan error, 1)
-	go func() { waited <- c.wait() }()
-	var werr error
-	said := last.Exit != nil || last.Error != ""
-	if !said {
-		// init ended without a word, or (--no-init) became the command,
-		// whose end is init's: the cgroup is read once it is over.
-		werr = <-waited
-	}
-	res := &Result{}
-	if cg != nil {
-		c.cgRemoved = cgroupResult(cg, res)
-	}
-	if said {
-		werr = <-waited
-	}
+	res, waited := c.finish(last.Exit != nil || last.Error != "", c.wait, cg)
+	werr := <-waited
 	if c.tty {
 		takeTerminalBack()
 	}
@@ -780,12 +794,9 @@ func catches(pid int, s syscall.Signal) bool {
 	if err != nil {
 		return true
 	}
-	for _, l := range strings.Split(string(b), "\n") {
-		k, v, _ := strings.Cut(l, ":")
-		if k != "SigCgt" && k != "SigIgn" {
-			continue
-		}
-		if mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64); err == nil && mask&(1<<(s-1)) != 0 {
+	status := strings.Split(string(b), "\n")
+	for _, k := range []string{"SigCgt", "SigIgn"} {
+		if mask, err := strconv.ParseUint(statusField(status, k), 16, 64); err == nil && mask&(1<<(s-1)) != 0 {
 			return true
 		}
 	}

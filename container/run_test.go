@@ -202,19 +202,7 @@ func TestExitStatusAndSignals(t *testing.T) {
 		}
 	})
 	t.Run("SIGINT reaches the command", func(t *testing.T) {
-		marker := "31.4159"
-		done := make(chan *container.Result)
-		go func() {
-			res, _, _ := runIn(t, container.Config{Args: []string{"sleep", marker}})
-			done <- res
-		}()
-		deadline := time.Now().Add(10 * time.Second)
-		for !procRunning("sleep\x00" + marker) {
-			if time.Now().After(deadline) {
-				t.Fatal("the container's sleep never started")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		done := runSleeping(t, container.Config{}, "31.4159")
 		syscall.Kill(os.Getpid(), syscall.SIGINT)
 		res := <-done
 		if res.ExitCode != 130 || res.Signal != 2 {
@@ -222,21 +210,8 @@ func TestExitStatusAndSignals(t *testing.T) {
 		}
 	})
 	t.Run("as PID 1 (NoInit), sleep ignores SIGINT; a second one kills it", func(t *testing.T) {
-		marker := "27.1828"
-		done := make(chan *container.Result)
 		dropped := make(chan syscall.Signal, 4)
-		go func() {
-			res, _, _ := runIn(t, container.Config{NoInit: true, Args: []string{"sleep", marker},
-				Dropped: func(s syscall.Signal) { dropped <- s }})
-			done <- res
-		}()
-		deadline := time.Now().Add(10 * time.Second)
-		for !procRunning("sleep\x00" + marker) {
-			if time.Now().After(deadline) {
-				t.Fatal("the container's sleep never started")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		done := runSleeping(t, container.Config{NoInit: true, Dropped: func(s syscall.Signal) { dropped <- s }}, "27.1828")
 		syscall.Kill(os.Getpid(), syscall.SIGINT)
 		select {
 		case res := <-done:
@@ -253,6 +228,27 @@ func TestExitStatusAndSignals(t *testing.T) {
 			t.Errorf("Dropped was told of %v, want SIGINT", s)
 		}
 	})
+}
+
+// runSleeping runs `sleep marker` in a container made with cfg, in the
+// background, and returns once the sleep runs; its result comes on the
+// channel.
+func runSleeping(t *testing.T, cfg container.Config, marker string) <-chan *container.Result {
+	t.Helper()
+	done := make(chan *container.Result)
+	cfg.Args = []string{"sleep", marker}
+	go func() {
+		res, _, _ := runIn(t, cfg)
+		done <- res
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !procRunning("sleep\x00" + marker) {
+		if time.Now().After(deadline) {
+			t.Fatal("the container's sleep never started")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return done
 }
 
 // TestNoInit: with NoInit the command is PID 1 itself, as with runc, and
@@ -300,7 +296,12 @@ func TestNoInit(t *testing.T) {
 	}
 }
 
-func procRunning(cmdline string) bool {
+func procRunning(cmdline string) bool { return len(procsWith(cmdline)) > 0 }
+
+// procsWith returns the PIDs of the processes whose command line starts
+// with cmdline.
+func procsWith(cmdline string) []string {
+	var pids []string
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
 		if _, err := strconv.Atoi(e.Name()); err != nil {
@@ -308,26 +309,18 @@ func procRunning(cmdline string) bool {
 		}
 		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
 		if strings.HasPrefix(string(b), cmdline) {
-			return true
+			pids = append(pids, e.Name())
 		}
 	}
-	return false
+	return pids
 }
 
 // procReport describes the processes whose command line starts with
 // cmdline, and their parents: where a process that should be gone is.
 func procReport(cmdline string) string {
 	var out strings.Builder
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if !strings.HasPrefix(string(b), cmdline) {
-			continue
-		}
-		for pid := e.Name(); pid != "0" && pid != "1"; {
+	for _, p := range procsWith(cmdline) {
+		for pid := p; pid != "0" && pid != "1"; {
 			st, _ := os.ReadFile("/proc/" + pid + "/status")
 			wchan, _ := os.ReadFile("/proc/" + pid + "/wchan")
 			ns, _ := os.Readlink("/proc/" + pid + "/ns/pid")

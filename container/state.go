@@ -95,8 +95,9 @@ func ReadState(dir string) (*State, error) {
 	return &s, nil
 }
 
-// List returns the states under root (DefaultStateRoot when "").
-func List(root string) ([]*State, error) {
+// stateDirs returns the containers' directories under root
+// (DefaultStateRoot when ""): none while root does not exist.
+func stateDirs(root string) ([]string, error) {
 	if root == "" {
 		root = DefaultStateRoot
 	}
@@ -105,11 +106,24 @@ func List(root string) ([]*State, error) {
 		return nil, nil
 	}
 	if err != nil {
+		return nil, err
+	}
+	dirs := make([]string, len(ents))
+	for i, e := range ents {
+		dirs[i] = filepath.Join(root, e.Name())
+	}
+	return dirs, nil
+}
+
+// List returns the states under root (DefaultStateRoot when "").
+func List(root string) ([]*State, error) {
+	dirs, err := stateDirs(root)
+	if err != nil {
 		return nil, fmt.Errorf("listing containers: %w", err)
 	}
 	var out []*State
-	for _, e := range ents {
-		if s, err := ReadState(filepath.Join(root, e.Name())); err == nil {
+	for _, dir := range dirs {
+		if s, err := ReadState(dir); err == nil {
 			out = append(out, s)
 		}
 	}
@@ -128,20 +142,13 @@ type Collected struct {
 // the host, and their state directories (but the upper layer of a --keep
 // container that exited normally stays, until it is removed by name).
 func GC(root string) ([]Collected, error) {
-	if root == "" {
-		root = DefaultStateRoot
-	}
-	ents, err := os.ReadDir(root)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	dirs, err := stateDirs(root)
 	if err != nil {
 		return nil, fmt.Errorf("listing containers: %w", err)
 	}
 	var out []Collected
 	var first error
-	for _, e := range ents {
-		dir := filepath.Join(root, e.Name())
+	for _, dir := range dirs {
 		s, err := ReadState(dir)
 		if err != nil {
 			// No state yet: a run that is starting, or one killed before
@@ -149,7 +156,7 @@ func GC(root string) ([]Collected, error) {
 			if fi, serr := os.Stat(dir); serr == nil && time.Since(fi.ModTime()) < 30*time.Second {
 				continue
 			}
-			s = &State{ID: e.Name()}
+			s = &State{ID: filepath.Base(dir)}
 		} else if s.alive() || (s.Status == "exited" && (s.Keep || s.Detached)) {
 			continue
 		}

@@ -161,6 +161,19 @@ func (e *env) defaultRootfs(dir string) (string, error) {
 	return dir, nil
 }
 
+// limitFlags reads --memory, --pids and --cpus.
+func limitFlags(c *cli.Context) (container.Limits, error) {
+	l := container.Limits{Pids: c.Int64("pids"), CPUs: c.Float64("cpus")}
+	if m := c.String("memory"); m != "" {
+		n, err := container.ParseSize(m)
+		if err != nil {
+			return l, err
+		}
+		l.Memory = n
+	}
+	return l, nil
+}
+
 func (e *env) containerRun(c *cli.Context) error {
 	cfg := container.Config{
 		Name: c.String("name"), Hostname: c.String("hostname"), Args: c.Args().Slice(),
@@ -174,14 +187,10 @@ func (e *env) containerRun(c *cli.Context) error {
 				"\nsysdojo: 명령이 PID 1(--no-init)인데 "+unix.SignalName(sig)+" 핸들러가 없어서 커널이 시그널을 버렸습니다. 한 번 더 Ctrl-C를 누르면 강제로 끝냅니다"))
 		}
 	}
-	if m := c.String("memory"); m != "" {
-		n, err := container.ParseSize(m)
-		if err != nil {
-			return err
-		}
-		cfg.Limits.Memory = n
+	var err error
+	if cfg.Limits, err = limitFlags(c); err != nil {
+		return err
 	}
-	cfg.Limits.Pids, cfg.Limits.CPUs = c.Int64("pids"), c.Float64("cpus")
 	if len(cfg.Args) == 0 {
 		return usagef(helpHint("sysdojo container run"), i18n.T("no command given: say what to run, e.g. 'container run -- /bin/sh'",
 			"실행할 명령이 없습니다: 예를 들어 'container run -- /bin/sh'처럼 쓰세요"))
@@ -193,11 +202,9 @@ func (e *env) containerRun(c *cli.Context) error {
 	if c.IsSet("rootfs") && rootfs == "" {
 		return usagef(helpHint("sysdojo container run"), i18n.T("--rootfs needs a directory", "--rootfs에는 디렉터리가 필요합니다"))
 	}
-	rootfs, err := e.defaultRootfs(rootfs)
-	if err != nil {
+	if cfg.Rootfs, err = e.defaultRootfs(rootfs); err != nil {
 		return err
 	}
-	cfg.Rootfs = rootfs
 	if cfg.Hooks, err = e.runHooks(c, &cfg); err != nil {
 		return err
 	}

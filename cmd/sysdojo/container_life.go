@@ -334,25 +334,19 @@ func (e *env) containerBundle(c *cli.Context) error {
 			"사용법: sysdojo container bundle [--rootfs DIR] OUTDIR [--] CMD [ARG...]"))
 	}
 	opts := container.BundleOptions{Args: a[1:], Env: c.StringSlice("env"), Dir: c.String("workdir"), Hostname: c.String("hostname")}
-	if m := c.String("memory"); m != "" {
-		n, err := container.ParseSize(m)
-		if err != nil {
-			return err
-		}
-		opts.Limits.Memory = n
+	var err error
+	if opts.Limits, err = limitFlags(c); err != nil {
+		return err
 	}
-	opts.Limits.Pids, opts.Limits.CPUs = c.Int64("pids"), c.Float64("cpus")
 	if opts.Limits.Pids < 0 || opts.Limits.CPUs < 0 {
 		return usagef(helpHint("sysdojo container bundle"), i18n.T("limits cannot be negative", "제한 값은 음수일 수 없습니다"))
 	}
 	if c.IsSet("rootfs") && c.String("rootfs") == "" {
 		return usagef(helpHint("sysdojo container bundle"), i18n.T("--rootfs needs a directory", "--rootfs에는 디렉터리가 필요합니다"))
 	}
-	rootfs, err := e.defaultRootfs(c.String("rootfs"))
-	if err != nil {
+	if opts.Rootfs, err = e.defaultRootfs(c.String("rootfs")); err != nil {
 		return err
 	}
-	opts.Rootfs = rootfs
 	rep, err := container.Bundle(a[0], opts)
 	if err != nil {
 		return err

@@ -184,15 +184,22 @@ type listEntry struct {
 	Current   bool      `json:"current"`
 }
 
-func (e *env) lessonList(c *cli.Context) error {
+// course returns every lesson and the student's progress, for a command
+// that takes no arguments.
+func (e *env) course(c *cli.Context) ([]*lessons.Lesson, *lessons.Progress, error) {
 	if _, err := args(c, 0, 0, ""); err != nil {
-		return err
+		return nil, nil, err
 	}
 	all, err := lessons.All()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	p, err := e.load(c)
+	return all, p, err
+}
+
+func (e *env) lessonList(c *cli.Context) error {
+	all, p, err := e.course(c)
 	if err != nil {
 		return err
 	}
@@ -746,14 +753,7 @@ type progressRow struct {
 }
 
 func (e *env) progressShow(c *cli.Context) error {
-	if _, err := args(c, 0, 0, ""); err != nil {
-		return err
-	}
-	all, err := lessons.All()
-	if err != nil {
-		return err
-	}
-	p, err := e.load(c)
+	all, p, err := e.course(c)
 	if err != nil {
 		return err
 	}
