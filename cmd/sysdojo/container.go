@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -15,8 +16,6 @@ import (
 )
 
 func newContainerCommand(e *env) *cli.Command {
-	rootfsFlag := &cli.StringFlag{Name: "rootfs", Usage: e.t("rootfs directory (default: built once in your cache)",
-		"rootfs 디렉터리 (기본값: 캐시에 한 번 만들어 둠)")}
 	cmd := &cli.Command{
 		Name:  "container",
 		Usage: e.t("a small, real container runtime: namespaces, pivot_root, cgroups", "작지만 진짜인 컨테이너 런타임: 네임스페이스, pivot_root, cgroup"),
@@ -48,22 +47,18 @@ func newContainerCommand(e *env) *cli.Command {
 				ArgsUsage: "[--] CMD [ARG...]",
 				Description: e.t("Exit status: the command's (128+N when signal N killed it);\n2 bad input; 127 the command is not in the rootfs; 126 it is there\nbut not an executable file.",
 					"종료 코드: 명령의 종료 코드 (시그널 N으로 죽으면 128+N),\n2 잘못된 입력, 127 rootfs에 명령이 없음, 126 있지만 실행할 수 있는 파일이 아님."),
-				Flags: append([]cli.Flag{
-					rootfsFlag,
+				Flags: slices.Concat([]cli.Flag{
+					e.rootfsFlag(),
 					&cli.StringFlag{Name: "name", Usage: e.t("container name", "컨테이너 이름")},
 					&cli.StringFlag{Name: "hostname", Usage: e.t("host name inside (default: the name)", "안의 호스트 이름 (기본값: 이름)")},
-					&cli.StringFlag{Name: "memory", Usage: e.t("memory limit, e.g. 64m", "메모리 제한 (예: 64m)")},
-					&cli.Int64Flag{Name: "pids", Usage: e.t("most tasks at once", "동시 프로세스 수 제한")},
-					&cli.Float64Flag{Name: "cpus", Usage: e.t("CPUs' worth of time (0.5)", "CPU 시간 (0.5 = 절반)")},
-					&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: e.t("set an environment variable K=V", "환경 변수 K=V 설정")},
-					&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: e.t("working directory inside", "안에서의 작업 디렉터리")},
+				}, e.processFlags(), []cli.Flag{
 					&cli.StringFlag{Name: "net", Value: "none", Usage: e.t("none (lo only), host or bridge (a veth pair to the host)", "none (lo만), host, bridge (호스트와 veth 한 쌍)")},
 					&cli.StringFlag{Name: "user", Usage: e.t("UID[:GID] to run as", "실행할 UID[:GID]")},
 					&cli.BoolFlag{Name: "keep", Usage: e.t("keep the writes (upper layer)", "쓴 내용(upper 층)을 남김")},
 					&cli.BoolFlag{Name: "no-init", Usage: e.t("make the command PID 1 itself, as runc does: nothing reaps orphans, and signals it has no handler for are dropped (Ctrl-C will not stop sleep)",
 						"명령 자체를 PID 1로 실행 (runc처럼): 고아 프로세스를 거두는 init이 없고, 핸들러 없는 시그널은 버려짐 (Ctrl-C로 sleep이 안 멈춤)")},
 					&cli.BoolFlag{Name: "report", Usage: e.t("report the cgroup counters", "cgroup 집계를 출력")},
-				}, e.lifecycleRunFlags()...),
+				}, e.lifecycleRunFlags()),
 				Action: e.containerRun,
 			},
 			{
@@ -75,7 +70,7 @@ func newContainerCommand(e *env) *cli.Command {
 			{
 				Name:   "explain",
 				Usage:  e.t("host and container side by side, namespace by namespace", "호스트와 컨테이너를 네임스페이스별로 나란히 비교"),
-				Flags:  []cli.Flag{jsonFlag, rootfsFlag},
+				Flags:  []cli.Flag{jsonFlag, e.rootfsFlag()},
 				Action: e.containerExplain,
 			},
 			{
@@ -159,6 +154,25 @@ func (e *env) defaultRootfs(dir string) (string, error) {
 		fmt.Fprintf(e.io.Err, "%s\n", e.t("built the default rootfs (once) in "+dir, "기본 rootfs를 (한 번) 만들었습니다: "+dir))
 	}
 	return dir, nil
+}
+
+// rootfsFlag is --rootfs of the commands that run, explain or bundle a
+// container.
+func (e *env) rootfsFlag() cli.Flag {
+	return &cli.StringFlag{Name: "rootfs", Usage: e.t("rootfs directory (default: built once in your cache)",
+		"rootfs 디렉터리 (기본값: 캐시에 한 번 만들어 둠)")}
+}
+
+// processFlags are the container's process and its limits, for run and
+// bundle (read by limitFlags).
+func (e *env) processFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "memory", Usage: e.t("memory limit, e.g. 64m", "메모리 제한 (예: 64m)")},
+		&cli.Int64Flag{Name: "pids", Usage: e.t("most tasks at once", "동시 프로세스 수 제한")},
+		&cli.Float64Flag{Name: "cpus", Usage: e.t("CPUs' worth of time (0.5)", "CPU 시간 (0.5 = 절반)")},
+		&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: e.t("set an environment variable K=V", "환경 변수 K=V 설정")},
+		&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: e.t("working directory inside", "안에서의 작업 디렉터리")},
+	}
 }
 
 // limitFlags reads --memory, --pids and --cpus.
