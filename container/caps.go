@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"sysdojo/internal/i18n"
 )
 
 // CapNames are the kernel's capability names by number.
@@ -17,13 +19,14 @@ var CapNames = []string{"chown", "dac_override", "dac_read_search", "fowner", "f
 	"audit_control", "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm", "block_suspend",
 	"audit_read", "perfmon", "bpf", "checkpoint_restore"}
 
-// DefaultCaps is the small set a container's command keeps (the same as
-// Docker's default): enough to chown, kill, bind low ports and switch
-// users, but not to mount, load modules, set the clock, reboot, change
-// the network or trace other processes.
+// DefaultCaps is the small set a container's command keeps: Docker's
+// default without CAP_MKNOD (which --cap-add MKNOD gives back). Enough to
+// chown, kill, bind low ports and switch users, but not to make device
+// nodes, mount, load modules, set the clock, reboot, change the network
+// or trace other processes.
 var DefaultCaps = []int{unix.CAP_CHOWN, unix.CAP_DAC_OVERRIDE, unix.CAP_FOWNER, unix.CAP_FSETID,
 	unix.CAP_KILL, unix.CAP_SETGID, unix.CAP_SETUID, unix.CAP_SETPCAP, unix.CAP_NET_BIND_SERVICE,
-	unix.CAP_NET_RAW, unix.CAP_SYS_CHROOT, unix.CAP_MKNOD, unix.CAP_AUDIT_WRITE, unix.CAP_SETFCAP}
+	unix.CAP_NET_RAW, unix.CAP_SYS_CHROOT, unix.CAP_AUDIT_WRITE, unix.CAP_SETFCAP}
 
 // CapName returns the name of capability c ("cap_sys_admin").
 func CapName(c int) string {
@@ -103,26 +106,56 @@ func dropCaps(keep []int) error {
 	return nil
 }
 
-// limitCaps prepares the calling thread to start a command with only keep:
-// the bounding and inheritable sets become keep and the ambient set is
-// cleared, while the thread's own effective and permitted sets stay as
-// they are (so it can still clone with CLONE_NEWCGROUP). A root command
-// it execs gets inheritable | bounding = keep, and nothing more.
-func limitCaps(keep []int) error {
-	mask, err := bound(keep)
-	if err != nil {
-		return err
+// capSet is DefaultCaps with add added and drop dropped, as docker run's
+// --cap-add and --cap-drop: names with or without "CAP_", in any case, or
+// "ALL".
+func capSet(add, drop []string) ([]int, error) {
+	set := map[int]bool{}
+	for _, c := range DefaultCaps {
+		set[c] = true
 	}
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return fmt.Errorf("capget: %w", err)
+	parse := func(name string) ([]int, error) {
+		n := strings.ToLower(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(name)), "cap_"))
+		if n == "all" {
+			all := make([]int, 0, lastCap()+1)
+			for c := 0; c <= lastCap(); c++ {
+				all = append(all, c)
+			}
+			return all, nil
+		}
+		for c, cn := range CapNames {
+			if cn == n && c <= lastCap() {
+				return []int{c}, nil
+			}
+		}
+		return nil, i18n.Invalid(i18n.T("unknown capability %q (see 'man 7 capabilities': e.g. NET_ADMIN, SYS_PTRACE, MKNOD)",
+			"모르는 capability입니다: %q ('man 7 capabilities' 참고: 예를 들어 NET_ADMIN, SYS_PTRACE, MKNOD)").F(name))
 	}
-	for i := range data {
-		data[i].Inheritable = uint32(mask >> (32 * i))
+	// As Docker: drops first, then adds, so --cap-drop ALL --cap-add X
+	// leaves X only.
+	for _, name := range drop {
+		cs, err := parse(name)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			delete(set, c)
+		}
 	}
-	if err := unix.Capset(&hdr, &data[0]); err != nil {
-		return fmt.Errorf("capset: %w", err)
+	for _, name := range add {
+		cs, err := parse(name)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			set[c] = true
+		}
 	}
-	return nil
+	out := make([]int, 0, len(set))
+	for c := 0; c <= 63; c++ {
+		if set[c] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

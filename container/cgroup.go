@@ -30,6 +30,18 @@ type Limits struct {
 // IsZero reports whether no limit is set.
 func (l Limits) IsZero() bool { return l.Memory == 0 && l.Pids == 0 && l.CPUs == 0 }
 
+// DefaultPids is the pids limit of a container run without one (podman's
+// default): a fork bomb inside stops there instead of taking the host.
+const DefaultPids = 2048
+
+// withDefaults is l with the default pids limit when it has none.
+func (l Limits) withDefaults() Limits {
+	if l.Pids == 0 {
+		l.Pids = DefaultPids
+	}
+	return l
+}
+
 // ParseSize parses a memory size: a number of bytes with an optional binary
 // suffix k, m, g or t (also kb, kib, ...; any case): "64m" is 64 MiB.
 func ParseSize(s string) (int64, error) {
@@ -81,13 +93,17 @@ func (c *Cgroup) Dirs() []string {
 		return []string{c.V2}
 	}
 	var d []string
-	for _, k := range []string{"memory", "pids", "cpu"} {
+	for _, k := range v1Controllers {
 		if p, ok := c.V1[k]; ok {
 			d = append(d, p)
 		}
 	}
 	return d
 }
+
+// v1Controllers are the cgroup v1 controllers a container may use, in
+// the order they are set up.
+var v1Controllers = []string{"memory", "pids", "cpu", "devices"}
 
 // controllersFor lists the controllers that lim needs.
 func controllersFor(lim Limits) []string {
@@ -125,8 +141,13 @@ func PlanCgroup(layout sysinfo.Cgroup, self map[string]string, id string, lim Li
 		}
 	}
 	c := &Cgroup{Version: 1, V1: map[string]string{}, Home: map[string]string{}}
-	for _, n := range need {
+	// On v1 the devices controller holds the device rules (on v2 a BPF
+	// program attached to the cgroup does).
+	for _, n := range append(need, "devices") {
 		mnt, ok := layout.V1[n]
+		if !ok && n == "devices" {
+			continue // (nodev mounts and no CAP_MKNOD still hold)
+		}
 		if !ok {
 			return nil, i18n.Failed(i18n.T("no %s cgroup controller is mounted on this machine", "이 머신에는 %s cgroup 컨트롤러가 마운트되어 있지 않습니다").F(n), nil)
 		}
@@ -226,9 +247,12 @@ func (c *Cgroup) create(lim Limits) error {
 				}
 			}
 		}
+		if err := deviceRulesV2(c.V2); err != nil {
+			return fail("devices", err)
+		}
 		return nil
 	}
-	for _, n := range []string{"memory", "pids", "cpu"} {
+	for _, n := range v1Controllers {
 		d, ok := c.V1[n]
 		if !ok {
 			continue
@@ -245,6 +269,10 @@ func (c *Cgroup) create(lim Limits) error {
 			files = [][2]string{{"pids.max", strconv.FormatInt(lim.Pids, 10)}}
 		case "cpu":
 			files = [][2]string{{"cpu.cfs_period_us", "100000"}, {"cpu.cfs_quota_us", strconv.FormatInt(int64(lim.CPUs*100000), 10)}}
+		case "devices":
+			if err := deviceRulesV1(d); err != nil {
+				return fail("devices", err)
+			}
 		}
 		for _, f := range files {
 			err := writeFile(filepath.Join(d, f[0]), f[1])

@@ -56,7 +56,7 @@ func Explain(rootfs string) (*Explanation, error) {
 	// The probe is PID 1 itself (NoInit): the namespace's first process,
 	// as the kernel numbers it.
 	res, err := Run(Config{Rootfs: rootfs, Args: []string{"/bin/sh", "-c", probe}, Hostname: "sysdojo-explain",
-		Limits: ExplainLimits, NoInit: true, Stdout: &out, Stderr: &errb})
+		Limits: ExplainLimits, Stdout: &out, Stderr: &errb})
 	if err != nil {
 		return nil, err
 	}

@@ -17,10 +17,8 @@ import (
 )
 
 // Hooks are what the lifecycle commands (run -d, -v, -p, --net bridge)
-// add to a run. Run calls them at a few fixed points: after checking the
-// config (prepare), once init is started and the state is written
-// (attach), when the command runs (started) and when Run returns (finish).
-// A nil *Hooks does nothing.
+// add to a run: options only, never changed by Run. A nil *Hooks adds
+// nothing.
 type Hooks struct {
 	ID       string   // the container's ID (default: a new one)
 	Detached bool     // keep the state after the command exits, for ps -a and logs
@@ -30,7 +28,16 @@ type Hooks struct {
 	Log      string   // where the command's output goes (detached)
 	// OnStart is called once the command runs, with what ps would show.
 	OnStart func(*Info)
+}
 
+// lifecycle is one run's share of the lifecycle: its Hooks, and what it
+// holds on the host for them (listeners, forwarders, the veth). Run calls
+// it at a few fixed points: after checking the config (prepare), once the
+// container's first process is started and the state is written
+// (attach), when the command runs (startFunc) and when Run returns
+// (finish). Its methods do nothing when it has no Hooks.
+type lifecycle struct {
+	h       *Hooks
 	mu      sync.Mutex
 	limits  Limits
 	lis     []net.Listener
@@ -41,6 +48,15 @@ type Hooks struct {
 	state   *State
 	stopped bool
 }
+
+func newLifecycle(h *Hooks) *lifecycle { return &lifecycle{h: h} }
+
+// active reports whether there are hooks at all.
+func (l *lifecycle) active() bool { return l.h != nil }
+
+// needsGoAhead reports whether host-side work (a bridged network) must be
+// done between the container's start and its command's.
+func (l *lifecycle) needsGoAhead() bool { return l.h != nil && l.h.Bridge != nil }
 
 // Extra is what the lifecycle keeps beside a container's state.json (in
 // lifecycle.json): the start times that tell its processes from a reused
@@ -67,28 +83,30 @@ func LogDir(stateRoot string) string {
 	return filepath.Join(filepath.Dir(stateRoot), "logs")
 }
 
-func (h *Hooks) detached() bool { return h != nil && h.Detached }
+func (l *lifecycle) detached() bool { return l.h != nil && l.h.Detached }
 
 // extraDisposable reports whether GC needs nothing of lifecycle.json to
 // clean up after the run: no detached log, no network.
-func (h *Hooks) extraDisposable() bool {
+func (l *lifecycle) extraDisposable() bool {
+	h := l.h
 	return h != nil && !h.Detached && h.Log == "" && h.Bridge == nil
 }
 
-func (h *Hooks) id() string {
-	if h == nil || h.ID == "" {
+func (l *lifecycle) id() string {
+	if l.h == nil || l.h.ID == "" {
 		return newID()
 	}
-	return h.ID
+	return l.h.ID
 }
 
 // prepare checks the volumes and takes the host ports, before anything
 // else is made: a port in use or a missing directory leaves nothing behind.
-func (h *Hooks) prepare(cfg *Config, ic *initConfig) error {
+func (l *lifecycle) prepare(cfg *Config, ic *initConfig) error {
+	h := l.h
 	if h == nil {
 		return nil
 	}
-	h.limits = cfg.Limits
+	l.limits = ic.Limits
 	for _, v := range h.Volumes {
 		if err := v.check(); err != nil {
 			return err
@@ -103,29 +121,30 @@ func (h *Hooks) prepare(cfg *Config, ic *initConfig) error {
 			"-p는 컨테이너 자신의 네트워크(--net none이나 bridge)에서만 씁니다. --net host에서는 포트가 이미 호스트의 것입니다"))
 	}
 	for _, p := range h.Ports {
-		l, err := listenPort(p.Host)
+		lis, err := listenPort(p.Host)
 		if err != nil {
-			h.finish()
+			l.finish()
 			return err
 		}
-		h.lis = append(h.lis, l)
+		l.lis = append(l.lis, lis)
 	}
 	return nil
 }
 
 // attach runs once init (host PID pid) exists in its namespaces and the
 // state is written: the network and the port forwarders.
-func (h *Hooks) attach(dir string, st *State, pid int) error {
+func (l *lifecycle) attach(dir string, st *State, pid int) error {
+	h := l.h
 	if h == nil {
 		return nil
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.dir, h.state = dir, st
-	x := &Extra{Limits: h.limits, Log: h.Log, Volumes: h.Volumes, Ports: h.Ports}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.dir, l.state = dir, st
+	x := &Extra{Limits: l.limits, Log: h.Log, Volumes: h.Volumes, Ports: h.Ports}
 	x.InitPID = pid
 	x.InitStart, _ = procStart(pid)
-	h.extra = x
+	l.extra = x
 	if err := writeExtra(dir, x); err != nil {
 		return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
 	}
@@ -133,7 +152,7 @@ func (h *Hooks) attach(dir string, st *State, pid int) error {
 	if h.Bridge != nil {
 		info, err := h.Bridge.setup(st.ID, pid)
 		if info != nil {
-			h.veth = info.HostIf
+			l.veth = info.HostIf
 		}
 		if err != nil {
 			return err
@@ -144,24 +163,25 @@ func (h *Hooks) attach(dir string, st *State, pid int) error {
 			return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
 		}
 	}
-	if len(h.lis) > 0 {
-		f, err := newForwarder(pid, target, h.lis, h.Ports)
+	if len(l.lis) > 0 {
+		f, err := newForwarder(pid, target, l.lis, h.Ports)
 		if err != nil {
 			return err
 		}
-		h.fwd = f
+		l.fwd = f
 	}
 	return nil
 }
 
 // startFunc returns what Run calls when the command runs (its PID inside).
-func (h *Hooks) startFunc() func(int) {
+func (l *lifecycle) startFunc() func(int) {
+	h := l.h
 	if h == nil {
 		return nil
 	}
 	return func(inner int) {
-		h.mu.Lock()
-		x, st, dir := h.extra, h.state, h.dir
+		l.mu.Lock()
+		x, st, dir := l.extra, l.state, l.dir
 		if x != nil && st != nil {
 			if p := commandPID(st.InitPID, inner); p > 0 {
 				x.CmdPID = p
@@ -169,7 +189,7 @@ func (h *Hooks) startFunc() func(int) {
 			}
 			writeExtra(dir, x)
 		}
-		h.mu.Unlock()
+		l.mu.Unlock()
 		if h.OnStart != nil && st != nil {
 			h.OnStart(&Info{ID: st.ID, Name: st.Name, PID: st.InitPID, Status: "running", Command: st.Command,
 				Created: st.Created, Detached: h.Detached})
@@ -178,24 +198,21 @@ func (h *Hooks) startFunc() func(int) {
 }
 
 // finish stops the forwarders and removes the host end of the network.
-func (h *Hooks) finish() {
-	if h == nil {
+func (l *lifecycle) finish() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stopped {
 		return
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.stopped {
-		return
+	l.stopped = true
+	if l.fwd != nil {
+		l.fwd.close()
 	}
-	h.stopped = true
-	if h.fwd != nil {
-		h.fwd.close()
+	for _, lis := range l.lis {
+		lis.Close()
 	}
-	for _, l := range h.lis {
-		l.Close()
-	}
-	if h.veth != "" {
-		deleteLink(h.veth)
+	if l.veth != "" {
+		deleteLink(l.veth)
 	}
 }
 
@@ -225,16 +242,20 @@ func readExtra(dir string) *Extra {
 
 // commandPID finds the host PID of the command, whose PID inside the
 // container is inner: init's child, or init itself when inner is 1
-// (NoInit); with inner 0, init's first child.
+// (no --init); with inner 0, init's first child.
 func commandPID(initPID, inner int) int {
-	if inner == 1 { // init is the command (NoInit)
+	if inner == 1 { // the first process is the command
 		return initPID
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", initPID, initPID))
-	if err != nil {
-		return 0
+	// (Any thread of init may have started it: children are per thread.)
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", initPID))
+	var kids []string
+	for _, t := range tasks {
+		if b, err := os.ReadFile(t); err == nil {
+			kids = append(kids, strings.Fields(string(b))...)
+		}
 	}
-	for _, f := range strings.Fields(string(b)) {
+	for _, f := range kids {
 		pid, _ := strconv.Atoi(f)
 		if inner <= 0 {
 			return pid

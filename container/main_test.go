@@ -26,6 +26,7 @@ func TestMain(m *testing.M) {
 	if shared.dir != "" {
 		os.RemoveAll(shared.dir)
 	}
+	testenv.RemoveStatic()
 	os.Exit(code)
 }
 
@@ -119,6 +120,17 @@ func main() {
 	}
 }
 `
+
+// initExe is the program for --init's PID 1: this test binary when it is
+// statically linked (its TestMain calls container.Init), else a static
+// build of sysdojo.
+func initExe(t *testing.T) string {
+	t.Helper()
+	if exe, err := os.Executable(); err == nil && container.StaticExe(exe) {
+		return exe
+	}
+	return testenv.StaticSysdojo(t)
+}
 
 func lines(s string) []string {
 	var out []string

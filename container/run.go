@@ -1,18 +1,14 @@
 package container
 
 import (
-	"bufio"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -34,15 +30,24 @@ type Config struct {
 	User     string   // UID[:GID] or a name from the rootfs's /etc/passwd; default root
 	Limits   Limits
 	Keep     bool // keep the overlay's upper layer (the container's writes)
-	// NoInit makes the command PID 1 itself, as runc does (and docker
-	// without --init): then nothing reaps orphans or forwards signals, and
-	// the kernel drops every signal PID 1 has no handler for. By default
-	// PID 1 is sysdojo's init, which does both; the command is PID 2.
-	NoInit bool
-	// Dropped, with NoInit, is told of a Ctrl-C (SIGINT) passed on to the
+	// Init puts a small reaper in front of the command, as docker run
+	// --init does: PID 1 is then sysdojo-init (this program, executed
+	// afresh), which reaps orphans, passes signals on and exits with the
+	// command's status; the command is PID 2. By default the command is
+	// PID 1 itself, as with docker run and runc: then nothing reaps
+	// orphans, and the kernel drops every signal PID 1 has no handler for.
+	Init bool
+	// Dropped, without Init, is told of a Ctrl-C (SIGINT) passed on to the
 	// command that it has no handler for: the kernel drops it, since the
 	// command is PID 1. A second one kills it.
 	Dropped func(syscall.Signal)
+	// CapAdd and CapDrop change the default capability set (DefaultCaps),
+	// as docker run's --cap-add and --cap-drop: names with or without
+	// "CAP_", any case, or "ALL".
+	CapAdd, CapDrop []string
+	// SeccompUnconfined turns the default system call filter off (docker
+	// run --security-opt seccomp=unconfined), to show why it is there.
+	SeccompUnconfined bool
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
@@ -51,8 +56,8 @@ type Config struct {
 	// CgroupLayout, when set, is used instead of the machine's (read from
 	// mountinfo); with a "v2" layout the container always gets a cgroup.
 	CgroupLayout *sysinfo.Cgroup
-	// Exe is the program re-executed as the container's init; default
-	// /proc/self/exe (this program, whose main calls Init).
+	// Exe is the program executed as the --init reaper; default
+	// /proc/self/exe (this program, whose main calls Init first thing).
 	Exe string
 	// Hooks add the lifecycle's pieces (detached state, volumes, network,
 	// ports); see lifecycle.go. nil for none.
@@ -73,36 +78,24 @@ type Result struct {
 	Kept     string      `json:"kept,omitempty"` // the upper layer, with --keep
 }
 
-// initConfig is what the parent tells the container's init, as JSON on fd 3.
+// initConfig is the container's first process as planned: what spawn
+// writes down as its system calls.
 type initConfig struct {
-	Rootfs, Upper, Work, Merged string
-	Scratch                     string // where init mounts its tmpfs (for Merged, and Upper and Work when not kept)
-	Args                        []string
-	Path                        string // the command, resolved inside the rootfs
-	Env                         []string
-	Dir                         string
-	Hostname                    string
-	NewNet                      bool
-	UID, GID                    uint32
-	Tty                         bool
-	Caps                        []int
-	// The container's cgroup: v1 "tasks" files of the container's and of
-	// the runtime's own cgroups (init's forking thread goes in, forks the
-	// command, comes back), or the v2 directory (clone3 CLONE_INTO_CGROUP).
-	// Either way init itself is not counted by the limits.
-	CgroupTasks, HomeTasks []string
-	CgroupV2               string
-	Mounts                 []Volume // bound in before pivot_root (volume.go)
-	NoInit                 bool     // init execs the command: it is PID 1
-}
-
-// initStatus is what init tells the parent, as JSON lines on fd 4.
-type initStatus struct {
-	Started int    `json:"started,omitempty"` // the command runs (its PID inside)
-	Exit    *int   `json:"exit,omitempty"`
-	Signal  int    `json:"signal,omitempty"`
-	Error   string `json:"error,omitempty"`
-	Code    int    `json:"code,omitempty"` // exit status to use with Error
+	Rootfs, Upper, Work string
+	Scratch             string // where the child mounts its tmpfs (for the overlay, and upper and work when not kept)
+	Args                []string
+	Path                string // the command, resolved inside the rootfs
+	Env                 []string
+	Dir                 string
+	Hostname            string
+	NewNet              bool
+	UID, GID            uint32
+	Tty                 bool
+	Caps                []int
+	Mounts              []Volume // volumes, bound in before pivot_root (volume.go)
+	Init                bool     // a reaper in front of the command (docker run --init)
+	Seccomp             bool     // the default system call filter
+	Limits              Limits   // with the defaults filled in
 }
 
 // ErrNotRoot is returned by Run when it does not run as root.
@@ -143,7 +136,24 @@ func (cfg *Config) prepare() (*initConfig, error) {
 		return nil, i18n.Invalid(i18n.T("no command given: say what to run, e.g. 'container run -- /bin/sh'",
 			"실행할 명령이 없습니다: 예를 들어 'container run -- /bin/sh'처럼 쓰세요"))
 	}
-	ic := &initConfig{Rootfs: real, Args: cfg.Args, Dir: "/", Hostname: "sysdojo", NewNet: true, Caps: DefaultCaps, NoInit: cfg.NoInit}
+	ic := &initConfig{Rootfs: real, Args: cfg.Args, Dir: "/", Hostname: "sysdojo", NewNet: true, Init: cfg.Init,
+		Seccomp: !cfg.SeccompUnconfined, Limits: cfg.Limits.withDefaults()}
+	caps, err := capSet(cfg.CapAdd, cfg.CapDrop)
+	if err != nil {
+		return nil, err
+	}
+	ic.Caps = caps
+	if cfg.Init {
+		exe := cfg.Exe
+		if exe == "" {
+			exe = "/proc/self/exe"
+		}
+		if static, err := staticExe(exe); err != nil {
+			return nil, i18n.Failed(i18n.T("cannot read %s for --init", "--init에 쓸 %s를 읽을 수 없습니다").F(exe), err)
+		} else if !static {
+			return nil, errDynamicInit
+		}
+	}
 	if cfg.Dir != "" {
 		if !filepath.IsAbs(cfg.Dir) {
 			return nil, i18n.Invalid(i18n.T("the working directory must be absolute: %q", "작업 디렉터리는 절대 경로여야 합니다: %q").F(cfg.Dir))
@@ -290,231 +300,326 @@ func lookIn(root, cmd, pathEnv string) (string, error) {
 
 // Run runs cfg's command in a new container and waits for it. The error is
 // about the container (bad input, a failed setup); how the command itself
-// ended is in the Result.
+// ended is in the Result. It goes through four stages, each a method of
+// run: prepare (everything checked and planned, nothing made yet), spawn
+// (the host side made, the container's first process started), wait (the
+// command runs; signals are passed on) and cleanUp.
 func Run(cfg Config) (*Result, error) {
 	trace("run", "start")
 	defer trace("run", "end")
 	if os.Geteuid() != 0 {
 		return nil, ErrNotRoot
 	}
+	r, err := prepareRun(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer r.cleanUp()
+	// Pdeathsig (the container dies with this runtime, even by SIGKILL)
+	// fires when the thread that started the child exits; on cgroup v1
+	// this thread also joins the container's cgroups for the clone. Keep
+	// this goroutine on one thread until the child is waited for.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := r.spawn(); err != nil {
+		return nil, err
+	}
+	return r.wait()
+}
+
+// run is one container's run, stage by stage.
+type run struct {
+	cfg       *Config
+	ic        *initConfig
+	life      *lifecycle
+	stateRoot string
+	id, name  string
+	dir       string // the state directory
+	st        *State
+	filter    []unix.SockFilter
+	child     *spawned
+	sigs      chan os.Signal
+	sigsReady chan struct{}
+	gcDone    chan struct{}
+	made      bool // dir exists: collect it at the end unless kept
+	kept      bool
+	// interrupts counts the SIGINTs passed on to a command that is PID 1
+	// and has no handler for them.
+	interrupts int
+}
+
+// prepareRun checks cfg and plans the run: nothing is made on the host
+// yet, except sysdojo's own state directories.
+func prepareRun(cfg *Config) (*run, error) {
 	ic, err := cfg.prepare()
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.Hooks.prepare(&cfg, ic); err != nil {
+	r := &run{cfg: cfg, ic: ic, life: newLifecycle(cfg.Hooks), stateRoot: cfg.StateRoot}
+	if err := r.life.prepare(cfg, ic); err != nil {
 		return nil, err
 	}
-	defer cfg.Hooks.finish()
-	stateRoot := cfg.StateRoot
-	if stateRoot == "" {
-		stateRoot = DefaultStateRoot
+	if r.stateRoot == "" {
+		r.stateRoot = DefaultStateRoot
+	}
+	if ic.Seccomp {
+		if r.filter, err = defaultSeccompFilter(); err != nil {
+			r.life.finish()
+			return nil, i18n.Failed(i18n.T("cannot build the seccomp filter", "seccomp 필터를 만들 수 없습니다"), err)
+		}
 	}
 	trace("run", "prepared")
 	// What killed runs left behind is collected beside this start (it
 	// never touches a live run's files), and before Run returns.
-	gcDone := make(chan struct{})
+	r.gcDone = make(chan struct{})
 	go func() {
-		GC(stateRoot)
-		close(gcDone)
+		GC(r.stateRoot)
+		close(r.gcDone)
 	}()
-	defer func() { <-gcDone }()
+	fail := func(err error) (*run, error) {
+		r.life.finish()
+		<-r.gcDone
+		return nil, err
+	}
 	if cfg.Name != "" {
-		states, _ := List(stateRoot)
+		states, _ := List(r.stateRoot)
 		for _, s := range states {
 			if s.Name == cfg.Name && (s.alive() || s.Keep || s.Detached) {
-				return nil, i18n.Invalid(i18n.T("a container named %q already exists", "%q라는 이름의 컨테이너가 이미 있습니다").F(cfg.Name))
+				return fail(i18n.Invalid(i18n.T("a container named %q already exists", "%q라는 이름의 컨테이너가 이미 있습니다").F(cfg.Name)))
 			}
 		}
 	}
-	id := cfg.Hooks.id()
-	name := cfg.Name
-	if name == "" {
-		name = id
+	r.id = r.life.id()
+	r.name = cfg.Name
+	if r.name == "" {
+		r.name = r.id
 	}
-	if err := os.MkdirAll(stateRoot, 0o700); err != nil {
-		return nil, i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(stateRoot), err)
+	if err := os.MkdirAll(r.stateRoot, 0o700); err != nil {
+		return fail(i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(r.stateRoot), err))
 	}
 	// The overlay and everything under it are mounted on a tmpfs over
 	// one shared directory, in the container's own mount namespace only:
 	// no per-container mount point on the host, nothing to unmount or
 	// remove there afterwards. The writes live in that tmpfs too, and go
 	// with it, unless they are to be kept (then on disk, in dir).
-	ic.Scratch = filepath.Join(filepath.Dir(stateRoot), "mnt")
+	ic.Scratch = filepath.Join(filepath.Dir(r.stateRoot), "mnt")
 	if err := os.MkdirAll(ic.Scratch, 0o700); err != nil {
-		return nil, i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(ic.Scratch), err)
+		return fail(i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(ic.Scratch), err))
 	}
 	if f, ok := cfg.Stdin.(*os.File); ok && isTTY(f.Fd()) {
 		ic.Tty = true
 	}
+	r.dir = filepath.Join(r.stateRoot, r.id)
+	r.st = &State{ID: r.id, Name: r.name, Rootfs: ic.Rootfs, Command: cfg.Args, RuntimePID: os.Getpid(),
+		Created: time.Now().UTC(), Keep: cfg.Keep, Status: "running", Detached: r.life.detached()}
+	cg, err := planCgroup(cfg.CgroupLayout, r.id, ic.Limits)
+	if err != nil && cfg.Limits.Pids == 0 {
+		// The default pids limit holds where the machine has the pids
+		// controller; a limit asked for must hold.
+		lim := ic.Limits
+		lim.Pids = 0
+		if c, err2 := planCgroup(cfg.CgroupLayout, r.id, lim); err2 == nil {
+			cg, err, ic.Limits = c, nil, lim
+		}
+	}
+	if err != nil {
+		return fail(err)
+	}
+	r.st.Cgroup = cg
+	trace("run", "cgroup planned")
+	return r, nil
+}
 
-	dir := filepath.Join(stateRoot, id)
-	mkdirState := func() error {
-		if err := os.Mkdir(dir, 0o700); err != nil {
-			return i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(dir), err)
-		}
-		return nil
+// spawn makes the host side (state, cgroup with its limits and device
+// rules) and starts the container's first process in it; the lifecycle's
+// pieces (network, ports) are attached before the command starts.
+func (r *run) spawn() error {
+	ic, cfg := r.ic, r.cfg
+	// The state goes down before anything that could be left behind on
+	// the host (the cgroup; the mounts are in the container's own
+	// namespace, and its processes die with this runtime).
+	if err := os.Mkdir(r.dir, 0o700); err != nil {
+		return i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(r.dir), err)
 	}
-	// (With --keep the upper layer goes in dir: it must exist before init
-	// starts. Otherwise it is made beside init's start, below.)
+	r.made = true
 	if cfg.Keep {
-		if err := mkdirState(); err != nil {
-			return nil, err
-		}
-	}
-	st := &State{ID: id, Name: name, Rootfs: ic.Rootfs, Command: cfg.Args, RuntimePID: os.Getpid(),
-		Created: time.Now().UTC(), Keep: cfg.Keep, Status: "running"}
-	st.Detached = cfg.Hooks.detached()
-	kept := false
-	defer func() {
-		if !kept {
-			trace("run", "collecting")
-			collect(dir, st)
-			trace("run", "collected")
-		}
-	}()
-	if cfg.Keep {
-		ic.Upper, ic.Work = filepath.Join(dir, "upper"), filepath.Join(dir, "work")
+		ic.Upper, ic.Work = filepath.Join(r.dir, "upper"), filepath.Join(r.dir, "work")
 		for _, d := range []string{ic.Upper, ic.Work} {
 			if err := os.Mkdir(d, 0o755); err != nil {
-				return nil, i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(d), err)
+				return i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(d), err)
 			}
 		}
 		var statfs unix.Statfs_t
-		if err := unix.Statfs(dir, &statfs); err == nil && statfs.Type == unix.OVERLAYFS_SUPER_MAGIC {
-			return nil, i18n.Failed(i18n.T("%s is on overlayfs, which cannot hold an overlay's upper layer", "%s는 overlayfs 위에 있어 overlay의 upper 층을 둘 수 없습니다").F(stateRoot), nil)
+		if err := unix.Statfs(r.dir, &statfs); err == nil && statfs.Type == unix.OVERLAYFS_SUPER_MAGIC {
+			return i18n.Failed(i18n.T("%s is on overlayfs, which cannot hold an overlay's upper layer", "%s는 overlayfs 위에 있어 overlay의 upper 층을 둘 수 없습니다").F(r.stateRoot), nil)
 		}
 	}
-	if !cfg.Limits.IsZero() || cfg.CgroupLayout != nil {
-		cg, err := planCgroup(cfg.CgroupLayout, id, cfg.Limits)
-		if err != nil {
-			return nil, err
-		}
-		st.Cgroup = cg
-		if cg.Version == 2 {
-			ic.CgroupV2 = cg.V2
-		}
-		for _, d := range cg.Dirs() {
-			if cg.Version == 1 {
-				ic.CgroupTasks = append(ic.CgroupTasks, filepath.Join(d, "tasks"))
-				ic.HomeTasks = append(ic.HomeTasks, filepath.Join(cg.Home[d], "tasks"))
-			}
-		}
+	r.st.RuntimeStart, _ = procStart(os.Getpid())
+	if err := writeState(r.dir, r.st); err != nil {
+		return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
 	}
-	trace("run", "cgroup planned")
-
-	// The host side is made ready beside init's start: the state goes
-	// down before anything that could be left behind on the host (the
-	// cgroup; init's mounts are in its own namespace, and it dies with
-	// this runtime), then the cgroup. Init's PID is added to the state
-	// once known.
-	hostReady := make(chan error, 1)
-	first := *st
-	go func() {
-		if !cfg.Keep {
-			if err := mkdirState(); err != nil {
-				hostReady <- err
-				return
-			}
-		}
-		first.RuntimeStart, _ = procStart(os.Getpid())
-		if err := writeState(dir, &first); err != nil {
-			hostReady <- i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
-			return
-		}
-		trace("run", "state written")
-		if cg := first.Cgroup; cg != nil {
-			if err := cg.Create(cfg.Limits); err != nil {
-				hostReady <- err
-				return
-			}
-		}
-		trace("run", "cgroup created")
-		hostReady <- nil
-	}()
-	hostErr, hostDone := error(nil), false
-	waitHost := func() error {
-		if !hostDone {
-			hostErr, hostDone = <-hostReady, true
-		}
-		return hostErr
+	trace("run", "state written")
+	if err := r.st.Cgroup.Create(ic.Limits); err != nil {
+		return err
 	}
-	defer waitHost() // before collect (deferred earlier) looks at the cgroup
-
-	// Pdeathsig (the container dies with this runtime, even by SIGKILL)
-	// fires when the thread that started the child exits: keep this
-	// goroutine on one thread until the child is waited for.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	// init starts now: it sets up the container's root while the host
-	// side is made ready, and waits for the go-ahead (its config, with the
-	// Go init) before it joins the cgroup.
-	c, err := launch(cfg, ic)
+	trace("run", "cgroup created")
+	r.sigs, r.sigsReady = startSignals()
+	// Only a bridged network must be in place before the command starts.
+	goAhead := r.life.needsGoAhead()
+	c, err := spawn(cfg, ic, r.st.Cgroup, goAhead, r.filter)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer func() {
-		trace("run", "closing")
-		c.close()
-		trace("run", "closed")
-	}()
-	trace("run", "init launched")
-	fail := func(err error) (*Result, error) {
+	r.child = c
+	trace("run", "child started")
+	r.st.InitPID = c.pid
+	if !r.life.active() { // (else lifecycle.json, written now, has init's PID)
+		if err := writeState(r.dir, r.st); err != nil {
+			c.abort()
+			return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
+		}
+	}
+	if err := r.life.attach(r.dir, r.st, c.pid); err != nil {
 		c.abort()
-		return nil, err
+		return err
 	}
-	if err := waitHost(); err != nil {
-		return fail(err)
-	}
-	st.RuntimeStart = first.RuntimeStart
-	// init may go on as soon as its cgroup exists; only a bridged network
-	// must be in place before the command starts. (Either way the
-	// command's start is handled after attach.)
-	early := cfg.Hooks == nil || cfg.Hooks.Bridge == nil
-	if early {
-		c.start(ic)
-	}
-	st.InitPID = c.pid()
-	if cfg.Hooks == nil { // (else lifecycle.json, written now, has init's PID)
-		if err := writeState(dir, st); err != nil {
-			return fail(i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err))
-		}
-	}
-	if err := cfg.Hooks.attach(dir, st, c.pid()); err != nil {
-		return fail(err)
-	}
+	c.goAhead()
 	trace("run", "attached")
-	if !early {
-		c.start(ic)
+	return nil
+}
+
+// wait passes signals on to the container until its command ends, and
+// reads and removes its cgroup.
+func (r *run) wait() (*Result, error) {
+	c, ic := r.child, r.ic
+	stop := r.forwardSignals()
+	var started sync.WaitGroup
+	onStart := r.life.startFunc()
+	kind, a, b, step := c.readStatus(func(inner int) {
+		if onStart != nil {
+			started.Add(1)
+			go func() {
+				defer started.Done()
+				onStart(inner)
+			}()
+		}
+	})
+	werr := c.wait()
+	stop()
+	started.Wait()
+	c.copies.Wait()
+	trace("run", "reaped")
+	if ic.Tty {
+		takeTerminalBack()
 	}
-	c.onStart = cfg.Hooks.startFunc()
-	c.dropped = cfg.Dropped
-	if !cfg.Keep && cfg.Hooks.extraDisposable() {
+	if !r.cfg.Keep && r.life.extraDisposable() {
 		// Nothing in lifecycle.json is needed to clean up after this run
-		// (no network, no log): it goes as soon as the command ended.
-		c.onEnd = func() { unix.Unlink(filepath.Join(dir, extraFile)) }
+		// (no network, no log).
+		unix.Unlink(filepath.Join(r.dir, extraFile))
 	}
-	res, err := c.run(ic, st.Cgroup)
-	trace("run", "run done")
-	if c.cgRemoved {
-		st.Cgroup = nil // nothing left for collect to remove
+	res := &Result{ID: r.id, Name: r.name, Limits: r.ic.Limits}
+	if cgroupResult(r.st.Cgroup, res) {
+		r.st.Cgroup = nil // nothing left for collect to remove
 	}
-	if err != nil {
-		return nil, err
+	switch {
+	case kind == recSetupErr:
+		return nil, c.describe(a, b, step, ic)
+	case kind == recExit:
+		res.ExitCode, res.Signal = int(a), int(b)
+	case werr != nil:
+		return nil, i18n.Failed(i18n.T("the container failed", "컨테이너가 실패했습니다"), werr)
+	case c.ws.Signaled():
+		res.Signal = int(c.ws.Signal())
+		res.ExitCode = 128 + res.Signal
+	case c.ws.Exited():
+		res.ExitCode = c.ws.ExitStatus()
 	}
-	res.ID, res.Name, res.Limits = id, name, cfg.Limits
-	if cfg.Keep {
+	if r.cfg.Keep {
 		os.RemoveAll(ic.Work)
-		st.Status, st.ExitCode, st.Cgroup = "exited", res.ExitCode, nil
-		if err := writeState(dir, st); err == nil {
-			kept = true
+		r.st.Status, r.st.ExitCode, r.st.Cgroup = "exited", res.ExitCode, nil
+		if err := writeState(r.dir, r.st); err == nil {
+			r.kept = true
 			res.Kept = ic.Upper
 		}
 	}
-	if cfg.Hooks.detached() && !kept {
-		st.Status, st.ExitCode, st.Cgroup = "exited", res.ExitCode, nil
-		kept = writeState(dir, st) == nil
+	if r.life.detached() && !r.kept {
+		r.st.Status, r.st.ExitCode, r.st.Cgroup = "exited", res.ExitCode, nil
+		r.kept = writeState(r.dir, r.st) == nil
 	}
 	return res, nil
+}
+
+// cleanUp removes what the run made on the host and was not kept.
+func (r *run) cleanUp() {
+	if r.child != nil && !r.child.waited {
+		r.child.abort()
+	}
+	if r.sigs != nil {
+		stopSignals(r.sigs, r.sigsReady)
+	}
+	r.life.finish()
+	if r.made && !r.kept {
+		trace("run", "collecting")
+		collect(r.dir, r.st)
+		trace("run", "collected")
+	} else if !r.made && r.st != nil && r.st.Cgroup != nil {
+		r.st.Cgroup.Remove()
+	}
+	<-r.gcDone
+}
+
+// forwardSignals passes the signals the runtime receives on to the
+// container's PID 1, until the returned function is called.
+func (r *run) forwardSignals() (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-r.sigs:
+				unix.Kill(r.child.pid, r.forward(s.(syscall.Signal)))
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// forward returns the signal to pass on to PID 1 for s. When PID 1 is the
+// command (no --init), the kernel drops the signals it has no handler
+// for: a second Ctrl-C (SIGINT) kills it.
+func (r *run) forward(s syscall.Signal) syscall.Signal {
+	if !r.ic.Init && s == syscall.SIGINT && !catches(r.child.pid, s) {
+		if r.interrupts++; r.interrupts >= 2 {
+			return syscall.SIGKILL
+		}
+		if r.cfg.Dropped != nil {
+			r.cfg.Dropped(s)
+		}
+	}
+	return s
+}
+
+// startSignals makes the runtime receive the signals it forwards. The
+// first signal.Notify starts goroutines and threads: that happens beside
+// the container's start, not before it.
+func startSignals() (chan os.Signal, chan struct{}) {
+	sigs, ready := make(chan os.Signal, 8), make(chan struct{})
+	go func() {
+		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
+			syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
+		close(ready)
+	}()
+	return sigs, ready
+}
+
+// stopSignals undoes startSignals, in the background: signal.Stop waits
+// for the signal goroutine to be idle, which the caller need not.
+func stopSignals(sigs chan os.Signal, ready chan struct{}) {
+	go func() {
+		<-ready
+		signal.Stop(sigs)
+	}()
 }
 
 // planCgroup plans the cgroup of container id on this machine (with its
@@ -537,254 +642,6 @@ func planCgroup(given *sysinfo.Cgroup, id string, lim Limits) (*Cgroup, error) {
 	self := SelfCgroups(f)
 	f.Close()
 	return PlanCgroup(layout, self, id, lim)
-}
-
-// child is a started init.
-type child struct {
-	cmd         *exec.Cmd
-	cfgW, statR *os.File
-	sigs        chan os.Signal
-	tty, waited bool
-	waitErr     error
-	onStart     func(int) // told the command's PID inside (lifecycle hooks)
-	fork        *forked   // the forked init (forkinit.go), instead of cmd
-	sigsReady   chan struct{}
-	cgRemoved   bool // run removed the cgroup
-	interrupts  int  // SIGINTs passed on that PID 1 (NoInit) had no handler for
-	dropped     func(syscall.Signal)
-	// onEnd, when set, runs beside the cgroup's reading and removal once
-	// the command ended.
-	onEnd func()
-}
-
-// forwardSignals passes the signals the runtime receives on to init with
-// send (see forward), until the returned function is called.
-func (c *child) forwardSignals(ic *initConfig, send func(syscall.Signal)) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case s := <-c.sigs:
-				send(c.forward(ic, s.(syscall.Signal)))
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() { close(done) }
-}
-
-// finish follows the command's end: init exits and the kernel tears its
-// namespaces down, while the cgroup (which init is not in) is read and
-// removed, and c.onEnd runs beside. When init did not say how the command
-// ended (it died without a word, or with NoInit it was the command), the
-// cgroup is read once init is reaped, by wait. The returned channel gives
-// wait's result.
-func (c *child) finish(said bool, wait func() error, cg *Cgroup) (*Result, <-chan error) {
-	trace("run", "status read")
-	ended := make(chan struct{})
-	go func() {
-		defer close(ended)
-		if c.onEnd != nil {
-			c.onEnd()
-		}
-	}()
-	waited := make(chan error, 1)
-	go func() { waited <- wait() }()
-	if !said {
-		err := <-waited
-		waited <- err
-	}
-	res := &Result{}
-	if cg != nil {
-		c.cgRemoved = cgroupResult(cg, res)
-	}
-	<-ended
-	return res, waited
-}
-
-// pid is init's PID on the host.
-func (c *child) pid() int {
-	if c.fork != nil {
-		return c.fork.pid
-	}
-	return c.cmd.Process.Pid
-}
-
-// launch starts the container's init in its new namespaces. It waits for
-// its config on fd 3 and reports on fd 4.
-func launch(cfg Config, ic *initConfig) (*child, error) {
-	if canFork(ic) {
-		sigs, ready := startSignals()
-		trace("run", "forking init")
-		f, err := startForked(cfg, ic)
-		if err != nil {
-			stopSignals(sigs, ready)
-			return nil, err
-		}
-		return &child{fork: f, tty: ic.Tty, sigs: sigs, sigsReady: ready}, nil
-	}
-	fail := func(err error) error {
-		return i18n.Failed(i18n.T("cannot start the container", "컨테이너를 시작할 수 없습니다"), err)
-	}
-	cfgR, cfgW, err := os.Pipe()
-	if err != nil {
-		return nil, fail(err)
-	}
-	defer cfgR.Close()
-	statR, statW, err := os.Pipe()
-	if err != nil {
-		cfgW.Close()
-		return nil, fail(err)
-	}
-	defer statW.Close()
-	exe := cfg.Exe
-	if exe == "" {
-		exe = "/proc/self/exe"
-	}
-	flags := uintptr(unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS | unix.CLONE_NEWIPC)
-	if ic.NewNet {
-		flags |= unix.CLONE_NEWNET
-	}
-	c := &child{cfgW: cfgW, statR: statR, tty: ic.Tty, sigs: make(chan os.Signal, 8)}
-	c.cmd = &exec.Cmd{
-		Path: exe,
-		Args: []string{"sysdojo", "container", "init"},
-		// init is small and short-lived: one P, no cgroup probing.
-		Env:         initEnvList(),
-		Stdin:       cfg.Stdin,
-		Stdout:      cfg.Stdout,
-		Stderr:      cfg.Stderr,
-		ExtraFiles:  []*os.File{cfgR, statW},
-		SysProcAttr: &syscall.SysProcAttr{Cloneflags: flags, Pdeathsig: syscall.SIGKILL},
-	}
-	signal.Notify(c.sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
-		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
-	trace("run", "starting init")
-	if err := c.cmd.Start(); err != nil {
-		signal.Stop(c.sigs)
-		cfgW.Close()
-		statR.Close()
-		return nil, fail(err)
-	}
-	return c, nil
-}
-
-func (c *child) close() {
-	if c.fork != nil {
-		stopSignals(c.sigs, c.sigsReady)
-		c.fork.statR.Close()
-		c.fork.goW.Close()
-		return
-	}
-	signal.Stop(c.sigs)
-	c.cfgW.Close()
-	c.statR.Close()
-}
-
-// abort kills init before it was given its config, and waits for it.
-func (c *child) abort() {
-	if c.fork != nil {
-		c.fork.abort()
-		return
-	}
-	c.cmd.Process.Kill()
-	c.wait()
-}
-
-func (c *child) wait() error {
-	if !c.waited {
-		c.waitErr = c.cmd.Wait()
-		c.waited = true
-	}
-	return c.waitErr
-}
-
-// run gives init its config, forwards signals to it and waits for the
-// command's status; then it reads and removes the cgroup.
-// start lets init go on: the go-ahead for the forked init, its config for
-// the Go init.
-func (c *child) start(ic *initConfig) {
-	if c.fork != nil {
-		c.fork.goW.Write([]byte{1})
-		c.fork.goW.Close()
-		trace("run", "go-ahead sent")
-		return
-	}
-	json.NewEncoder(c.cfgW).Encode(ic)
-	c.cfgW.Close()
-	trace("run", "config sent")
-}
-
-func (c *child) run(ic *initConfig, cg *Cgroup) (*Result, error) {
-	if c.fork != nil {
-		return c.runForked(ic, cg)
-	}
-	defer c.forwardSignals(ic, func(s syscall.Signal) { c.cmd.Process.Signal(s) })()
-	var last initStatus
-	sc := bufio.NewScanner(c.statR)
-	for sc.Scan() {
-		var s initStatus
-		if json.Unmarshal(sc.Bytes(), &s) != nil || s.Started != 0 {
-			if s.Started != 0 && c.onStart != nil {
-				c.onStart(s.Started)
-			}
-			continue
-		}
-		last = s
-		if s.Exit != nil || s.Error != "" {
-			break
-		}
-	}
-	res, waited := c.finish(last.Exit != nil || last.Error != "", c.wait, cg)
-	werr := <-waited
-	if c.tty {
-		takeTerminalBack()
-	}
-	switch {
-	case last.Error != "":
-		code := last.Code
-		if code == 0 {
-			code = 1
-		}
-		return nil, &i18n.Error{Kind: i18n.Kind(code), Text: i18n.T("the container could not start", "컨테이너를 시작하지 못했습니다"), Err: errors.New(last.Error)}
-	case last.Exit != nil:
-		res.ExitCode, res.Signal = *last.Exit, last.Signal
-		return res, nil
-	}
-	// init died without a word: killed (by a signal, or the OOM killer).
-	var ee *exec.ExitError
-	if errors.As(werr, &ee) {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			res.Signal = int(ws.Signal())
-			res.ExitCode = 128 + res.Signal
-			return res, nil
-		}
-		res.ExitCode = ee.ExitCode()
-		return res, nil
-	}
-	if werr != nil {
-		return nil, i18n.Failed(i18n.T("the container failed", "컨테이너가 실패했습니다"), werr)
-	}
-	if ic.NoInit { // init was the command, and it exited with 0
-		return res, nil
-	}
-	return nil, i18n.Failed(i18n.T("the container failed", "컨테이너가 실패했습니다"), fmt.Errorf("its init exited without a status"))
-}
-
-// forward returns the signal to pass on to init for s. With --no-init,
-// init is the command, and the kernel drops the signals it has no handler
-// for: a second Ctrl-C (SIGINT) kills it.
-func (c *child) forward(ic *initConfig, s syscall.Signal) syscall.Signal {
-	if ic.NoInit && s == syscall.SIGINT && !catches(c.pid(), s) {
-		if c.interrupts++; c.interrupts >= 2 {
-			return syscall.SIGKILL
-		}
-		if c.dropped != nil {
-			c.dropped(s)
-		}
-	}
-	return s
 }
 
 // catches reports whether process pid has a handler for s (or ignores it
@@ -814,17 +671,6 @@ func takeTerminalBack() {
 	signal.Ignore(syscall.SIGTTOU)
 	defer signal.Reset(syscall.SIGTTOU)
 	unix.IoctlSetPointerInt(0, unix.TIOCSPGRP, unix.Getpgrp())
-}
-
-// initEnvList is the environment of the container's init: the marker, one
-// P and no garbage collector for this small, short-lived program (and the
-// trace switch when tracing).
-func initEnvList() []string {
-	env := []string{initEnv + "=1", "GOMAXPROCS=1", "GOGC=off"}
-	if tracing {
-		env = append(env, traceEnv+"=1")
-	}
-	return env
 }
 
 // cgroupResult reads the container's cgroup counters into res and removes

@@ -24,6 +24,9 @@ func runIn(t *testing.T, cfg container.Config) (*container.Result, string, strin
 	if cfg.StateRoot == "" {
 		cfg.StateRoot = filepath.Join(t.TempDir(), "state")
 	}
+	if cfg.Init && cfg.Exe == "" {
+		cfg.Exe = initExe(t)
+	}
 	var out, errb bytes.Buffer
 	cfg.Stdout, cfg.Stderr = &out, &errb
 	res, err := container.Run(cfg)
@@ -62,6 +65,10 @@ func TestIsolation(t *testing.T) {
 	})
 	t.Run("pid", func(t *testing.T) {
 		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: []string{"ps", "-o", "pid,ppid,comm"}})
+		if ls := lines(out)[1:]; len(ls) != 1 || strings.Join(strings.Fields(ls[0]), " ") != "1 0 ps" {
+			t.Errorf("ps inside shows:\n%s\nwant itself only, as PID 1 (as docker run)", out)
+		}
+		_, out, _ = runIn(t, container.Config{StateRoot: state, Init: true, Args: []string{"ps", "-o", "pid,ppid,comm"}})
 		ls := lines(out)[1:]
 		if len(ls) != 2 {
 			t.Fatalf("ps inside shows %d processes, want 2 (init and ps):\n%s", len(ls), out)
@@ -75,16 +82,11 @@ func TestIsolation(t *testing.T) {
 		}
 	})
 	t.Run("init's command line", func(t *testing.T) {
-		// init shares the runtime's memory, arguments included: inside, its
-		// command line must not show the runtime's (with host paths), and
-		// the runtime's own must be left as it was.
-		before, _ := os.ReadFile("/proc/self/cmdline")
-		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: sh("tr '\\0' ' ' </proc/1/cmdline; echo; echo x 2>/dev/null >/proc/1/cmdline || echo read-only")})
-		if got := lines(out); len(got) != 2 || got[0] != "sysdojo container init " || got[1] != "read-only" {
-			t.Errorf("/proc/1/cmdline inside: %q, want \"sysdojo container init \" and read-only", out)
-		}
-		if after, _ := os.ReadFile("/proc/self/cmdline"); string(after) != string(before) {
-			t.Errorf("the runtime's command line changed from %q to %q", before, after)
+		// --init's PID 1 is this program executed afresh: its command line
+		// is its own (no host path), and its binary cannot be reached.
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Init: true, Args: sh("tr '\\0' ' ' </proc/1/cmdline; echo; cat /proc/1/exe >/dev/null 2>&1 || echo unreachable")})
+		if got := lines(out); len(got) != 2 || !strings.HasPrefix(got[0], "sysdojo-init -- /bin/sh -c ") || got[1] != "unreachable" {
+			t.Errorf("/proc/1 inside: %q, want \"sysdojo-init -- /bin/sh -c ...\" and an unreachable /proc/1/exe", out)
 		}
 	})
 	t.Run("mounts", func(t *testing.T) {
@@ -131,7 +133,7 @@ func TestIsolation(t *testing.T) {
 	t.Run("capabilities", func(t *testing.T) {
 		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: sh(
 			"grep -E 'CapEff|CapBnd|NoNewPrivs' /proc/self/status; mkdir -p /m; mount -t tmpfs none /m 2>/dev/null && echo MOUNTED;" +
-				" ip link add d0 type dummy 2>/dev/null && echo NETADMIN; readlink /proc/1/exe && echo EXE; cat /proc/1/exe >/dev/null 2>&1 && echo EXEREAD;" +
+				" ip link add d0 type dummy 2>/dev/null && echo NETADMIN;" +
 				" cat /proc/kcore >/dev/null 2>&1; echo sysrq > /proc/sysrq-trigger 2>/dev/null && echo SYSRQ; echo done")})
 		var mask uint64
 		for _, c := range container.DefaultCaps {
@@ -146,7 +148,7 @@ func TestIsolation(t *testing.T) {
 		if !strings.Contains(out, "NoNewPrivs:\t1") {
 			t.Errorf("no_new_privs is not 1:\n%s", out)
 		}
-		for _, bad := range []string{"MOUNTED", "NETADMIN", "EXE", "SYSRQ"} {
+		for _, bad := range []string{"MOUNTED", "NETADMIN", "SYSRQ"} {
 			if strings.Contains(out, bad+"\n") {
 				t.Errorf("%s succeeded inside, it must fail:\n%s", bad, out)
 			}
@@ -188,13 +190,13 @@ func TestExitStatusAndSignals(t *testing.T) {
 		{"kill -9 $$", 137, 9},
 		{"kill -TERM $$", 143, 15},
 	} {
-		res, _, _ := runIn(t, container.Config{Args: sh(c.script)})
+		res, _, _ := runIn(t, container.Config{Init: true, Args: sh(c.script)})
 		if res.ExitCode != c.code || res.Signal != c.sig {
 			t.Errorf("%q: exit %d signal %d, want %d %d", c.script, res.ExitCode, res.Signal, c.code, c.sig)
 		}
 	}
 	t.Run("orphans are reaped", func(t *testing.T) {
-		_, out, _ := runIn(t, container.Config{Args: sh("(sleep 0.1 &); (sleep 0.1 &); sleep 0.6; ps -o stat,comm")})
+		_, out, _ := runIn(t, container.Config{Init: true, Args: sh("(sleep 0.1 &); (sleep 0.1 &); sleep 0.6; ps -o stat,comm")})
 		for _, l := range lines(out) {
 			if strings.HasPrefix(strings.TrimSpace(l), "Z") {
 				t.Errorf("zombie left inside:\n%s", out)
@@ -202,16 +204,16 @@ func TestExitStatusAndSignals(t *testing.T) {
 		}
 	})
 	t.Run("SIGINT reaches the command", func(t *testing.T) {
-		done := runSleeping(t, container.Config{}, "31.4159")
+		done := runSleeping(t, container.Config{Init: true}, "31.4159")
 		syscall.Kill(os.Getpid(), syscall.SIGINT)
 		res := <-done
 		if res.ExitCode != 130 || res.Signal != 2 {
 			t.Errorf("after SIGINT: exit %d signal %d, want 130 and 2", res.ExitCode, res.Signal)
 		}
 	})
-	t.Run("as PID 1 (NoInit), sleep ignores SIGINT; a second one kills it", func(t *testing.T) {
+	t.Run("as PID 1 (no --init), sleep ignores SIGINT; a second one kills it", func(t *testing.T) {
 		dropped := make(chan syscall.Signal, 4)
-		done := runSleeping(t, container.Config{NoInit: true, Dropped: func(s syscall.Signal) { dropped <- s }}, "27.1828")
+		done := runSleeping(t, container.Config{Dropped: func(s syscall.Signal) { dropped <- s }}, "27.1828")
 		syscall.Kill(os.Getpid(), syscall.SIGINT)
 		select {
 		case res := <-done:
@@ -251,10 +253,10 @@ func runSleeping(t *testing.T, cfg container.Config, marker string) <-chan *cont
 	return done
 }
 
-// TestNoInit: with NoInit the command is PID 1 itself, as with runc, and
-// the kernel's rule for a namespace's init applies to it: signals it has
-// no handler for are dropped, even SIGKILL from inside. Both inits (the
-// Go one runs when there are volumes).
+// TestNoInit: without --init the command is PID 1 itself, as with docker
+// run and runc, and the kernel's rule for a namespace's init applies to
+// it: signals it has no handler for are dropped, even SIGKILL from inside.
+// With and without a volume (more mounts before the command starts).
 func TestNoInit(t *testing.T) {
 	rootfs := testRootfs(t)
 	vol, err := container.ParseVolume(t.TempDir() + ":/data")
@@ -264,10 +266,10 @@ func TestNoInit(t *testing.T) {
 	for _, init := range []struct {
 		name  string
 		hooks *container.Hooks
-	}{{"forked init", nil}, {"Go init", &container.Hooks{Volumes: []container.Volume{vol}}}} {
+	}{{"no volume", nil}, {"a volume", &container.Hooks{Volumes: []container.Volume{vol}}}} {
 		t.Run(init.name, func(t *testing.T) {
 			cfg := func(args ...string) container.Config {
-				return container.Config{Rootfs: rootfs, NoInit: true, Hooks: init.hooks,
+				return container.Config{Rootfs: rootfs, Hooks: init.hooks,
 					Limits: container.Limits{Memory: 64 << 20, Pids: 32}, Args: args}
 			}
 			_, out, _ := runIn(t, cfg("ps", "-o", "pid,comm"))

@@ -5,16 +5,15 @@ import "testing"
 // The steps of a container's start that run before init is cloned, one
 // by one (bench/container.sh measures the whole start against runc).
 
-func BenchmarkBuildForkProg(b *testing.B) {
+func BenchmarkBuildProg(b *testing.B) {
 	ic := &initConfig{Rootfs: "/tmp/rootfs", Scratch: "/run/sysdojo/mnt", Args: []string{"/bin/true"}, Path: "/bin/true",
-		Env: []string{"PATH=/bin"}, Dir: "/", Hostname: "sysdojo", NewNet: true, Caps: DefaultCaps,
-		CgroupTasks: []string{"/sys/fs/cgroup/pids/sysdojo/x/tasks"}, HomeTasks: []string{"/sys/fs/cgroup/pids/tasks"}}
+		Env: []string{"PATH=/bin"}, Dir: "/", Hostname: "sysdojo", NewNet: true, Caps: DefaultCaps, Seccomp: true}
+	filter, err := defaultSeccompFilter()
+	if err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
-		p, err := buildForkProg(ic)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := p.unmap(); err != nil {
+		if _, err := buildProg(ic, &spawnOptions{status: 9, goAhead: -1, cgroupFD: -1, reaper: -1, seccomp: filter}); err != nil {
 			b.Fatal(err)
 		}
 	}

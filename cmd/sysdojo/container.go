@@ -55,8 +55,14 @@ func newContainerCommand(e *env) *cli.Command {
 					&cli.StringFlag{Name: "net", Value: "none", Usage: e.t("none (lo only), host or bridge (a veth pair to the host)", "none (lo만), host, bridge (호스트와 veth 한 쌍)")},
 					&cli.StringFlag{Name: "user", Usage: e.t("UID[:GID] to run as", "실행할 UID[:GID]")},
 					&cli.BoolFlag{Name: "keep", Usage: e.t("keep the writes (upper layer)", "쓴 내용(upper 층)을 남김")},
-					&cli.BoolFlag{Name: "no-init", Usage: e.t("make the command PID 1 itself, as runc does: nothing reaps orphans, and signals it has no handler for are dropped (Ctrl-C will not stop sleep)",
-						"명령 자체를 PID 1로 실행 (runc처럼): 고아 프로세스를 거두는 init이 없고, 핸들러 없는 시그널은 버려짐 (Ctrl-C로 sleep이 안 멈춤)")},
+					&cli.BoolFlag{Name: "init", Usage: e.t("put a small init in front of the command, as docker run --init: PID 1 reaps orphans and passes signals on",
+						"docker run --init처럼 명령 앞에 작은 init을 둠: PID 1이 고아 프로세스를 거두고 시그널을 전달")},
+					// (The command is PID 1 by default now, as with docker run;
+					// --no-init is still accepted from older handouts.)
+					&cli.BoolFlag{Name: "no-init", Hidden: true},
+					&cli.StringSliceFlag{Name: "cap-add", Usage: e.t("give the command a capability (e.g. MKNOD, NET_ADMIN)", "명령에 capability를 더 줌 (예: MKNOD, NET_ADMIN)")},
+					&cli.StringSliceFlag{Name: "cap-drop", Usage: e.t("take a capability away (ALL for every one)", "capability를 뺌 (ALL이면 전부)")},
+					&cli.StringSliceFlag{Name: "security-opt", Usage: e.t("seccomp=unconfined turns the system call filter off", "seccomp=unconfined면 시스템 콜 필터를 끔")},
 					&cli.BoolFlag{Name: "report", Usage: e.t("report the cgroup counters", "cgroup 집계를 출력")},
 				}, e.lifecycleRunFlags()),
 				Action: e.containerRun,
@@ -192,13 +198,28 @@ func (e *env) containerRun(c *cli.Context) error {
 	cfg := container.Config{
 		Name: c.String("name"), Hostname: c.String("hostname"), Args: c.Args().Slice(),
 		Env: c.StringSlice("env"), Dir: c.String("workdir"), Net: c.String("net"), User: c.String("user"),
-		Keep: c.Bool("keep"), NoInit: c.Bool("no-init"), Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err,
+		Keep: c.Bool("keep"), Init: c.Bool("init"), Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err,
+		CapAdd: c.StringSlice("cap-add"), CapDrop: c.StringSlice("cap-drop"),
+		// The program --init runs as PID 1: this one, unless the tests
+		// give a static build (their own binary may be dynamically linked).
+		Exe: e.getenv("SYSDOJO_INIT_EXE"),
 	}
-	if cfg.NoInit {
+	if !cfg.Init {
 		cfg.Dropped = func(sig syscall.Signal) {
 			fmt.Fprintln(e.io.Err, e.t(
-				"\nsysdojo: the command is PID 1 (--no-init) and has no handler for "+unix.SignalName(sig)+", so the kernel drops it; press Ctrl-C again to kill it",
-				"\nsysdojo: 명령이 PID 1(--no-init)인데 "+unix.SignalName(sig)+" 핸들러가 없어서 커널이 시그널을 버렸습니다. 한 번 더 Ctrl-C를 누르면 강제로 끝냅니다"))
+				"\nsysdojo: the command is PID 1 and has no handler for "+unix.SignalName(sig)+", so the kernel drops it; press Ctrl-C again to kill it (--init puts an init in front that passes it on)",
+				"\nsysdojo: 명령이 PID 1인데 "+unix.SignalName(sig)+" 핸들러가 없어서 커널이 시그널을 버렸습니다. 한 번 더 Ctrl-C를 누르면 강제로 끝냅니다 (--init을 주면 앞에 선 init이 시그널을 전달합니다)"))
+		}
+	}
+	for _, o := range c.StringSlice("security-opt") {
+		switch strings.ReplaceAll(o, ":", "=") {
+		case "seccomp=unconfined":
+			cfg.SeccompUnconfined = true
+		case "no-new-privileges", "no-new-privileges=true":
+			// always on
+		default:
+			return usagef(helpHint("sysdojo container run"), i18n.T("unknown --security-opt %q (sysdojo knows seccomp=unconfined)",
+				"모르는 --security-opt입니다: %q (sysdojo는 seccomp=unconfined를 압니다)").F(o))
 		}
 	}
 	var err error

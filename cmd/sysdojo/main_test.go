@@ -7,11 +7,15 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"sysdojo/container"
 	"sysdojo/internal/term"
 	"sysdojo/internal/testenv"
 )
 
 func TestMain(m *testing.M) {
+	if status, ok := container.Init(); ok {
+		os.Exit(status)
+	}
 	testscript.Main(m, map[string]func(){
 		"sysdojo": func() { os.Exit(run(os.Args, term.System(), os.Getenv)) },
 	})
@@ -21,6 +25,15 @@ func TestMain(m *testing.M) {
 // types it. Conditions: [root] (running as root), [exec:NAME] (built in),
 // [requireall] (SYSDOJO_REQUIRE_ALL=1).
 func TestScripts(t *testing.T) {
+	// container run --init executes sysdojo itself as PID 1 inside the
+	// container, where only a static build can run.
+	initExe := ""
+	if os.Geteuid() == 0 {
+		if exe, err := os.Executable(); err != nil || !container.StaticExe(exe) {
+			initExe = testenv.StaticSysdojo(t)
+			t.Cleanup(testenv.RemoveStatic)
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
@@ -36,6 +49,7 @@ func TestScripts(t *testing.T) {
 				env.Setenv(k, env.WorkDir+"/"+d)
 			}
 			env.Setenv("SYSDOJO_REQUIRE_ALL", os.Getenv("SYSDOJO_REQUIRE_ALL"))
+			env.Setenv("SYSDOJO_INIT_EXE", initExe)
 			setupContainers(env) // container_life_test.go
 			return nil
 		},

@@ -4,8 +4,11 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -37,4 +40,43 @@ func NeedTool(t testing.TB, name string) string {
 		Skip(t, name+" is not installed")
 	}
 	return p
+}
+
+var static struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// StaticSysdojo returns a statically linked build of cmd/sysdojo (made
+// once per test binary), for what must run inside a container's root:
+// container run --init executes sysdojo itself as PID 1 there.
+func StaticSysdojo(t testing.TB) string {
+	t.Helper()
+	goTool := NeedTool(t, "go")
+	static.once.Do(func() {
+		dir, err := os.MkdirTemp("", "sysdojo-static-")
+		if err != nil {
+			static.err = err
+			return
+		}
+		static.path = filepath.Join(dir, "sysdojo")
+		cmd := exec.Command(goTool, "build", "-o", static.path, "sysdojo/cmd/sysdojo")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			static.err = fmt.Errorf("building a static sysdojo: %v\n%s", err, out)
+		}
+	})
+	if static.err != nil {
+		t.Fatal(static.err)
+	}
+	return static.path
+}
+
+// RemoveStatic removes what StaticSysdojo built; call it from TestMain
+// after the tests ran.
+func RemoveStatic() {
+	if static.path != "" {
+		os.RemoveAll(filepath.Dir(static.path))
+	}
 }
