@@ -111,6 +111,19 @@ func (l *lifecycle) prepare(cfg *Config, ic *initConfig) error {
 		if err := v.check(); err != nil {
 			return err
 		}
+		if ic.Rootfs != "" {
+			target, err := inRoot(ic.Rootfs, v.Container)
+			if err != nil {
+				return invalidErr(i18n.T("volume %s: bad container path", "볼륨 %s: 잘못된 컨테이너 경로").F(v.String()), err)
+			}
+			for _, k := range []string{"/proc", "/sys", "/dev"} {
+				if target == k || strings.HasPrefix(target, k+"/") {
+					return i18n.Invalid(i18n.T("volume %s: the container path leads to %s, which belongs to the kernel's view of the container",
+						"볼륨 %s: 컨테이너 경로가 %s로 이어지는데, 그곳은 커널이 컨테이너에 보여 주는 영역입니다").F(v.String(), k))
+				}
+			}
+			v.Container = target
+		}
 		ic.Mounts = append(ic.Mounts, v)
 	}
 	if h.Bridge != nil && !ic.NewNet {

@@ -1,6 +1,7 @@
 package container
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -12,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
 
 	"sysdojo/internal/i18n"
@@ -158,7 +160,9 @@ func (cfg *Config) prepare() (*initConfig, error) {
 		if !filepath.IsAbs(cfg.Dir) {
 			return nil, i18n.Invalid(i18n.T("the working directory must be absolute: %q", "작업 디렉터리는 절대 경로여야 합니다: %q").F(cfg.Dir))
 		}
-		ic.Dir = filepath.Clean(cfg.Dir)
+		if ic.Dir, err = inRoot(real, cfg.Dir); err != nil {
+			return nil, invalidErr(i18n.T("bad working directory %q", "잘못된 작업 디렉터리입니다: %q").F(cfg.Dir), err)
+		}
 	}
 	switch {
 	case cfg.Hostname != "":
@@ -220,6 +224,21 @@ func (cfg *Config) prepare() (*initConfig, error) {
 	}
 	ic.Path = path
 	return ic, nil
+}
+
+// inRoot resolves p, a path inside the container, as the container will
+// see it when it starts: the rootfs's symbolic links followed inside the
+// rootfs, never out of it (as runc does, with the same library).
+func inRoot(rootfs, p string) (string, error) {
+	host, err := securejoin.SecureJoin(rootfs, p)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(rootfs, host)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("%s resolves outside the rootfs", p)
+	}
+	return filepath.Join("/", rel), nil
 }
 
 // parseUser reads UID[:GID] or NAME[:GROUP-ID] (a name from the rootfs's
