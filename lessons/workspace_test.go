@@ -1,6 +1,8 @@
 package lessons
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -327,4 +329,65 @@ func TestRecordNotARegularFile(t *testing.T) {
 			t.Errorf("%s: %v %+v", p, err, w)
 		}
 	}
+}
+
+// After a student did every step, reset still works: what the lesson's
+// tasks changed in sysdojo's files (modes, owners, a sources file
+// rewritten by apt switch) is sysdojo's to make afresh, and every
+// starting file is back with its mode.
+func TestResetAfterEverySolution(t *testing.T) {
+	m := machine(t)
+	needSysdojo(t)
+	for _, src := range mustAll(t) {
+		if usesLive(src) {
+			continue // containers and servers: TestEverySolution covers them
+		}
+		t.Run(src.ID, func(t *testing.T) {
+			if src.NeedsRoot() {
+				testenv.NeedRoot(t)
+			}
+			t.Parallel()
+			l := src.Bind("00000000000000ff", m)
+			tmp := t.TempDir()
+			ws := filepath.Join(tmp, "ws")
+			rec := filepath.Join(tmp, "p.workspaces.json")
+			w, _ := LoadWorkspaces(rec)
+			if _, err := w.Start(l, ws); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			for n := 1; n <= len(l.Steps); n++ {
+				if _, err := l.Solve(context.Background(), n, ws, &out); err != nil {
+					t.Fatalf("%v\n%s", err, out.String())
+				}
+			}
+			w, _ = LoadWorkspaces(rec)
+			prep, err := w.Reset(l, ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wants, _ := l.wants()
+			for _, wt := range wants {
+				st, err := os.Lstat(filepath.Join(ws, wt.rel))
+				if err != nil {
+					t.Errorf("%s: %v", wt.rel, err)
+					continue
+				}
+				if wt.typ != "symlink" && (wt.typ == "file" || wt.explicit) && st.Mode()&(os.ModePerm|os.ModeSetuid|os.ModeSetgid|os.ModeSticky) != modeBits(wt.mode) {
+					t.Errorf("%s: %v after reset, want %o", wt.rel, st.Mode(), wt.mode)
+				}
+			}
+			t.Logf("kept: %q", prep.Kept)
+		})
+	}
+}
+
+func modeBits(m uint32) os.FileMode {
+	out := os.FileMode(m & 0o777)
+	for bit, fm := range map[uint32]os.FileMode{0o4000: os.ModeSetuid, 0o2000: os.ModeSetgid, 0o1000: os.ModeSticky} {
+		if m&bit != 0 {
+			out |= fm
+		}
+	}
+	return out
 }
