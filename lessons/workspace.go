@@ -92,7 +92,7 @@ func LoadWorkspaces(path string) (*Workspaces, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxRecord))
 	if err != nil {
-		return nil, i18n.Failed(i18n.T("reading the workspace record %s", "작업 디렉터리 기록 %s를 읽는 중").F(path), err)
+		return nil, i18n.Failed(i18n.T("reading the workspace record %s", "작업 디렉터리 기록(%s)을 읽는 중").F(path), err)
 	}
 	var in Workspaces
 	if json.Unmarshal(data, &in) != nil {
@@ -110,7 +110,7 @@ func LoadWorkspaces(path string) (*Workspaces, error) {
 // Save writes the record atomically, readable by its owner only.
 func (w *Workspaces) Save() error {
 	fail := func(err error) error {
-		return i18n.Failed(i18n.T("saving the workspace record %s", "작업 디렉터리 기록 %s를 저장하는 중").F(w.Path), err)
+		return i18n.Failed(i18n.T("saving the workspace record %s", "작업 디렉터리 기록(%s)을 저장하는 중").F(w.Path), err)
 	}
 	if err := os.MkdirAll(filepath.Dir(w.Path), 0o755); err != nil {
 		return fail(err)
@@ -186,7 +186,7 @@ func (w *Workspaces) Reset(l *Lesson, dir string) (*Prepared, error) {
 			return nil, err
 		} else if len(names) > 0 && !fresh {
 			return nil, i18n.Invalid(i18n.T("%s is not a workspace sysdojo made for lesson %s: nothing was removed",
-				"%s 디렉터리는 sysdojo가 레슨 %s를 위해 만든 작업 디렉터리가 아닙니다. 아무것도 지우지 않았습니다").F(shown(dir), l.ID)).
+				"%s 디렉터리는 sysdojo가 만든 레슨 %s의 작업 디렉터리가 아닙니다. 아무것도 지우지 않았습니다").F(shown(dir), l.ID)).
 				WithHint(i18n.T("start the lesson in an empty or new directory: 'sysdojo lesson start %s --dir NEW-DIR'",
 					"비어 있거나 새 디렉터리에서 레슨을 시작하세요: 'sysdojo lesson start %s --dir 새-디렉터리'").F(l.ID))
 		}
@@ -199,7 +199,7 @@ func (w *Workspaces) Reset(l *Lesson, dir string) (*Prepared, error) {
 // fresh says it was made now.
 func openWorkspace(dir string) (*tree, bool, error) {
 	fail := func(err error) error {
-		return i18n.Failed(i18n.T("setting up the workspace %s", "작업 디렉터리 %s를 준비하는 중").F(dir), err)
+		return i18n.Failed(i18n.T("setting up the workspace %s", "작업 디렉터리(%s)를 준비하는 중").F(dir), err)
 	}
 	fresh := false
 	st, err := os.Stat(dir)
@@ -270,7 +270,7 @@ func (w *Workspaces) reset(l *Lesson, t *tree, ws *Workspace) (*Prepared, error)
 			// A link or a file on the way to it: that parent is named
 			// in the way already.
 			if !errors.Is(err, unix.ELOOP) && !errors.Is(err, unix.EXDEV) {
-				return nil, i18n.Failed(i18n.T("looking at %s", "%s를 살펴보는 중").F(wt.rel), err)
+				return nil, i18n.Failed(i18n.T("looking at %s", "%s 경로를 살펴보는 중").F(wt.rel), err)
 			}
 		}
 	}
@@ -301,7 +301,7 @@ func (w *Workspaces) reset(l *Lesson, t *tree, ws *Workspace) (*Prepared, error)
 		case m.Type == "dir" && (errors.Is(err, unix.ENOTEMPTY) || errors.Is(err, unix.EEXIST)):
 			kept[p] = m
 		default:
-			return nil, i18n.Failed(i18n.T("removing %s from the workspace", "작업 디렉터리에서 %s를 지우는 중").F(p), err)
+			return nil, i18n.Failed(i18n.T("removing %s from the workspace", "작업 디렉터리에서 %s 항목을 지우는 중").F(p), err)
 		}
 	}
 	made, serr := l.setup(t, wants, kept)
@@ -450,7 +450,7 @@ func (l *Lesson) setup(t *tree, wants []want, kept map[string]Made) ([]Made, err
 		if errors.Is(err, unix.EEXIST) || errors.Is(err, unix.ELOOP) || errors.Is(err, unix.ENOTDIR) || errors.Is(err, unix.EXDEV) {
 			return inTheWay(rel)
 		}
-		return i18n.Failed(i18n.T("setting up %s in the workspace", "작업 디렉터리에 %s를 만드는 중").F(rel), err)
+		return i18n.Failed(i18n.T("setting up %s in the workspace", "작업 디렉터리에 %s 항목을 만드는 중").F(rel), err)
 	}
 	for _, wt := range wants {
 		var m Made

@@ -63,7 +63,7 @@ const maxRecord = 1 << 20
 func Write(name string, data []byte, opt Options) error {
 	abs, err := filepath.Abs(name)
 	if err != nil {
-		return i18n.Failed(i18n.T("writing %s", "%s를 쓰는 중").F(name), err)
+		return i18n.Failed(i18n.T("writing %s", "%s 파일을 쓰는 중").F(name), err)
 	}
 	if opt.Perm == 0 {
 		opt.Perm = 0o644
@@ -73,7 +73,7 @@ func Write(name string, data []byte, opt Options) error {
 	switch err := unix.Lstat(abs, &st); {
 	case errors.Is(err, unix.ENOENT):
 	case err != nil:
-		return i18n.Failed(i18n.T("writing %s", "%s를 쓰는 중").F(name), err)
+		return i18n.Failed(i18n.T("writing %s", "%s 파일을 쓰는 중").F(name), err)
 	case st.Mode&unix.S_IFMT == unix.S_IFDIR:
 		return i18n.Invalid(i18n.T("%s is a directory: give a file name", "%s 경로는 디렉터리입니다. 파일 이름을 주세요").F(name))
 	case opt.Force:
@@ -91,7 +91,7 @@ func Write(name string, data []byte, opt Options) error {
 		}
 	}
 	if err := renameio.WriteFile(abs, data, opt.Perm); err != nil {
-		return i18n.Failed(i18n.T("writing %s", "%s를 쓰는 중").F(name), err)
+		return i18n.Failed(i18n.T("writing %s", "%s 파일을 쓰는 중").F(name), err)
 	}
 	if opt.Record != "" {
 		// A record that cannot be saved only means that the next write
