@@ -262,16 +262,16 @@ func (w *Workspaces) reset(l *Lesson, t *tree, ws *Workspace) (*Prepared, error)
 	var blocked []string
 	for _, wt := range wants {
 		_, err := t.lstat(wt.rel)
-		if err == nil {
+		switch {
+		case err == nil:
 			if _, ok := ours[wt.rel]; !ok {
 				blocked = append(blocked, wt.rel)
 			}
-		} else if !isNotExist(err) && !errors.Is(err, unix.ENOTDIR) {
-			// A link or a file on the way to it: that parent is named
-			// in the way already.
-			if !errors.Is(err, unix.ELOOP) && !errors.Is(err, unix.EXDEV) {
-				return nil, i18n.Failed(i18n.T("looking at %s", "%s 경로를 살펴보는 중").F(wt.rel), err)
-			}
+		case isNotExist(err), errors.Is(err, unix.ENOTDIR), errors.Is(err, unix.ELOOP), errors.Is(err, unix.EXDEV):
+			// Not there, or a file or link on the way to it: then that
+			// parent, which comes first in wants, is named already.
+		default:
+			return nil, i18n.Failed(i18n.T("looking at %s", "%s 경로를 살펴보는 중").F(wt.rel), err)
 		}
 	}
 	if len(blocked) > 0 {

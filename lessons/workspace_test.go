@@ -232,40 +232,42 @@ func forge(t *testing.T, rec, ws, lesson string, made []Made) {
 // A record that names paths outside the workspace, or through a link out
 // of it, removes none of them, even when it is the user's own.
 func TestForgedRecordOutside(t *testing.T) {
-	tmp := t.TempDir()
-	ws := filepath.Join(tmp, "ws")
-	out := filepath.Join(tmp, "out")
-	os.Mkdir(ws, 0o755)
-	os.Mkdir(out, 0o755)
-	write(t, filepath.Join(tmp, "precious.txt"), "keep me\n", 0o644)
-	write(t, filepath.Join(out, "precious.txt"), "keep me\n", 0o644)
-	os.Symlink(out, filepath.Join(ws, "link"))
-	rec := filepath.Join(tmp, "p.workspaces.json")
-	var made []Made
-	for _, p := range []string{"../precious.txt", tmp + "/precious.txt", "link/precious.txt", "x/../../precious.txt", "link/"} {
-		made = append(made, Made{Path: p, Type: "file"})
-	}
-	made = append(made, Made{Path: "link", Type: "dir"}) // a link, recorded as a directory
-	forge(t, rec, ws, "perm-octal", made)
-	w, _ := LoadWorkspaces(rec)
-	if !w.trusted {
-		t.Fatal("the user's own record (0600) is not trusted: the test would prove nothing")
-	}
-	prep, err := w.Reset(bind(t, "perm-octal"), ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []string{filepath.Join(tmp, "precious.txt"), filepath.Join(out, "precious.txt")} {
-		if s := readOf(t, p); s != "keep me\n" {
-			t.Errorf("%s now holds %q", p, s)
+	bothResolvers(t, func(t *testing.T) {
+		tmp := t.TempDir()
+		ws := filepath.Join(tmp, "ws")
+		out := filepath.Join(tmp, "out")
+		os.Mkdir(ws, 0o755)
+		os.Mkdir(out, 0o755)
+		write(t, filepath.Join(tmp, "precious.txt"), "keep me\n", 0o644)
+		write(t, filepath.Join(out, "precious.txt"), "keep me\n", 0o644)
+		os.Symlink(out, filepath.Join(ws, "link"))
+		rec := filepath.Join(tmp, "p.workspaces.json")
+		var made []Made
+		for _, p := range []string{"../precious.txt", tmp + "/precious.txt", "link/precious.txt", "x/../../precious.txt", "link/"} {
+			made = append(made, Made{Path: p, Type: "file"})
 		}
-	}
-	if _, err := os.Readlink(filepath.Join(ws, "link")); err != nil {
-		t.Errorf("the link was removed: %v", err)
-	}
-	if !slices.Contains(prep.Kept, "link") {
-		t.Errorf("kept %q, want link listed", prep.Kept)
-	}
+		made = append(made, Made{Path: "link", Type: "dir"}) // a link, recorded as a directory
+		forge(t, rec, ws, "perm-octal", made)
+		w, _ := LoadWorkspaces(rec)
+		if !w.trusted {
+			t.Fatal("the user's own record (0600) is not trusted: the test would prove nothing")
+		}
+		prep, err := w.Reset(bind(t, "perm-octal"), ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{filepath.Join(tmp, "precious.txt"), filepath.Join(out, "precious.txt")} {
+			if s := readOf(t, p); s != "keep me\n" {
+				t.Errorf("%s now holds %q", p, s)
+			}
+		}
+		if _, err := os.Readlink(filepath.Join(ws, "link")); err != nil {
+			t.Errorf("the link was removed: %v", err)
+		}
+		if !slices.Contains(prep.Kept, "link") {
+			t.Errorf("kept %q, want link listed", prep.Kept)
+		}
+	})
 }
 
 // A record another user could have written (group- or world-writable, or
