@@ -167,6 +167,11 @@ func (e *env) demo(c *cli.Context) error {
 		dir = d
 	} else if dir, err = filepath.Abs(dir); err != nil {
 		return err
+	} else if names, _ := os.ReadDir(dir); len(names) > 0 {
+		// The demo's commands run there: never among someone's files.
+		return i18n.Invalid(i18n.T("%s is not empty: a demo runs in an empty or new directory",
+			"%s 디렉터리는 비어 있지 않습니다. 데모는 비어 있거나 새 디렉터리에서 합니다").F(c.String("dir"))).
+			WithHint(i18n.T("leave out --dir for a temporary one", "--dir 없이 실행하면 임시 디렉터리를 씁니다"))
 	}
 	binDir, err := os.MkdirTemp("", "sysdojo-demo-bin-")
 	if err != nil {

@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 
-	"github.com/google/renameio/v2"
 	"github.com/urfave/cli/v2"
 
 	"sysdojo/internal/i18n"
+	"sysdojo/internal/outfile"
 	"sysdojo/lessons"
 )
 
@@ -16,8 +17,21 @@ func handoutFlags(e *env) []cli.Flag {
 		&cli.StringFlag{Name: "format", Value: "md", Usage: "md | html"},
 		&cli.BoolFlag{Name: "solutions", Usage: e.t("include the solutions and quiz answers (an instructor's copy)", "풀이와 퀴즈 답 포함 (강사용)")},
 		&cli.StringFlag{Name: "seed", Value: demoSeed, Usage: e.t("student seed for the lesson's values (default: the demo's)", "레슨 값을 정하는 학생 시드 (기본값: 데모와 같은 값)")},
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: e.t("write to this file instead of stdout", "stdout 대신 이 파일에 쓰기")},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: e.t("write to this file instead of stdout (a new file, or one sysdojo wrote)", "stdout 대신 이 파일에 쓰기 (새 파일이나 sysdojo가 쓴 파일)")},
+		forceFlag(e),
 	}
+}
+
+// forceFlag lets an output flag replace a file sysdojo did not write.
+func forceFlag(e *env) cli.Flag {
+	return &cli.BoolFlag{Name: "force", Usage: e.t("replace the output file even if sysdojo did not write it", "sysdojo가 쓴 파일이 아니어도 출력 파일을 바꾸기")}
+}
+
+// writeOutput writes an output flag's file: atomically, and over an
+// existing file only when sysdojo wrote it or --force is given.
+func (e *env) writeOutput(c *cli.Context, name string, data []byte) error {
+	return outfile.Write(name, data, outfile.Options{Force: c.Bool("force"),
+		Record: outfile.RecordPath(filepath.Dir(lessons.DefaultPath(e.getenv)))})
 }
 
 func (e *env) lessonHandout(c *cli.Context) error {
@@ -45,8 +59,8 @@ func (e *env) lessonHandout(c *cli.Context) error {
 		return err
 	}
 	if out := c.String("output"); out != "" {
-		if err := renameio.WriteFile(out, b.Bytes(), 0o644); err != nil {
-			return i18n.Failed(i18n.T("writing %s", "%s를 쓰는 중").F(out), err)
+		if err := e.writeOutput(c, out, b.Bytes()); err != nil {
+			return err
 		}
 		fmt.Fprintln(e.io.Err, e.t("Handout written to ", "유인물을 썼습니다: ")+out)
 		return nil

@@ -21,10 +21,6 @@ import (
 	"sysdojo/lessons"
 )
 
-// marker is the file `lesson start` leaves in a workspace it created, so
-// that `lesson reset` deletes only directories that sysdojo made.
-const marker = ".sysdojo-lesson"
-
 func (e *env) progressFlag() cli.Flag {
 	return &cli.StringFlag{Name: "progress", Usage: e.t(
 		"progress file (default $SYSDOJO_PROGRESS, else $XDG_STATE_HOME/sysdojo/progress.json)",
@@ -248,6 +244,7 @@ func (e *env) lessonStart(c *cli.Context) error {
 	}
 	var l *lessons.Lesson
 	var lp *lessons.LessonProgress
+	var kept []string
 	resumed := false
 	err = e.update(c, func(p *lessons.Progress) error {
 		if l, err = bound(id, p); err != nil {
@@ -273,10 +270,15 @@ func (e *env) lessonStart(c *cli.Context) error {
 		if dir, err = filepath.Abs(dir); err != nil {
 			return err
 		}
-		if err := l.Setup(dir); err != nil {
+		ws, err := e.workspaces(c)
+		if err != nil {
 			return err
 		}
-		os.WriteFile(filepath.Join(dir, marker), []byte(id+"\n"), 0o644)
+		prep, err := ws.Start(l, dir)
+		if err != nil {
+			return err
+		}
+		kept = prep.Kept
 		lp = &lessons.LessonProgress{Dir: dir, Step: 1, Started: now, Updated: now}
 		p.Lessons[id] = lp
 		return nil
@@ -291,6 +293,7 @@ func (e *env) lessonStart(c *cli.Context) error {
 	} else {
 		fmt.Fprintln(io.Out, term.Wrap(strings.TrimRight(l.Intro.In(io.Lang), "\n"), 78))
 	}
+	e.showKept(kept)
 	fmt.Fprintln(io.Out)
 	e.showStep(l, lp)
 	return nil
@@ -603,8 +606,8 @@ func (e *env) lessonReset(c *cli.Context) error {
 	}
 	io := e.io
 	if !c.Bool("yes") {
-		fmt.Fprintf(io.Err, e.t("Reset lesson %s? Its workspace %s is emptied and made afresh, and its progress cleared. [y/N] ",
-			"레슨 %s를 처음부터 다시 할까요? 작업 디렉터리 %s를 비우고 새로 채우며, 진행 기록을 지웁니다. [y/N] "), id, lp.Dir)
+		fmt.Fprintf(io.Err, e.t("Reset lesson %s? What sysdojo made in its workspace %s is made afresh (your own files stay), and its progress cleared. [y/N] ",
+			"레슨 %s를 처음부터 다시 할까요? 작업 디렉터리 %s에서 sysdojo가 만든 것을 새로 만들고(직접 만든 파일은 그대로 둡니다) 진행 기록을 지웁니다. [y/N] "), id, lp.Dir)
 		line, _ := bufio.NewReader(io.In).ReadString('\n')
 		switch strings.ToLower(strings.TrimSpace(line)) {
 		case "y", "yes", "예", "네", "ㅇ":
@@ -615,26 +618,31 @@ func (e *env) lessonReset(c *cli.Context) error {
 		}
 	}
 	var l *lessons.Lesson
+	var kept []string
 	err = e.update(c, func(p *lessons.Progress) error {
 		if l, err = bound(id, p); err != nil {
 			return err
 		}
 		old := p.Lesson(id)
-		dir := old.Dir
-		// Empty only a workspace that sysdojo made for this lesson, and
-		// keep the directory itself: the student's shell may be in it.
-		if b, err := os.ReadFile(filepath.Join(dir, marker)); err == nil && strings.TrimSpace(string(b)) == id {
-			entries, _ := os.ReadDir(dir)
-			for _, en := range entries {
-				if err := os.RemoveAll(filepath.Join(dir, en.Name())); err != nil {
-					return i18n.Failed(i18n.T("emptying %s", "%s를 비우는 중").F(dir), err)
-				}
-			}
+		if old == nil {
+			return i18n.Invalid(i18n.T("lesson %s is not started: nothing to reset", "레슨 %s는 시작하지 않아서 되돌릴 것이 없습니다").F(id))
 		}
-		if err := l.Setup(dir); err != nil {
+		dir := filepath.Clean(old.Dir)
+		if !filepath.IsAbs(dir) {
+			return i18n.Invalid(i18n.T("the progress names no workspace for lesson %s", "진행 기록에 레슨 %s의 작업 디렉터리가 없습니다").F(id)).
+				WithHint(i18n.T("try 'sysdojo lesson start %s --dir NEW-DIR'", "'sysdojo lesson start %s --dir 새-디렉터리'로 시작하세요").F(id))
+		}
+		// Only what sysdojo made goes, and the directory itself stays:
+		// the student's shell may be in it.
+		ws, err := e.workspaces(c)
+		if err != nil {
 			return err
 		}
-		os.WriteFile(filepath.Join(dir, marker), []byte(id+"\n"), 0o644)
+		prep, err := ws.Reset(l, dir)
+		if err != nil {
+			return err
+		}
+		kept = prep.Kept
 		now := time.Now().UTC()
 		p.Lessons[id] = &lessons.LessonProgress{Dir: dir, Step: 1, Started: now, Updated: now}
 		p.Current = id
@@ -644,7 +652,26 @@ func (e *env) lessonReset(c *cli.Context) error {
 		return err
 	}
 	io.Printf(i18n.T("Lesson %s is reset: back to step 1.\n", "레슨 %s를 처음으로 되돌렸습니다. 1단계부터 다시 합니다.\n"), id)
+	e.showKept(kept)
 	return nil
+}
+
+// workspaces is the record of the workspaces set up for this progress.
+func (e *env) workspaces(c *cli.Context) (*lessons.Workspaces, error) {
+	return lessons.LoadWorkspaces(lessons.WorkspacesPath(e.store(c).Path))
+}
+
+// showKept says which names in a workspace sysdojo left alone.
+func (e *env) showKept(kept []string) {
+	if len(kept) == 0 {
+		return
+	}
+	const most = 10
+	list := strings.Join(kept[:min(len(kept), most)], ", ")
+	if len(kept) > most {
+		list += fmt.Sprintf(e.t(", … (%d more)", ", … (%d개 더)"), len(kept)-most)
+	}
+	e.io.Println(i18n.T("Kept, as sysdojo did not make them: %s", "sysdojo가 만들지 않은 것은 그대로 두었습니다: %s").F(list))
 }
 
 // ---- watch
