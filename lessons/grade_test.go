@@ -2,8 +2,8 @@ package lessons
 
 import (
 	"bytes"
-	"errors"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -232,12 +232,12 @@ func TestReadUserFile(t *testing.T) {
 
 func TestPrintableAndCSV(t *testing.T) {
 	for in, want := range map[string]string{
-		"김민지":               "김민지",
+		"김민지":                 "김민지",
 		"kim\x1b]0;pwned\x07": `kim\x1b]0;pwned\x07`,
-		"a\nb\tc":           `a\x0ab\x09c`,
-		"rtl\u202etxt":      `rtl\u202etxt`,
-		"bad\xffutf8":       `bad\xffutf8`,
-		`back\slash`:        `back\\slash`,
+		"a\nb\tc":             `a\x0ab\x09c`,
+		"rtl\u202etxt":        `rtl\u202etxt`,
+		"bad\xffutf8":         `bad\xffutf8`,
+		`back\slash`:          `back\\slash`,
 	} {
 		if got := Printable(in); got != want {
 			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
