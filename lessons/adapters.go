@@ -7,7 +7,6 @@ package lessons
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -119,7 +118,7 @@ func sourcesAreFiles(root string) error {
 			continue
 		}
 		if !st.Mode().IsRegular() {
-			return &os.PathError{Op: "open", Path: n, Err: fmt.Errorf("%w (%s)", ErrNotRegular, fileKind(st.Mode()))}
+			return &os.PathError{Op: "open", Path: n, Err: notRegular{fileKind(st.Mode())}}
 		}
 		if st.Size() > MaxCheckedFileSize {
 			return &os.PathError{Op: "read", Path: n, Err: ErrTooBig}

@@ -55,7 +55,7 @@ func ReadUserFile(path string, limit int64, noFollow bool) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &os.PathError{Op: "open", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, fileKind(st.Mode()))}
+		return nil, &os.PathError{Op: "open", Path: path, Err: notRegular{fileKind(st.Mode())}}
 	}
 	if st.Size() > limit {
 		return nil, &os.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooBig, st.Size(), limit)}
@@ -71,20 +71,26 @@ func ReadUserFile(path string, limit int64, noFollow bool) ([]byte, error) {
 	return data, nil
 }
 
-func fileKind(m os.FileMode) string {
+// notRegular is ErrNotRegular with the kind of file met.
+type notRegular struct{ kind i18n.Text }
+
+func (e notRegular) Error() string        { return "not a regular file (" + e.kind.En + ")" }
+func (e notRegular) Is(target error) bool { return target == ErrNotRegular }
+
+func fileKind(m os.FileMode) i18n.Text {
 	switch {
 	case m.IsDir():
-		return "a directory"
+		return t("a directory", "디렉터리")
 	case m&os.ModeNamedPipe != 0:
-		return "a FIFO"
+		return t("a FIFO", "FIFO")
 	case m&os.ModeCharDevice != 0:
-		return "a character device"
+		return t("a character device", "문자 장치")
 	case m&os.ModeDevice != 0:
-		return "a block device"
+		return t("a block device", "블록 장치")
 	case m&os.ModeSocket != 0:
-		return "a socket"
+		return t("a socket", "소켓")
 	}
-	return "not a regular file"
+	return t("something else", "다른 종류")
 }
 
 // readWhy is why a user's file could not be read, in both languages,
@@ -99,7 +105,11 @@ func readWhy(err error) i18n.Text {
 	case errors.Is(err, ErrTooBig):
 		return t("too big (%v)", "너무 큽니다 (%v)").F(cause)
 	case errors.Is(err, ErrNotRegular):
-		return t("not a regular file (%v)", "일반 파일이 아닙니다 (%v)").F(cause)
+		var nr notRegular
+		if errors.As(err, &nr) {
+			return t("not a regular file (%s)", "일반 파일이 아닙니다 (%s)").F(nr.kind)
+		}
+		return t("not a regular file", "일반 파일이 아닙니다")
 	case errors.Is(err, ErrSymlink):
 		return t("a symbolic link: give the file itself", "심볼릭 링크입니다: 파일 자체를 주세요")
 	case errors.Is(err, os.ErrNotExist):

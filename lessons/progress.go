@@ -238,6 +238,11 @@ func (s *Store) Save(p *Progress) error {
 // Update loads the progress under an exclusive lock, lets f change it,
 // and saves it when f returns nil. The notice, if any, is from Load.
 func (s *Store) Update(f func(*Progress) error) (*Notice, error) {
+	// A file that is not a progress file is refused before anything is
+	// made beside it (the lock file, the directory).
+	if _, _, err := s.Load(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o755); err != nil {
 		return nil, i18n.Failed(i18n.T("saving progress", "진행 기록을 저장하는 중"), err)
 	}

@@ -69,6 +69,11 @@ func (e *env) classReport(c *cli.Context) error {
 	}
 	r := lessons.NewClassReport(all, files)
 	io := e.io
+	if len(r.Rows) == 0 && len(r.Bad) == 1 && len(files) == 1 {
+		// One file given, and it is not a progress file: one line.
+		return i18n.Invalid(i18n.T("%s: %s", "%s: %s").F(lessons.Printable(r.Bad[0].File), r.Bad[0].Why)).
+			WithHint(i18n.T("each student makes one with 'sysdojo progress export > NAME.json'", "학생마다 'sysdojo progress export > 이름.json'으로 만드세요"))
+	}
 	for _, b := range r.Bad {
 		fmt.Fprintln(io.Err, "sysdojo: "+io.Warn(fmt.Sprintf(e.t("%s: %s (skipped)", "%s: %s (건너뜀)"), lessons.Printable(b.File), b.Why.In(io.Lang))))
 	}
