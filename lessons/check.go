@@ -130,7 +130,9 @@ func missing(p string, err error) Criterion {
 	if errors.Is(err, fs.ErrNotExist) {
 		return Criterion{Saw: "missing", Line: t("%s does not exist yet", "%s: 아직 없습니다").F(p)}
 	}
-	return Criterion{Saw: "error", Line: t("%s: cannot look at it: %v", "%s: 살펴볼 수 없습니다: %v").F(p, err)}
+	// The error names the workspace path, which a progress file gives:
+	// shown escaped.
+	return Criterion{Saw: "error", Line: t("%s: cannot look at it: %s", "%s: 살펴볼 수 없습니다: %s").F(p, Printable(err.Error()))}
 }
 
 func runCheck(c Check, env Env, db *perm.DB) Criterion {

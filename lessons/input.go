@@ -103,7 +103,7 @@ func readWhy(err error) i18n.Text {
 	}
 	switch {
 	case errors.Is(err, ErrTooBig):
-		return t("too big (%v)", "너무 큽니다 (%v)").F(cause)
+		return t("too big (%s)", "너무 큽니다 (%s)").F(Printable(cause.Error()))
 	case errors.Is(err, ErrNotRegular):
 		var nr notRegular
 		if errors.As(err, &nr) {
@@ -117,7 +117,7 @@ func readWhy(err error) i18n.Text {
 	case errors.Is(err, os.ErrPermission):
 		return t("permission denied", "권한이 없습니다")
 	}
-	return t("cannot read it: %v", "읽을 수 없습니다: %v").F(cause)
+	return t("cannot read it: %s", "읽을 수 없습니다: %s").F(Printable(cause.Error()))
 }
 
 // ReadWhy says in both languages why ReadUserFile failed.

@@ -128,6 +128,14 @@ func TestRunExitCodes(t *testing.T) {
 			t.Errorf("%v: a raw escape sequence reached the terminal: %q / %q", tt.args, out, errb)
 		}
 	}
+	// A grade of a progress file whose workspace path holds escape
+	// sequences: the report shows them escaped, in every format.
+	for _, format := range []string{"text", "tap", "junit", "json"} {
+		code, out, errs := sysdojo(t, nil, "", "lesson", "check", "--all", "--format", format, "--progress", escStudent)
+		if code != 1 || !strings.Contains(out+errs, "x1b[2J") || strings.ContainsAny(out+errs, "\x1b\x07") {
+			t.Errorf("check --all --format %s: exit %d, a raw escape or none at all:\n%q\n%q", format, code, out, errs)
+		}
+	}
 	// Nothing was moved, renamed or created beside the inputs.
 	for _, p := range []string{fifo, zero, big, step0, escCurrent} {
 		if m, _ := filepath.Glob(p + "?*"); len(m) != 0 {
