@@ -108,8 +108,8 @@ func (s *Store) Load() (*Progress, *Notice, error) {
 	p, why := ParseProgress(data)
 	if !why.IsZero() {
 		return nil, nil, i18n.Invalid(i18n.T("%s is not a valid sysdojo progress file: %s", "%s는 올바른 sysdojo 진행 기록 파일이 아닙니다: %s").F(Printable(s.Path), why)).
-			WithHint(i18n.T("move it away (sysdojo never changes it) or give another file with --progress",
-				"파일을 다른 곳으로 옮기거나 (sysdojo는 이 파일을 바꾸지 않습니다) --progress로 다른 파일을 주세요"))
+			WithHint(i18n.T("sysdojo leaves it as it is: move it away, or give another file with --progress",
+				"sysdojo는 이 파일을 그대로 둡니다. 다른 곳으로 옮기거나 --progress로 다른 파일을 주세요"))
 	}
 	return p, nil, nil
 }

@@ -59,7 +59,7 @@ func TestRunExitCodes(t *testing.T) {
 	big := filepath.Join(dir, "big.json")
 	must(t, os.WriteFile(big, append([]byte(`{"seed":"`), bytes.Repeat([]byte("a"), lessons.MaxProgressSize)...), 0o644))
 	escStudent := filepath.Join(dir, "esc-student.json")
-	must(t, os.WriteFile(escStudent, []byte(`{"version":1,"seed":"ab","student":"=HYPERLINK(\"x\")\u001b]0;pwned\u0007\u001b[2J","lessons":{"perm-ls":{"dir":"/tmp/\u001b[2J","step":1}}}`), 0o644))
+	must(t, os.WriteFile(escStudent, []byte(`{"version":1,"seed":"ab","student":"=1+1\u001b[2J\u001b]0;pwned\u0007","lessons":{"perm-ls":{"dir":"/tmp/\u001b[2J","step":1}}}`), 0o644))
 	escCurrent := filepath.Join(dir, "esc-current.json")
 	must(t, os.WriteFile(escCurrent, []byte(`{"version":1,"seed":"ab","current":"\u001b[2J","lessons":{}}`), 0o644))
 	step0 := filepath.Join(dir, "step0.json")
@@ -104,8 +104,9 @@ func TestRunExitCodes(t *testing.T) {
 		// A directory of hand-ins: the FIFO and the link are skipped (the
 		// link not followed), the student's name is shown escaped, and
 		// the CSV cell cannot be a formula.
-		{[]string{"class", "report", classDir}, 0, `=HYPERLINK("x`, "zero.json: a symbolic link"},
-		{[]string{"class", "report", "--csv", classDir}, 0, `"'=HYPERLINK(""x"")\x1b]0;pwned`, "fifo.json: not a regular file (a FIFO)"},
+		{[]string{"class", "report", classDir}, 0, `=1+1\x1b[2J`, "zero.json: a symbolic link"},
+		{[]string{"class", "report", "--csv", classDir}, 0, "\ufeffstudent,file,", "fifo.json: not a regular file (a FIFO)"},
+		{[]string{"class", "report", "--csv", classDir}, 0, `'=1+1\x1b[2J\x1b]0;pwned\x07,`, ""},
 		{[]string{"lesson", "show", "--progress", escStudent, "perm-ls"}, 0, `/tmp/\x1b[2J`, ""},
 	}
 	for _, tt := range tests {
