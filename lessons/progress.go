@@ -107,7 +107,7 @@ func (s *Store) Load() (*Progress, *Notice, error) {
 	}
 	p, why := ParseProgress(data)
 	if !why.IsZero() {
-		return nil, nil, i18n.Invalid(i18n.T("%s is not a valid sysdojo progress file: %s", "%s는 올바른 sysdojo 진행 기록 파일이 아닙니다: %s").F(Printable(s.Path), why)).
+		return nil, nil, i18n.Invalid(i18n.T("%s is not a valid sysdojo progress file: %s", "%s: 올바른 sysdojo 진행 기록 파일이 아닙니다: %s").F(Printable(s.Path), why)).
 			WithHint(i18n.T("sysdojo leaves it as it is: move it away, or give another file with --progress",
 				"sysdojo는 이 파일을 그대로 둡니다. 다른 곳으로 옮기거나 --progress로 다른 파일을 주세요"))
 	}
@@ -169,7 +169,7 @@ func (p *Progress) validate(all []*Lesson) i18n.Text {
 	}
 	if p.Current != "" {
 		if _, ok := steps[p.Current]; !ok {
-			return t("unknown current lesson %q", "현재 레슨 %q는 없는 레슨입니다").F(Printable(p.Current))
+			return t("unknown current lesson %q", "현재 레슨 %q: 없는 레슨입니다").F(Printable(p.Current))
 		}
 	}
 	for id, lp := range p.Lessons {

@@ -71,9 +71,9 @@ func Grade(l *Lesson, lp *LessonProgress, opt GradeOptions) []Case {
 		case err != nil:
 			dirWhy = t("the workspace %s is missing", "작업 디렉터리 %s가 없습니다").F(Printable(dir))
 		case st.Mode()&os.ModeSymlink != 0:
-			dirWhy = t("the workspace %s is a symbolic link; a grader does not follow it", "작업 디렉터리 %s가 심볼릭 링크입니다. 채점기는 따라가지 않습니다").F(Printable(dir))
+			dirWhy = t("the workspace %s is a symbolic link; a grader does not follow it", "작업 디렉터리 %s: 심볼릭 링크입니다. 채점기는 따라가지 않습니다").F(Printable(dir))
 		case !st.IsDir():
-			dirWhy = t("the workspace %s is not a directory", "작업 디렉터리 %s가 디렉터리가 아닙니다").F(Printable(dir))
+			dirWhy = t("the workspace %s is not a directory", "작업 디렉터리 %s: 디렉터리가 아닙니다").F(Printable(dir))
 		default:
 			if sys, ok := st.Sys().(*syscall.Stat_t); ok && opt.Root && sys.Uid != 0 {
 				as = OwnerCreds(sys.Uid, sys.Gid)

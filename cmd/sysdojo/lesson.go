@@ -837,7 +837,7 @@ func (e *env) progressImport(c *cli.Context) error {
 	}
 	data, err := lessons.ReadUserFile(a[0], lessons.MaxProgressSize, false)
 	if err != nil {
-		return i18n.Invalid(i18n.T("cannot read %s: %s", "%s를 읽을 수 없습니다: %s").F(lessons.Printable(a[0]), lessons.ReadWhy(err))).
+		return i18n.Invalid(i18n.T("cannot read %s: %s", "%s: 읽을 수 없습니다: %s").F(lessons.Printable(a[0]), lessons.ReadWhy(err))).
 			WithHint(i18n.T("give the file 'sysdojo progress export' wrote", "'sysdojo progress export'로 만든 파일을 주세요"))
 	}
 	if err := e.store(c).Import(data); err != nil {
