@@ -50,7 +50,7 @@ func (e *env) classReport(c *cli.Context) error {
 	}
 	var files []lessons.ExportFile
 	for _, name := range a {
-		if st, err := os.Lstat(name); err == nil && st.IsDir() {
+		if st, err := os.Stat(name); err == nil && st.IsDir() {
 			matches, _ := filepath.Glob(filepath.Join(name, "*.json"))
 			for _, m := range matches {
 				// Files found in a directory are the students': a
