@@ -311,3 +311,59 @@ func FuzzProgressLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestGradeHostileWorkspace: a workspace that is a symbolic link is not
+// followed; a FIFO, or a link to /dev/zero, where a check reads a file is
+// refused at once (the old check hung on the FIFO and read /dev/zero
+// without end).
+func TestGradeHostileWorkspace(t *testing.T) {
+	src, err := Get("links-relative")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := src.Bind("0000000000000001", machine(t))
+	base := t.TempDir()
+	real := filepath.Join(base, "real")
+	if err := l.Setup(real); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(base, "link")
+	must(t, os.Symlink(real, link))
+	for _, c := range Grade(l, &LessonProgress{Dir: link, Step: 1}, GradeOptions{Root: isRoot()}) {
+		if c.Status != StatusFail || !strings.Contains(c.Note.En, "is a symbolic link") {
+			t.Errorf("step %d through a workspace link: %s %q", c.Step, c.Status, c.Note.En)
+		}
+	}
+	abs := filepath.Join(real, "project/app/config-abs")
+	done := make(chan bool)
+	go func() {
+		defer close(done)
+		for _, mk := range []func() error{
+			func() error { return unix.Mkfifo(abs, 0o644) },
+			func() error { return os.Symlink("/dev/zero", abs) },
+		} {
+			os.Remove(abs)
+			must(t, mk())
+			c := Grade(l, &LessonProgress{Dir: real, Step: 3}, GradeOptions{Root: isRoot()})[1]
+			var lines []string
+			for _, cr := range c.Result.Criteria {
+				lines = append(lines, cr.Line.En)
+			}
+			if c.Status == StatusPass || !strings.Contains(strings.Join(lines, "\n"), "not a regular file") {
+				t.Errorf("step 2 over a FIFO or /dev/zero: %s %q", c.Status, lines)
+			}
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute): // a guard against a hang, not a timing assertion
+		t.Fatal("grading hangs on a FIFO in the workspace")
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
