@@ -9,6 +9,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -86,6 +87,9 @@ func classes(m perm.Mode) []perm.Access { return perm.Classes(m) }
 // aptURIs returns the URIs of the enabled entries of the sources files
 // under root (a sandbox directory treated as "/"), through the apt package.
 func aptURIs(root string) ([]string, error) {
+	if err := sourcesAreFiles(root); err != nil {
+		return nil, err
+	}
 	sys, err := apt.Load(root)
 	if err != nil {
 		return nil, err
@@ -97,6 +101,30 @@ func aptURIs(root string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// sourcesAreFiles refuses, before the apt package reads them, sources
+// files that are not regular files of a sane size (a FIFO would hang the
+// grader, a link to /dev/zero would eat its memory).
+func sourcesAreFiles(root string) error {
+	names := []string{filepath.Join(root, "etc/apt/sources.list")}
+	more, _ := filepath.Glob(filepath.Join(root, "etc/apt/sources.list.d/*"))
+	for _, n := range append(names, more...) {
+		st, err := os.Stat(n)
+		if err != nil {
+			continue // missing or dangling: the apt package says so
+		}
+		if st.IsDir() {
+			continue
+		}
+		if !st.Mode().IsRegular() {
+			return &os.PathError{Op: "open", Path: n, Err: notRegular{fileKind(st.Mode())}}
+		}
+		if st.Size() > MaxCheckedFileSize {
+			return &os.PathError{Op: "read", Path: n, Err: ErrTooBig}
+		}
+	}
+	return nil
 }
 
 // sameMirror reports whether uri is the mirror want: equal URLs, or the

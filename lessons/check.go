@@ -24,6 +24,19 @@ type Env struct {
 	// ContainerRoot is where the container checks find containers
 	// (default: the container package's state root, /run/sysdojo/...).
 	ContainerRoot string
+	// As, when set, are the rights every look at the workspace is made
+	// with (the workspace owner's, when root grades a student's work).
+	As *Creds
+}
+
+// readFile reads a file a check looks at: followed like cat would, but
+// only a regular file, at most MaxCheckedFileSize bytes, with env.As's
+// rights.
+func (env Env) readFile(p string) (data []byte, err error) {
+	if aerr := env.As.Do(func() { data, err = ReadUserFile(p, MaxCheckedFileSize, false) }); aerr != nil {
+		return nil, aerr
+	}
+	return data, err
 }
 
 // Criterion is the outcome of one check: what it saw against what the
@@ -55,7 +68,16 @@ func (l *Lesson) CheckStep(n int, env Env) StepResult {
 				db = &perm.DB{}
 			}
 		}
-		cr := runCheck(c, env, db)
+		var cr Criterion
+		if fileKinds[c.Kind] {
+			// Everything a file kind looks at is in the workspace: look
+			// with the owner's rights.
+			if err := env.As.Do(func() { cr = runCheck(c, env, db) }); err != nil {
+				cr = Criterion{Saw: "error", Want: c.Want, Line: t("cannot look at the workspace with its owner's rights: %v", "작업 디렉터리를 주인의 권한으로 살펴볼 수 없습니다: %v").F(err)}
+			}
+		} else {
+			cr = runCheck(c, env, db)
+		}
 		if !cr.OK && !c.Why.IsZero() {
 			cr.Line = join(cr.Line, c.Why)
 		}
@@ -66,6 +88,14 @@ func (l *Lesson) CheckStep(n int, env Env) StepResult {
 }
 
 var t = i18n.T
+
+// fileKinds are the kinds that only look at files under the workspace.
+var fileKinds = map[string]bool{
+	KindExists: true, KindAbsent: true, KindMode: true, KindOwner: true, KindGroup: true,
+	KindSameInode: true, KindDiffInode: true, KindTarget: true, KindDangles: true,
+	KindResolves: true, KindNlink: true, KindContains: true, KindAnswer: true,
+	KindAnswerInode: true, KindMirror: true,
+}
 
 // bi formats each language with its own arguments.
 func bi(en, ko string, enArgs, koArgs []any) i18n.Text {
@@ -100,7 +130,9 @@ func missing(p string, err error) Criterion {
 	if errors.Is(err, fs.ErrNotExist) {
 		return Criterion{Saw: "missing", Line: t("%s does not exist yet", "%s: 아직 없습니다").F(p)}
 	}
-	return Criterion{Saw: "error", Line: t("%s: cannot look at it: %v", "%s: 살펴볼 수 없습니다: %v").F(p, err)}
+	// The error names the workspace path, which a progress file gives:
+	// shown escaped.
+	return Criterion{Saw: "error", Line: t("%s: cannot look at it: %s", "%s: 살펴볼 수 없습니다: %s").F(p, Printable(err.Error()))}
 }
 
 func runCheck(c Check, env Env, db *perm.DB) Criterion {
@@ -276,11 +308,16 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 			Line: t("%s has %d links; the task asks for %d", "%s: 링크 수가 %d입니다. 과제는 %d입니다").F(p, n.Nlink, want)}
 
 	case KindContains:
-		data, err := os.ReadFile(abs(p))
+		data, err := ReadUserFile(abs(p), MaxCheckedFileSize, false)
 		if err != nil {
 			cr := missing(p, err)
-			if errors.Is(err, fs.ErrNotExist) {
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
 				cr.Line = t("%s cannot be read: it (or what it points to) does not exist", "%s: 읽을 수 없습니다. 파일(또는 링크가 가리키는 곳)이 없습니다").F(p)
+			case errors.Is(err, ErrNotRegular), errors.Is(err, ErrTooBig):
+				cr.Line = t("%s: %s; the task asks for a regular file", "%s: %s. 과제는 일반 파일입니다").F(p, readWhy(err))
+			case errors.Is(err, fs.ErrPermission):
+				cr.Line = t("%s cannot be read (permission denied)", "%s: 읽을 수 없습니다 (권한 없음)").F(p)
 			}
 			cr.Want = c.Want
 			return cr
@@ -288,7 +325,8 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 		if strings.Contains(string(data), c.Want) {
 			return Criterion{OK: true, Saw: "contains", Want: c.Want, Line: t("%s reads %q", "%s: %q 내용이 보입니다").F(p, c.Want)}
 		}
-		return Criterion{Saw: firstLine(string(data)), Want: c.Want,
+		// What the file holds is not shown: only the checked property.
+		return Criterion{Saw: "does not contain", Want: c.Want,
 			Line: t("%s does not contain %q yet", "%s: 아직 %q 내용이 없습니다").F(p, c.Want)}
 
 	case KindAnswer, KindAnswerInode:
@@ -351,14 +389,6 @@ func or(a, b string) string {
 		return a
 	}
 	return b
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 40 {
-		s = s[:40] + "..."
-	}
-	return s
 }
 
 func uniq(xs []string) []string {

@@ -271,7 +271,7 @@ func volumeFile(c Check, env Env, k *ctr) Criterion {
 	if rel, err := filepath.Rel(env.Dir, host); err == nil && !strings.HasPrefix(rel, "..") {
 		shown = rel
 	}
-	data, err := os.ReadFile(host)
+	data, err := env.readFile(host)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return Criterion{Saw: "missing", Want: inside,
@@ -280,7 +280,7 @@ func volumeFile(c Check, env Env, k *ctr) Criterion {
 		return Criterion{Saw: "error", Want: inside, Line: t("%s: cannot read it: %v", "%s: 읽을 수 없습니다: %v").F(shown, err)}
 	}
 	if c.Want != "" && !strings.Contains(string(data), c.Want) {
-		return Criterion{Saw: firstLine(string(data)), Want: c.Want,
+		return Criterion{Saw: "does not contain", Want: c.Want,
 			Line: t("%s is in the volume (%s on the host) but does not contain %q yet", "%s: 볼륨에 있지만 (호스트에서 %s) 아직 %q 내용이 없습니다").F(inside, shown, c.Want)}
 	}
 	return Criterion{OK: true, Saw: shown, Want: inside,
@@ -406,7 +406,7 @@ func checkHTTP(c Check) Criterion {
 			Line: t("%s answers %s; the task asks for 200 OK", "%s: 응답이 %s입니다. 과제는 200 OK입니다").F(c.Want, resp.Status)}
 	}
 	if c.Path != "" && !strings.Contains(string(body), c.Path) {
-		return Criterion{Saw: firstLine(string(body)), Want: c.Path,
+		return Criterion{Saw: "does not contain", Want: c.Path,
 			Line: t("%s answers, but without %q", "%s: 응답은 오지만 %q 내용이 없습니다").F(c.Want, c.Path)}
 	}
 	return Criterion{OK: true, Saw: "200 OK", Want: "200 OK",

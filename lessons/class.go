@@ -1,7 +1,6 @@
 package lessons
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -9,14 +8,26 @@ import (
 	"sysdojo/internal/i18n"
 )
 
-// ClassCell is one student's state in one lesson.
+// ClassCell is one student's state in one lesson. A class report has
+// only the progress files, not the workspaces: what they claim is
+// self-reported and counted apart. Only quiz answers are checked (the
+// right answer is computed again for the student's seed); grade the work
+// itself with Grade.
 type ClassCell struct {
-	Started   bool       `json:"started"`
-	Done      bool       `json:"done"`
-	Step      int        `json:"step,omitempty"` // current step, from 1
-	StepsDone int        `json:"steps_done"`
-	Steps     int        `json:"steps"`
-	Updated   *time.Time `json:"updated,omitempty"`
+	Started bool `json:"started"`
+	// Done: every step checked here (quiz answers) and right.
+	Done bool `json:"done"`
+	// ClaimedDone: the progress file says the lesson is finished
+	// (self-reported).
+	ClaimedDone bool `json:"self_reported_done"`
+	Step        int  `json:"step,omitempty"` // current step, from 1 (self-reported)
+	// StepsDone counts the steps checked here and right (quiz answers);
+	// StepsClaimed those the progress file says are done or skipped
+	// (self-reported).
+	StepsDone    int        `json:"steps_done"`
+	StepsClaimed int        `json:"self_reported_steps"`
+	Steps        int        `json:"steps"`
+	Updated      *time.Time `json:"updated,omitempty"`
 }
 
 // ClassRow is one student: one exported progress file.
@@ -26,6 +37,9 @@ type ClassRow struct {
 	Cells       map[string]ClassCell `json:"lessons"`
 	LessonsDone int                  `json:"lessons_done"`
 	StepsDone   int                  `json:"steps_done"`
+	// Self-reported counts: what the progress file claims.
+	LessonsClaimed int `json:"self_reported_lessons_done"`
+	StepsClaimed   int `json:"self_reported_steps"`
 	// Last is the student's last activity in any lesson.
 	Last *time.Time `json:"last_activity,omitempty"`
 }
@@ -35,6 +49,7 @@ type ClassTotal struct {
 	ID      string `json:"id"`
 	Started int    `json:"started"`
 	Done    int    `json:"done"`
+	Claimed int    `json:"self_reported_done"`
 }
 
 // BadFile is an input that is not a progress file; it is reported and
@@ -83,20 +98,23 @@ func NewClassReport(all []*Lesson, files []ExportFile) *ClassReport {
 		if row.Student == "" {
 			row.Student = f.Name
 		}
-		for _, id := range r.Lessons {
+		for _, l := range all {
+			id := l.ID
 			lp := p.Lessons[id]
 			c := ClassCell{Steps: steps[id]}
 			if lp != nil {
 				c.Started = true
-				c.Done = lp.Finished != nil || lp.Step > steps[id]
+				c.ClaimedDone = lp.Finished != nil || lp.Step > steps[id]
 				c.Step = min(lp.Step, steps[id])
-				done := map[int]bool{}
+				claimed := map[int]bool{}
 				for _, n := range append(append([]int{}, lp.Done...), lp.Skipped...) {
 					if n >= 1 && n <= steps[id] {
-						done[n] = true
+						claimed[n] = true
 					}
 				}
-				c.StepsDone = len(done)
+				c.StepsClaimed = len(claimed)
+				c.StepsDone = quizRight(l, p.Seed, lp)
+				c.Done = c.StepsDone == c.Steps
 				if !lp.Updated.IsZero() {
 					u := lp.Updated
 					c.Updated = &u
@@ -107,7 +125,11 @@ func NewClassReport(all []*Lesson, files []ExportFile) *ClassReport {
 				if c.Done {
 					row.LessonsDone++
 				}
+				if c.ClaimedDone {
+					row.LessonsClaimed++
+				}
 				row.StepsDone += c.StepsDone
+				row.StepsClaimed += c.StepsClaimed
 			}
 			row.Cells[id] = c
 		}
@@ -127,6 +149,9 @@ func NewClassReport(all []*Lesson, files []ExportFile) *ClassReport {
 				if c.Done {
 					tot.Done++
 				}
+				if c.ClaimedDone {
+					tot.Claimed++
+				}
 			}
 		}
 		r.Totals = append(r.Totals, tot)
@@ -134,33 +159,58 @@ func NewClassReport(all []*Lesson, files []ExportFile) *ClassReport {
 	return r
 }
 
+// quizRight counts the steps of l that a class report can check without
+// the workspace (quiz steps answered by value) whose recorded answer is
+// right for the student's seed.
+func quizRight(src *Lesson, seed string, lp *LessonProgress) int {
+	var l *Lesson
+	n := 0
+	for i := range src.Steps {
+		s := &src.Steps[i]
+		if !s.IsQuiz() || lp.Answers[i+1] == "" || !answerOnly(s) {
+			continue
+		}
+		if l == nil {
+			l = src.Bind(seed, nil)
+		}
+		if l.CheckStep(i+1, Env{Answer: lp.Answers[i+1]}).Passed {
+			n++
+		}
+	}
+	return n
+}
+
+// answerOnly reports whether every check of s is an answer by value.
+func answerOnly(s *Step) bool {
+	for _, c := range s.Checks {
+		if c.Kind != KindAnswer {
+			return false
+		}
+	}
+	return true
+}
+
 // parseExport reads one exported progress file; a non-zero Text says why
 // it is not one.
 func parseExport(f ExportFile) (*Progress, i18n.Text) {
 	if f.Err != nil {
-		return nil, t("cannot read it: %v", "읽을 수 없습니다: %v").F(f.Err)
+		return nil, readWhy(f.Err)
 	}
-	var p Progress
-	if err := json.Unmarshal(f.Data, &p); err != nil {
-		return nil, t("not a sysdojo progress file: %v", "sysdojo 진행 기록 파일이 아닙니다: %v").F(err)
+	p, why := ParseProgress(f.Data)
+	if !why.IsZero() {
+		return nil, t("not a valid sysdojo progress file: %s", "올바른 sysdojo 진행 기록 파일이 아닙니다: %s").F(why)
 	}
-	if p.Seed == "" {
-		return nil, t("not a sysdojo progress file: no seed", "sysdojo 진행 기록 파일이 아닙니다: seed가 없습니다")
-	}
-	for id, lp := range p.Lessons {
-		if lp == nil || lp.Step < 0 {
-			return nil, t("lesson %s: bad progress entry", "레슨 %s: 진행 기록 항목이 잘못되었습니다").F(id)
-		}
-	}
-	return &p, i18n.Text{}
+	return p, i18n.Text{}
 }
 
-// Cell renders c in a few characters: ✓ done, the current step number,
-// · not started.
+// Cell renders c in a few characters: ✓ done (checked), ✓* finished by
+// the progress file's word only, the current step number, · not started.
 func (c ClassCell) Cell() string {
 	switch {
 	case c.Done:
 		return "✓"
+	case c.ClaimedDone:
+		return "✓*"
 	case c.Started:
 		return fmt.Sprint(c.Step)
 	}

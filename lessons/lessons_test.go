@@ -120,6 +120,7 @@ func TestEverySolution(t *testing.T) {
 				}
 				t.Cleanup(func() { cleanLive(t, l, dir) })
 				ctx := context.Background()
+				answers := map[int]string{}
 				for n := 1; n <= len(l.Steps); n++ {
 					var out bytes.Buffer
 					before := l.CheckStep(n, Env{Dir: dir})
@@ -135,6 +136,7 @@ func TestEverySolution(t *testing.T) {
 					if err != nil {
 						t.Fatalf("%v\n%s", err, out.String())
 					}
+					answers[n] = answer
 					after := l.CheckStep(n, Env{Dir: dir, Answer: answer})
 					// A server a solution starts in the background may take a
 					// while on a loaded machine; a student would check again.
@@ -149,6 +151,23 @@ func TestEverySolution(t *testing.T) {
 						}
 						t.Fatalf("step %d (%s): check fails after the solution:\n  %s\nsolution output: %s",
 							n, l.Steps[n-1].Title.En, strings.Join(lines, "\n  "), out.String())
+					}
+				}
+				// A finished workspace shows every step's result: a live
+				// grade of it is complete (no later step undoes an earlier).
+				// Live state (a container, a server) is the exception: a
+				// lesson stops what it started, by design.
+				for n := 1; n <= len(l.Steps); n++ {
+					r := l.CheckStep(n, Env{Dir: dir, Answer: answers[n]})
+					var lines []string
+					for i, c := range r.Criteria {
+						if !c.OK && fileKinds[l.Steps[n-1].Checks[i].Kind] {
+							lines = append(lines, c.Line.En)
+						}
+					}
+					if len(lines) > 0 {
+						t.Errorf("step %d (%s) no longer passes in the finished workspace:\n  %s",
+							n, l.Steps[n-1].Title.En, strings.Join(lines, "\n  "))
 					}
 				}
 			})

@@ -3,7 +3,6 @@ package lessons
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -89,38 +88,132 @@ func DefaultPath(getenv func(string) string) string {
 	return filepath.Join(home, ".local", "state", "sysdojo", "progress.json")
 }
 
-// Notice is something the caller should tell the student (a corrupt
-// progress file kept aside).
+// Notice is something the caller should tell the student.
 type Notice = i18n.Text
 
 // Load reads the progress. A missing file is a fresh start with a new
-// seed (not yet written). A corrupt file is renamed aside to
-// PATH.corrupt-TIME and a fresh start is returned with a notice saying so.
+// seed (not yet written). Load changes nothing on disk: a file that is
+// not a valid progress file (not JSON, no seed, steps out of range, an
+// unknown lesson, a FIFO or device, bigger than MaxProgressSize) is an
+// i18n.Invalid error that says what to do, and the file is left as it is.
 func (s *Store) Load() (*Progress, *Notice, error) {
-	data, err := os.ReadFile(s.Path)
+	data, err := ReadUserFile(s.Path, MaxProgressSize, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fresh(), nil, nil
 	}
 	if err != nil {
-		return nil, nil, i18n.Failed(i18n.T("reading progress", "진행 기록을 읽는 중"), err)
+		return nil, nil, i18n.Invalid(i18n.T("progress file %s: %s", "진행 기록 파일 %s: %s").F(Printable(s.Path), readWhy(err))).
+			WithHint(i18n.T("give a progress file with --progress", "--progress로 진행 기록 파일을 주세요"))
 	}
+	p, why := ParseProgress(data)
+	if !why.IsZero() {
+		return nil, nil, i18n.Invalid(i18n.T("%s is not a valid sysdojo progress file: %s", "%s: 올바른 sysdojo 진행 기록 파일이 아닙니다: %s").F(Printable(s.Path), why)).
+			WithHint(i18n.T("sysdojo leaves it as it is: move it away, or give another file with --progress",
+				"sysdojo는 이 파일을 그대로 둡니다. 다른 곳으로 옮기거나 --progress로 다른 파일을 주세요"))
+	}
+	return p, nil, nil
+}
+
+// ParseProgress decodes and validates a progress file; a non-zero Text
+// says why it is not a valid one (never quoting its content).
+func ParseProgress(data []byte) (*Progress, i18n.Text) {
 	var p Progress
-	if err := json.Unmarshal(data, &p); err != nil || p.Seed == "" {
-		if err == nil {
-			err = errors.New("no seed")
-		}
-		aside := fmt.Sprintf("%s.corrupt-%s", s.Path, time.Now().UTC().Format("20060102T150405"))
-		if rerr := os.Rename(s.Path, aside); rerr != nil {
-			return nil, nil, i18n.Failed(i18n.T("keeping the corrupt progress file aside", "망가진 진행 기록을 옮겨 두는 중"), rerr)
-		}
-		n := i18n.T("the progress file was damaged (%v); it is kept as %s and you start afresh",
-			"진행 기록 파일이 망가져 있었습니다 (%v). %s로 옮겨 두고 새로 시작합니다").F(err, aside)
-		return fresh(), &n, nil
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, jsonWhy(err)
+	}
+	if p.Seed == "" {
+		return nil, t("no seed", "seed가 없습니다")
+	}
+	all, err := All()
+	if err != nil {
+		return nil, t("%v", "%v").F(err)
+	}
+	if why := p.validate(all); !why.IsZero() {
+		return nil, why
 	}
 	if p.Lessons == nil {
 		p.Lessons = map[string]*LessonProgress{}
 	}
-	return &p, nil, nil
+	return &p, i18n.Text{}
+}
+
+// jsonWhy says why data is not JSON of the right shape, by position and
+// field only: the message never quotes the data.
+func jsonWhy(err error) i18n.Text {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return t("not JSON (at byte %d)", "JSON이 아닙니다 (%d번째 바이트)").F(se.Offset)
+	case errors.As(err, &te):
+		return t("field %s has the wrong type", "%s 항목의 형식이 틀렸습니다").F(Printable(te.Field))
+	}
+	return t("not JSON", "JSON이 아닙니다")
+}
+
+// Limits on what a progress file holds.
+const (
+	maxSeed   = 128
+	maxString = 4096
+)
+
+// validate checks p against the course: every lesson known, its step
+// and the steps done, skipped, hinted and answered in range.
+func (p *Progress) validate(all []*Lesson) i18n.Text {
+	steps := map[string]int{}
+	for _, l := range all {
+		steps[l.ID] = len(l.Steps)
+	}
+	if len(p.Seed) > maxSeed || len(p.Student) > maxString {
+		return t("seed or student name too long", "seed나 학생 이름이 너무 깁니다")
+	}
+	if p.Current != "" {
+		if _, ok := steps[p.Current]; !ok {
+			return t("unknown current lesson %q", "현재 레슨 %q: 없는 레슨입니다").F(Printable(p.Current))
+		}
+	}
+	for id, lp := range p.Lessons {
+		n, ok := steps[id]
+		if !ok {
+			return t("unknown lesson %q", "없는 레슨입니다: %q").F(Printable(id))
+		}
+		bad := func() i18n.Text {
+			return t("lesson %s: a step out of range (1 to %d)", "레슨 %s: 단계 번호가 범위(1~%d)를 벗어났습니다").F(id, n)
+		}
+		if lp == nil {
+			return t("lesson %s: empty entry", "레슨 %s: 항목이 비어 있습니다").F(id)
+		}
+		if lp.Step < 1 || lp.Step > n+1 {
+			return bad()
+		}
+		if len(lp.Dir) > maxString {
+			return t("lesson %s: workspace path too long", "레슨 %s: 작업 디렉터리 경로가 너무 깁니다").F(id)
+		}
+		for _, list := range [][]int{lp.Done, lp.Skipped} {
+			if len(list) > n {
+				return bad()
+			}
+			for _, d := range list {
+				if d < 1 || d > n {
+					return bad()
+				}
+			}
+		}
+		for k, v := range lp.Hints {
+			if k < 1 || k > n || v < 0 {
+				return bad()
+			}
+		}
+		for k, a := range lp.Answers {
+			if k < 1 || k > n {
+				return bad()
+			}
+			if len(a) > maxString {
+				return t("lesson %s: answer too long", "레슨 %s: 답이 너무 깁니다").F(id)
+			}
+		}
+	}
+	return i18n.Text{}
 }
 
 func fresh() *Progress {
@@ -145,6 +238,11 @@ func (s *Store) Save(p *Progress) error {
 // Update loads the progress under an exclusive lock, lets f change it,
 // and saves it when f returns nil. The notice, if any, is from Load.
 func (s *Store) Update(f func(*Progress) error) (*Notice, error) {
+	// A file that is not a progress file is refused before anything is
+	// made beside it (the lock file, the directory).
+	if _, _, err := s.Load(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o755); err != nil {
 		return nil, i18n.Failed(i18n.T("saving progress", "진행 기록을 저장하는 중"), err)
 	}
@@ -168,20 +266,14 @@ func (s *Store) Update(f func(*Progress) error) (*Notice, error) {
 }
 
 // Import replaces the progress with an exported progress file's data,
-// after checking that it parses.
+// after checking that it is a valid progress file.
 func (s *Store) Import(data []byte) error {
-	var in Progress
-	if err := json.Unmarshal(data, &in); err != nil || in.Seed == "" {
-		if err == nil {
-			err = errors.New("no seed")
-		}
-		return i18n.Invalid(i18n.T("not a sysdojo progress file: %v", "sysdojo 진행 기록 파일이 아닙니다: %v").F(err))
-	}
-	if in.Lessons == nil {
-		in.Lessons = map[string]*LessonProgress{}
+	in, why := ParseProgress(data)
+	if !why.IsZero() {
+		return i18n.Invalid(t("not a valid sysdojo progress file: %s", "올바른 sysdojo 진행 기록 파일이 아닙니다: %s").F(why))
 	}
 	_, err := s.Update(func(p *Progress) error {
-		*p = in
+		*p = *in
 		return nil
 	})
 	return err

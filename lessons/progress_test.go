@@ -34,25 +34,42 @@ func TestProgressRoundTrip(t *testing.T) {
 	}
 }
 
+// TestProgressCorrupt: a file that is not a valid progress file is an
+// error that says so, and is left where and as it is (the old code moved
+// it aside: a read-only command renamed a user's file).
 func TestProgressCorrupt(t *testing.T) {
 	dir := t.TempDir()
 	s := &Store{Path: filepath.Join(dir, "progress.json")}
-	for _, bad := range []string{"{not json", `{"version":1}`, ""} {
+	for _, bad := range []string{"{not json", `{"version":1}`, "", "my thesis\n",
+		`{"seed":"ab","lessons":{"perm-ls":{"step":0}}}`,
+		`{"seed":"ab","lessons":{"perm-ls":{"step":-1}}}`,
+		`{"seed":"ab","lessons":{"perm-ls":{"step":99}}}`,
+		`{"seed":"ab","lessons":{"perm-ls":{"step":2,"done":[0]}}}`,
+		`{"seed":"ab","lessons":{"perm-ls":null}}`,
+		`{"seed":"ab","lessons":{"no-such-lesson":{"step":1}}}`,
+		`{"seed":"ab","current":"nope","lessons":{}}`,
+	} {
 		os.WriteFile(s.Path, []byte(bad), 0o644)
-		p, n, err := s.Load()
-		if err != nil || n == nil || p == nil || p.Seed == "" {
-			t.Fatalf("%q: Load = %v, %v, %v; want a fresh start with a notice", bad, p, n, err)
+		p, _, err := s.Load()
+		if err == nil || p != nil {
+			t.Errorf("%q: Load = %v, %v; want an error", bad, p, err)
+			continue
 		}
-		if !strings.Contains(n.En, "kept as") || !strings.Contains(n.Ko, "옮겨 두고") {
-			t.Errorf("notice %+v", n)
+		if !strings.Contains(err.Error(), "not a valid sysdojo progress file") {
+			t.Errorf("%q: error %v", bad, err)
 		}
-		if _, err := os.Stat(s.Path); !os.IsNotExist(err) {
-			t.Errorf("%q: the corrupt file is still in place", bad)
+		if got, _ := os.ReadFile(s.Path); string(got) != bad {
+			t.Errorf("%q: the file changed to %q", bad, got)
+		}
+		if _, err := s.Update(func(*Progress) error { return nil }); err == nil {
+			t.Errorf("%q: Update went ahead over it", bad)
+		}
+		if got, _ := os.ReadFile(s.Path); string(got) != bad {
+			t.Errorf("%q: Update changed the file to %q", bad, got)
 		}
 	}
-	aside, _ := filepath.Glob(s.Path + ".corrupt-*")
-	if len(aside) == 0 {
-		t.Error("nothing kept aside")
+	if aside, _ := filepath.Glob(s.Path + ".*"); len(aside) > 1 {
+		t.Errorf("files made beside it: %v", aside)
 	}
 }
 
@@ -67,13 +84,13 @@ func TestProgressConcurrent(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			_, err := s.Update(func(p *Progress) error {
-				lp := p.Lessons["x"]
+				lp := p.Lessons["perm-ls"]
 				if lp == nil {
-					lp = &LessonProgress{Hints: map[int]int{}}
-					p.Lessons["x"] = lp
+					lp = &LessonProgress{Step: 1, Hints: map[int]int{}, Answers: map[int]string{}}
+					p.Lessons["perm-ls"] = lp
 				}
 				lp.Hints[1]++
-				lp.Done = append(lp.Done, i)
+				lp.Answers[1] += "x"
 				return nil
 			})
 			if err != nil {
@@ -86,8 +103,8 @@ func TestProgressConcurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.Lessons["x"].Hints[1]; got != n || len(p.Lessons["x"].Done) != n {
-		t.Errorf("after %d updates: count %d, done %v", n, got, p.Lessons["x"].Done)
+	if got := p.Lessons["perm-ls"].Hints[1]; got != n || len(p.Lessons["perm-ls"].Answers[1]) != n {
+		t.Errorf("after %d updates: count %d, answer %q", n, got, p.Lessons["perm-ls"].Answers[1])
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 
 	"go.yaml.in/yaml/v3"
 
@@ -25,11 +26,15 @@ type Case struct {
 	Lesson string    `json:"lesson"`
 	Step   int       `json:"step"`
 	Title  i18n.Text `json:"title"`
-	// Status is pass, fail or skip.
+	// Status is pass or fail (skip is kept for callers that make
+	// their own cases; Grade never skips).
 	Status string     `json:"status"`
 	Result StepResult `json:"result"`
-	// Note says why a case was skipped or failed without a check (not
-	// started), or that it passed earlier and later steps moved on.
+	// SelfReported marks a failed step that the progress file claims
+	// passed (or skipped): the claim is shown, never counted.
+	SelfReported bool `json:"self_reported,omitempty"`
+	// Note says why a case failed without a check (not started, no
+	// workspace) or what the progress file claimed.
 	Note i18n.Text `json:"note,omitempty"`
 }
 
@@ -37,63 +42,73 @@ type Case struct {
 type GradeOptions struct {
 	// Dir is the workspace (default: the one in the progress).
 	Dir string
-	// Root says whether this grader runs as root; steps that need root
-	// are skipped otherwise (unless they are recorded as passed).
+	// Root says whether this grader runs as root. As root, the workspace
+	// is read with its owner's rights (see Creds); steps that need root
+	// cannot be checked by a grader that is not root, and fail.
 	Root bool
-	// Live counts only what the checks see now. Without it a step that
-	// the progress records as passed, with a later step reached, passes
-	// even when a later step changed the files it looked at (a lesson
-	// that sets a mode, then another one on the same file).
-	Live bool
 	// Passwd and Group are the user database files (default /etc/...).
 	Passwd, Group string
 }
 
-// Grade checks every step of the bound lesson l against its workspace,
-// with the student's answers from lp (nil: not started), and returns one
-// Case per step.
+// Grade checks every step of the bound lesson l against its workspace as
+// it is now, with the student's answers from lp (nil: not started), and
+// returns one Case per step. A step passes only when its check passes
+// now; for a quiz step the recorded answer is checked against the answer
+// computed for this student. What the progress file says was done or
+// skipped never makes a step pass: such a step fails, marked
+// SelfReported.
 func Grade(l *Lesson, lp *LessonProgress, opt GradeOptions) []Case {
 	cases := make([]Case, len(l.Steps))
 	dir := opt.Dir
 	if dir == "" && lp != nil {
 		dir = lp.Dir
 	}
-	var dirErr error
+	var dirWhy i18n.Text
+	var as *Creds
 	if lp != nil || dir != "" {
-		_, dirErr = os.Stat(dir)
+		st, err := os.Lstat(dir)
+		switch {
+		case err != nil:
+			dirWhy = t("the workspace %s is missing", "작업 디렉터리 %s가 없습니다").F(Printable(dir))
+		case st.Mode()&os.ModeSymlink != 0:
+			dirWhy = t("the workspace %s is a symbolic link; a grader does not follow it", "작업 디렉터리 %s: 심볼릭 링크입니다. 채점기는 따라가지 않습니다").F(Printable(dir))
+		case !st.IsDir():
+			dirWhy = t("the workspace %s is not a directory", "작업 디렉터리 %s: 디렉터리가 아닙니다").F(Printable(dir))
+		default:
+			if sys, ok := st.Sys().(*syscall.Stat_t); ok && opt.Root && sys.Uid != 0 {
+				as = OwnerCreds(sys.Uid, sys.Gid)
+			}
+		}
 	}
 	for i := range l.Steps {
 		n := i + 1
 		s := &l.Steps[i]
-		c := Case{Lesson: l.ID, Step: n, Title: s.Title, Result: StepResult{Step: n, Criteria: []Criterion{}}}
+		c := Case{Lesson: l.ID, Step: n, Title: s.Title, Status: StatusFail, Result: StepResult{Step: n, Criteria: []Criterion{}}}
 		switch {
 		case lp == nil && opt.Dir == "":
-			c.Status = StatusFail
 			c.Note = t("lesson %s is not started", "레슨 %s를 시작하지 않았습니다").F(l.ID)
-		case dirErr != nil:
-			c.Status = StatusFail
-			c.Note = t("the workspace %s is missing", "작업 디렉터리 %s가 없습니다").F(dir)
-		case lp != nil && contains(lp.Skipped, n):
-			c.Status = StatusSkip
-			c.Note = t("needs root; skipped by the student", "root가 필요해서 학생이 건너뛴 단계")
+		case !dirWhy.IsZero():
+			c.Note = dirWhy
 		default:
 			answer := ""
 			if lp != nil {
 				answer = lp.Answers[n]
 			}
-			c.Result = l.CheckStep(n, Env{Dir: dir, Answer: answer, Passwd: opt.Passwd, Group: opt.Group})
+			c.Result = l.CheckStep(n, Env{Dir: dir, Answer: answer, Passwd: opt.Passwd, Group: opt.Group, As: as})
 			switch {
 			case c.Result.Passed:
 				c.Status = StatusPass
-			case !opt.Live && lp != nil && contains(lp.Done, n) && lp.Step > n:
-				c.Status = StatusPass
-				c.Note = t("passed when it was checked; a later step changed what it looked at",
-					"확인했을 때 통과했고, 그 뒤 단계에서 파일이 바뀌었습니다")
+			case lp != nil && contains(lp.Done, n):
+				c.SelfReported = true
+				c.Note = t("self-reported: the progress file says this step passed, but its check does not pass now",
+					"자기 신고: 진행 기록에는 통과했다고 되어 있지만, 지금 확인하면 통과하지 않습니다")
+			case lp != nil && contains(lp.Skipped, n):
+				c.SelfReported = true
+				c.Note = t("self-reported: the progress file says this step was skipped (needs root); it is not done",
+					"자기 신고: 진행 기록에는 (root가 필요해서) 건너뛰었다고 되어 있지만, 과제가 되어 있지 않습니다")
 			case s.NeedsRoot && !opt.Root:
-				c.Status = StatusSkip
-				c.Note = t("needs root, and the grader is not root", "root가 필요한데 채점기가 root가 아닙니다")
-			default:
-				c.Status = StatusFail
+				c.Note = t("needs root, and the grader is not root: grade as root to check it",
+					"root가 필요한데 채점기가 root가 아닙니다: root로 채점해야 확인됩니다")
 			}
 		}
 		c.Result.Passed = c.Status == StatusPass
@@ -151,11 +166,13 @@ func failLines(c Case, lang i18n.Lang) []string {
 
 // tapDiag is the YAML block under a TAP test point.
 type tapDiag struct {
-	Message  string    `yaml:"message,omitempty"`
-	Severity string    `yaml:"severity,omitempty"`
-	Lesson   string    `yaml:"lesson"`
-	Step     int       `yaml:"step"`
-	Criteria []tapCrit `yaml:"criteria,omitempty"`
+	Message  string `yaml:"message,omitempty"`
+	Severity string `yaml:"severity,omitempty"`
+	Lesson   string `yaml:"lesson"`
+	Step     int    `yaml:"step"`
+	// SelfReported: the progress file claims it; the check says no.
+	SelfReported bool      `yaml:"self_reported,omitempty"`
+	Criteria     []tapCrit `yaml:"criteria,omitempty"`
 }
 
 type tapCrit struct {
@@ -188,8 +205,13 @@ func WriteTAP(w io.Writer, cases []Case, lang i18n.Lang) error {
 		case StatusSkip:
 			fmt.Fprintf(&b, "ok %d - %s # SKIP %s\n", i+1, desc, tapEscape(oneLine(c.Note.In(lang))))
 		default:
+			// A self-reported step is "not ok": a TAP consumer counts any
+			// "ok" line as a pass, whatever its directive.
+			if c.SelfReported {
+				desc += " " + tapEscape(t("(self-reported)", "(자기 신고)").In(lang))
+			}
 			fmt.Fprintf(&b, "not ok %d - %s\n", i+1, desc)
-			d := tapDiag{Severity: "fail", Lesson: c.Lesson, Step: c.Step}
+			d := tapDiag{Severity: "fail", Lesson: c.Lesson, Step: c.Step, SelfReported: c.SelfReported}
 			if lines := failLines(c, lang); len(lines) > 0 {
 				d.Message = lines[0]
 			}
@@ -279,7 +301,11 @@ func WriteJUnit(w io.Writer, cases []Case, lang i18n.Lang) error {
 			if len(fl) > 0 {
 				msg = fl[0]
 			}
-			jc.Failure = &junitMessage{Message: msg, Type: "check", Text: strings.Join(fl, "\n")}
+			typ := "check"
+			if c.SelfReported {
+				typ = "self-reported"
+			}
+			jc.Failure = &junitMessage{Message: msg, Type: typ, Text: strings.Join(fl, "\n")}
 			s.Failures++
 			all.Failures++
 		case StatusSkip:

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -52,12 +53,14 @@ func (e *env) classReport(c *cli.Context) error {
 		if st, err := os.Stat(name); err == nil && st.IsDir() {
 			matches, _ := filepath.Glob(filepath.Join(name, "*.json"))
 			for _, m := range matches {
-				data, err := os.ReadFile(m)
+				// Files found in a directory are the students': a
+				// symbolic link among them is not followed.
+				data, err := lessons.ReadUserFile(m, lessons.MaxProgressSize, true)
 				files = append(files, lessons.ExportFile{Name: m, Data: data, Err: err})
 			}
 			continue
 		}
-		data, err := os.ReadFile(name)
+		data, err := lessons.ReadUserFile(name, lessons.MaxProgressSize, false)
 		files = append(files, lessons.ExportFile{Name: name, Data: data, Err: err})
 	}
 	all, err := lessons.All()
@@ -66,8 +69,13 @@ func (e *env) classReport(c *cli.Context) error {
 	}
 	r := lessons.NewClassReport(all, files)
 	io := e.io
+	if len(r.Rows) == 0 && len(r.Bad) == 1 && len(files) == 1 {
+		// One file given, and it is not a progress file: one line.
+		return i18n.Invalid(i18n.T("%s: %s", "%s: %s").F(lessons.Printable(r.Bad[0].File), r.Bad[0].Why)).
+			WithHint(i18n.T("each student makes one with 'sysdojo progress export > NAME.json'", "학생마다 'sysdojo progress export > 이름.json'으로 만드세요"))
+	}
 	for _, b := range r.Bad {
-		fmt.Fprintln(io.Err, "sysdojo: "+io.Warn(fmt.Sprintf(e.t("%s: %s (skipped)", "%s: %s (건너뜀)"), b.File, b.Why.In(io.Lang))))
+		fmt.Fprintln(io.Err, "sysdojo: "+io.Warn(fmt.Sprintf(e.t("%s: %s (skipped)", "%s: %s (건너뜀)"), lessons.Printable(b.File), b.Why.In(io.Lang))))
 	}
 	if len(r.Rows) == 0 {
 		return i18n.Invalid(i18n.T("no progress file among the %d given", "준 파일 %d개 중에 진행 기록 파일이 없습니다").F(len(files))).
@@ -90,37 +98,53 @@ func stamp(t *time.Time, layout string) string {
 	return t.UTC().Format(layout)
 }
 
-func writeClassCSV(w interface{ Write([]byte) (int, error) }, r *lessons.ClassReport) error {
+// writeClassCSV writes the report for a spreadsheet: a UTF-8 byte order
+// mark first (so that Excel shows Korean names), student-supplied cells
+// with control characters escaped and formulas neutralised (OWASP: a
+// cell starting with = + - @ tab or CR gets a leading quote).
+func writeClassCSV(w io.Writer, r *lessons.ClassReport) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
+	cell := func(s string) string { return lessons.CSVCell(lessons.Printable(s)) }
 	head := append([]string{"student", "file"}, r.Lessons...)
-	head = append(head, "lessons_done", "steps_done", "steps_total", "last_activity")
+	head = append(head, "lessons_done", "steps_done", "steps_total", "lessons_done_self_reported", "steps_done_self_reported", "last_activity")
 	cw.Write(head)
 	for _, row := range r.Rows {
-		rec := []string{row.Student, row.File}
+		rec := []string{cell(row.Student), cell(row.File)}
 		for _, id := range r.Lessons {
 			c := row.Cells[id]
 			switch {
 			case c.Done:
 				rec = append(rec, "done")
+			case c.ClaimedDone:
+				rec = append(rec, "done (self-reported)")
 			case c.Started:
 				rec = append(rec, "step "+strconv.Itoa(c.Step))
 			default:
 				rec = append(rec, "")
 			}
 		}
-		rec = append(rec, strconv.Itoa(row.LessonsDone), strconv.Itoa(row.StepsDone), strconv.Itoa(r.StepsTotal), stamp(row.Last, time.RFC3339))
+		rec = append(rec, strconv.Itoa(row.LessonsDone), strconv.Itoa(row.StepsDone), strconv.Itoa(r.StepsTotal),
+			strconv.Itoa(row.LessonsClaimed), strconv.Itoa(row.StepsClaimed), stamp(row.Last, time.RFC3339))
 		cw.Write(rec)
 	}
 	tot := []string{"TOTAL done", ""}
 	for _, t := range r.Totals {
 		tot = append(tot, strconv.Itoa(t.Done))
 	}
-	cw.Write(append(tot, "", "", "", ""))
+	cw.Write(append(tot, "", "", "", "", "", ""))
+	tot = []string{"TOTAL done (self-reported)", ""}
+	for _, t := range r.Totals {
+		tot = append(tot, strconv.Itoa(t.Claimed))
+	}
+	cw.Write(append(tot, "", "", "", "", "", ""))
 	tot = []string{"TOTAL started", ""}
 	for _, t := range r.Totals {
 		tot = append(tot, strconv.Itoa(t.Started))
 	}
-	cw.Write(append(tot, "", "", "", ""))
+	cw.Write(append(tot, "", "", "", "", "", ""))
 	cw.Flush()
 	return cw.Error()
 }
@@ -136,7 +160,7 @@ func (e *env) classTable(r *lessons.ClassReport) {
 	for i := range r.Lessons {
 		b.WriteString(cell(strconv.Itoa(i + 1)))
 	}
-	b.WriteString(" " + term.Pad(e.t("done", "완료"), 5) + term.Pad(e.t("steps", "단계"), 7) + e.t("last activity", "마지막 활동"))
+	b.WriteString(" " + term.Pad(e.t("done", "완료"), 5) + term.Pad(e.t("steps", "단계"), 8) + e.t("last activity", "마지막 활동"))
 	fmt.Fprintln(io.Out, io.Heading(strings.TrimRight(b.String(), " ")))
 	names := map[string]int{}
 	for _, row := range r.Rows {
@@ -150,6 +174,8 @@ func (e *env) classTable(r *lessons.ClassReport) {
 			// class VMs): tell them apart by file.
 			name += " (" + strings.TrimSuffix(filepath.Base(row.File), ".json") + ")"
 		}
+		// A student's name is only text on the instructor's terminal.
+		name = lessons.Printable(name)
 		for term.Width(name) > nameW-1 {
 			rs := []rune(name)
 			name = string(rs[:len(rs)-1])
@@ -161,12 +187,14 @@ func (e *env) classTable(r *lessons.ClassReport) {
 			switch {
 			case c.Done:
 				s = io.OK(s)
+			case c.ClaimedDone:
+				s = io.Warn(s)
 			case !c.Started:
 				s = io.Dim(s)
 			}
 			b.WriteString(s)
 		}
-		b.WriteString(" " + term.Pad(fmt.Sprintf("%d", row.LessonsDone), 5) + term.Pad(fmt.Sprintf("%d/%d", row.StepsDone, r.StepsTotal), 7) + stamp(row.Last, "01-02 15:04"))
+		b.WriteString(" " + term.Pad(fmt.Sprintf("%d", row.LessonsDone), 5) + term.Pad(fmt.Sprintf("%d*/%d", row.StepsClaimed, r.StepsTotal), 8) + stamp(row.Last, "01-02 15:04"))
 		fmt.Fprintln(io.Out, strings.TrimRight(b.String(), " "))
 	}
 	b.Reset()
@@ -176,14 +204,22 @@ func (e *env) classTable(r *lessons.ClassReport) {
 	}
 	fmt.Fprintln(io.Out, strings.TrimRight(b.String(), " "))
 	b.Reset()
+	b.WriteString(term.Pad(e.t("done*", "완료*"), nameW))
+	for _, t := range r.Totals {
+		b.WriteString(cell(strconv.Itoa(t.Claimed)))
+	}
+	fmt.Fprintln(io.Out, strings.TrimRight(b.String(), " "))
+	b.Reset()
 	b.WriteString(term.Pad(e.t("started", "시작함"), nameW))
 	for _, t := range r.Totals {
 		b.WriteString(cell(strconv.Itoa(t.Started)))
 	}
 	fmt.Fprintln(io.Out, strings.TrimRight(b.String(), " "))
 	fmt.Fprintln(io.Out)
-	fmt.Fprint(io.Out, io.Dim(term.WrapPrefix(fmt.Sprintf(e.t("%d students. ✓ lesson done · N: at step N · ·: not started. Last rows: how many finished, started.",
-		"학생 %d명. ✓ 레슨 완료 · N: N단계 진행 중 · ·: 시작 안 함. 아래 두 줄: 마친 인원, 시작한 인원."), len(r.Rows)), "", "", 78)))
+	fmt.Fprint(io.Out, io.Dim(term.WrapPrefix(fmt.Sprintf(e.t("%d students. ✓ lesson done · ✓* finished, self-reported · N: at step N · ·: not started. Last rows: how many finished, finished by their own word, started.",
+		"학생 %d명. ✓ 레슨 완료 · ✓* 자기 신고로 완료 · N: N단계 진행 중 · ·: 시작 안 함. 아래 세 줄: 마친 인원, 자기 신고로 마친 인원, 시작한 인원."), len(r.Rows)), "", "", 78)))
+	fmt.Fprint(io.Out, io.Dim(term.WrapPrefix(e.t("Self-reported (*, step numbers, steps): what the progress files say; only quiz answers are checked here. Grade the work itself with 'sysdojo lesson check --all'.",
+		"자기 신고(*, 단계 번호, 단계 수): 진행 기록 파일에 적힌 내용이고, 여기서 확인하는 것은 퀴즈 답뿐입니다. 실제 작업은 'sysdojo lesson check --all'로 채점하세요."), "", "", 78)))
 	var legend []string
 	for i, id := range r.Lessons {
 		legend = append(legend, fmt.Sprintf("%d=%s", i+1, id))

@@ -164,13 +164,14 @@ func TestCheckAllTAPJUnit(t *testing.T) {
 		t.Errorf("totals %d/%d do not add up", doc.Tests, doc.Failures)
 	}
 
-	// Finish the lesson: step 3 to 5. Step 1's file is then 0644 again,
-	// but step 1 passed when it was checked: all pass, exit 0.
+	// Finish the lesson: step 3 to 5. Every step's result stays in the
+	// workspace, so the live grade is complete: all pass, exit 0.
 	var res struct {
 		Lessons []struct {
 			Steps []struct {
-				Step   int    `json:"step"`
-				Status string `json:"status"`
+				Step         int    `json:"step"`
+				Status       string `json:"status"`
+				SelfReported bool   `json:"self_reported"`
 			} `json:"steps"`
 		} `json:"lessons"`
 	}
@@ -184,13 +185,24 @@ func TestCheckAllTAPJUnit(t *testing.T) {
 	if failed, _ := validTAP13(t, tap); code != 0 || len(failed) != 0 {
 		t.Fatalf("solved: exit %d, failed %v\n%s", code, failed, tap)
 	}
-	if !strings.Contains(tap, "# passed when it was checked") {
-		t.Errorf("step 1 (0777, then back to 0644 in step 4) should be noted as passed earlier:\n%s", tap)
+	// Undo step 1 afterwards: the progress file still says it passed, but
+	// a grade counts what the checks see now. Not ok, self-reported, in
+	// TAP (with or without --live), JUnit and JSON.
+	must(t, os.Chmod(filepath.Join(ws, "sample.txt"), 0o644))
+	for _, live := range [][]string{nil, {"--live"}} {
+		code, tap, _ = sysdojo(t, env, "", append(append([]string{"lesson", "check", "--all"}, live...), "--format", "tap", "perm-octal")...)
+		if failed, _ := validTAP13(t, tap); code != 1 || fmt.Sprint(failed) != "[1]" || !strings.Contains(tap, "not ok 1 - perm-octal step 1: chmod 777: everyone may do everything (self-reported)") {
+			t.Errorf("%v: exit %d, failed %v\n%s", live, code, failed, tap)
+		}
 	}
-	// --live counts only what the checks see now: step 1 fails.
-	code, tap, _ = sysdojo(t, env, "", "lesson", "check", "--all", "--live", "--format", "tap", "perm-octal")
-	if failed, _ := validTAP13(t, tap); code != 1 || fmt.Sprint(failed) != "[1]" {
-		t.Errorf("--live: exit %d, failed %v", code, failed)
+	_, js, _ = sysdojo(t, env, "", "lesson", "check", "--all", "--format", "json", "perm-octal")
+	must(t, jsonUnmarshal(js, &res))
+	if st := res.Lessons[0].Steps[0]; st.Status != "fail" || !st.SelfReported {
+		t.Errorf("json step 1: %+v", st)
+	}
+	_, xmlOut, _ = sysdojo(t, env, "", "lesson", "check", "--all", "--format", "junit", "perm-octal")
+	if !strings.Contains(xmlOut, `type="self-reported"`) {
+		t.Errorf("junit:\n%s", xmlOut)
 	}
 	// Bad format: usage error.
 	if code, _, errs := sysdojo(t, env, "", "lesson", "check", "--all", "--format", "xml"); code != 2 || !strings.Contains(errs, `unknown format "xml"`) {
@@ -215,7 +227,7 @@ func solveRest(t *testing.T, env map[string]string, ws string) {
 	if code, out, _ := sysdojo(t, env, "", "lesson", "check"); code != 0 {
 		t.Fatalf("step 3: %s", out)
 	}
-	must(t, os.Chmod(filepath.Join(ws, "sample.txt"), 0o644))
+	must(t, os.Chmod(filepath.Join(ws, "notes.txt"), 0o644))
 	if code, out, _ := sysdojo(t, env, "", "lesson", "check"); code != 0 {
 		t.Fatalf("step 4: %s", out)
 	}

@@ -17,6 +17,8 @@ type gradeStep struct {
 	Status string    `json:"status"`
 	Title  i18n.Text `json:"title"`
 	Note   string    `json:"note,omitempty"`
+	// SelfReported: the progress file claims the step; its check fails.
+	SelfReported bool `json:"self_reported,omitempty"`
 }
 
 type gradeLesson struct {
@@ -62,7 +64,8 @@ func (e *env) checkAll(c *cli.Context, format string) error {
 		if err != nil {
 			return err
 		}
-		opt := lessons.GradeOptions{Root: isRoot(), Live: c.Bool("live")}
+		// Always live: --live is accepted, and is what every grade does.
+		opt := lessons.GradeOptions{Root: isRoot()}
 		if d := c.String("dir"); d != "" {
 			abs, err := filepath.Abs(filepath.Join(d, id))
 			if err != nil {
@@ -89,7 +92,7 @@ func (e *env) checkAll(c *cli.Context, format string) error {
 				rep.Lessons = append(rep.Lessons, gradeLesson{ID: cs.Lesson})
 			}
 			gl := &rep.Lessons[len(rep.Lessons)-1]
-			gl.Steps = append(gl.Steps, gradeStep{StepResult: cs.Result, Status: cs.Status, Title: cs.Title, Note: cs.Note.In(lang)})
+			gl.Steps = append(gl.Steps, gradeStep{StepResult: cs.Result, Status: cs.Status, Title: cs.Title, Note: cs.Note.In(lang), SelfReported: cs.SelfReported})
 		}
 		err = e.writeJSON(rep)
 	default:
@@ -121,7 +124,11 @@ func (e *env) gradeText(cases []lessons.Case) {
 		if cs.Status == lessons.StatusSkip {
 			mark = io.Warn("–")
 		}
-		fmt.Fprintf(io.Out, "%s %s: %s\n", mark, fmt.Sprintf(e.t("step %d", "%d단계"), cs.Step), cs.Title.In(io.Lang))
+		label := ""
+		if cs.SelfReported {
+			label = " " + io.Warn(e.t("(self-reported)", "(자기 신고)"))
+		}
+		fmt.Fprintf(io.Out, "%s %s: %s%s\n", mark, fmt.Sprintf(e.t("step %d", "%d단계"), cs.Step), cs.Title.In(io.Lang), label)
 		if !cs.Note.IsZero() {
 			fmt.Fprintln(io.Out, "    "+io.Dim(cs.Note.In(io.Lang)))
 		}

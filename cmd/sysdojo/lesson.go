@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -43,17 +42,20 @@ func newLessonCommand(e *env) *cli.Command {
 			{Name: "check", Usage: e.t("check the current step; go on when it passes (--all: every step, for graders)", "지금 단계를 확인하고 통과하면 다음으로 (--all: 모든 단계, 채점용)"),
 				ArgsUsage: "[ID...]",
 				Description: e.t("With --all, every step of the lessons named (default: every lesson started) is\n"+
-					"checked, one test case per step, and nothing advances: --format tap (TAP 13) or\n"+
-					"junit (JUnit XML) feed GitHub Classroom and GitLab CI.\n"+
+					"checked as it is now, one test case per step, and nothing advances: a step the\n"+
+					"progress file claims but whose check fails is 'not ok' (self-reported).\n"+
+					"--format tap (TAP 13) or junit (JUnit XML) feed GitHub Classroom and GitLab CI.\n"+
 					"Exit status: 0 the step (with --all: every step) passed, 1 not yet, 2 bad usage.",
-					"--all을 주면 지정한 레슨(기본값: 시작한 모든 레슨)의 모든 단계를 단계마다 테스트 하나로\n"+
-						"확인하고, 진행은 바꾸지 않습니다. --format tap(TAP 13)이나 junit(JUnit XML)은\n"+
+					"--all을 주면 지정한 레슨(기본값: 시작한 모든 레슨)의 모든 단계를 지금 상태 그대로\n"+
+						"단계마다 테스트 하나로 확인하고, 진행은 바꾸지 않습니다. 진행 기록에는 했다고 되어\n"+
+						"있지만 확인이 실패하는 단계는 'not ok'(자기 신고)입니다.\n"+
+						"--format tap(TAP 13)이나 junit(JUnit XML)은\n"+
 						"GitHub Classroom과 GitLab CI 채점에 씁니다.\n"+
 						"종료 코드: 0 통과(--all이면 모든 단계 통과), 1 아직, 2 잘못된 사용법."),
 				Flags: []cli.Flag{pf, jsonFlag, &cli.StringFlag{Name: "format", Value: "text", Usage: "text | json | tap | junit"},
 					&cli.BoolFlag{Name: "all", Usage: e.t("check every step of the lessons, one test case each", "레슨의 모든 단계를 단계마다 하나씩 확인")},
 					&cli.StringFlag{Name: "dir", Usage: e.t("with --all: lesson ID's workspace is DIR/ID (instead of the one in the progress)", "--all과 함께: 레슨 ID의 작업 디렉터리를 DIR/ID로 (진행 기록의 경로 대신)")},
-					&cli.BoolFlag{Name: "live", Usage: e.t("with --all: count only what the checks see now, not steps passed earlier", "--all과 함께: 예전에 통과한 단계는 빼고 지금 보이는 상태만 셈")}},
+					&cli.BoolFlag{Name: "live", Usage: e.t("with --all: count only what the checks see now (always so; kept for old scripts)", "--all과 함께: 지금 확인되는 것만 셈 (언제나 그렇습니다. 예전 스크립트를 위해 남겨 둠)")}},
 				BashComplete: completeLessonIDs,
 				Action:       e.lessonCheck},
 			{Name: "hint", Usage: e.t("the next hint for the current step (then the solution)", "지금 단계의 다음 힌트 (다 보면 풀이)"),
@@ -346,7 +348,8 @@ func (e *env) showStep(l *lessons.Lesson, lp *lessons.LessonProgress) {
 				"(이 단계는 root 권한이 필요합니다: 명령 앞에 sudo를 붙이거나 'sysdojo lesson skip'으로 넘어가세요)")))
 		}
 	}
-	fmt.Fprintln(io.Out, io.Dim(e.t("Workspace: ", "작업 디렉터리: ")+lp.Dir+"   (cd "+lp.Dir+")"))
+	dir := lessons.Printable(lp.Dir)
+	fmt.Fprintln(io.Out, io.Dim(e.t("Workspace: ", "작업 디렉터리: ")+dir+"   (cd "+dir+")"))
 	if s.IsQuiz() {
 		fmt.Fprintln(io.Out, io.Dim(e.t("Answer with: sysdojo lesson answer VALUE   ·   hint: sysdojo lesson hint",
 			"답하기: sysdojo lesson answer 값   ·   힌트: sysdojo lesson hint")))
@@ -859,15 +862,15 @@ func (e *env) progressImport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(a[0])
+	data, err := lessons.ReadUserFile(a[0], lessons.MaxProgressSize, false)
 	if err != nil {
-		return i18n.Invalid(i18n.T("cannot read %s", "%s를 읽을 수 없습니다").F(a[0])).WithHint(i18n.T("give the file 'sysdojo progress export' wrote", "'sysdojo progress export'로 만든 파일을 주세요"))
+		return i18n.Invalid(i18n.T("cannot read %s: %s", "%s: 읽을 수 없습니다: %s").F(lessons.Printable(a[0]), lessons.ReadWhy(err))).
+			WithHint(i18n.T("give the file 'sysdojo progress export' wrote", "'sysdojo progress export'로 만든 파일을 주세요"))
 	}
 	if err := e.store(c).Import(data); err != nil {
 		return err
 	}
-	var p lessons.Progress
-	json.Unmarshal(data, &p)
+	p, _ := lessons.ParseProgress(data)
 	e.io.Printf(i18n.T("Progress imported: %d lessons.\n", "진행 기록을 가져왔습니다: 레슨 %d개.\n"), len(p.Lessons))
 	return nil
 }

@@ -64,9 +64,19 @@ func (t Text) In(l Lang) string {
 	return t.En
 }
 
-// F formats both languages with the same arguments.
+// F formats both languages with the same arguments; an argument that is
+// itself a Text is put in each language as that language's text.
 func (t Text) F(args ...any) Text {
-	return Text{En: fmt.Sprintf(t.En, args...), Ko: fmt.Sprintf(t.Ko, args...)}
+	en, ko := args, args
+	for i, a := range args {
+		if x, ok := a.(Text); ok {
+			if &en[0] == &args[0] {
+				en, ko = append([]any{}, args...), append([]any{}, args...)
+			}
+			en[i], ko[i] = x.En, x.In(KO)
+		}
+	}
+	return Text{En: fmt.Sprintf(t.En, en...), Ko: fmt.Sprintf(t.Ko, ko...)}
 }
 
 // IsZero reports whether t has no text.
