@@ -6,11 +6,11 @@ package container
 //
 // Docker's profile is an allow-list (default action ERRNO(EPERM)); this
 // one is the same set written as a deny-list (default action ALLOW):
-// every system call of go-seccomp-bpf's tables for the architecture that
-// Docker does not allow by default is listed below. Where that differs:
-//   - A system call newer than those tables (the kernel's, not Docker's)
-//     is allowed here and refused by Docker. The tables go up to
-//     open_tree_attr (467), newer than any call Docker's list names.
+// every system call of the architecture (go-seccomp-bpf's tables, up to
+// open_tree_attr, 467) that Docker does not allow by default is listed
+// below. Where that differs:
+//   - A system call newer than open_tree_attr is allowed here, and
+//     refused by Docker until its list names it.
 //   - A process of another ABI is killed (SECCOMP_RET_KILL_PROCESS):
 //     i386 calls (int $0x80) on amd64, 32-bit ARM on arm64. Docker
 //     allows them with the same list by name; a deny-list by number
@@ -19,21 +19,26 @@ package container
 //   - Capabilities: Docker allows some groups when the container has a
 //     capability (mount with CAP_SYS_ADMIN, ...); NewSeccomp(caps) does
 //     the same, per group (SeccompGroup.AllowedWith).
-//   - Arguments are compared on their low 32 bits only where the kernel
-//     reads an int (clone's flags, personality, socket's family), so that
-//     high bits cannot slip a call past the filter (libseccomp compares
-//     64 bits, and Docker's socket rule can be passed that way).
+//   - Arguments are compared on their low 32 bits where the kernel reads
+//     an int or drops the high half (clone's flags, socket's family), so
+//     that high bits cannot slip a call past the filter (libseccomp
+//     compares 64 bits: Docker's socket rule can be passed that way).
+//
+// The program is assembled here, with golang.org/x/net/bpf, rather than
+// by github.com/elastic/go-seccomp-bpf: that library builds its system
+// call tables for five architectures at package init, 0.6 ms on every
+// start of sysdojo (and of a re-executed init), and sends a call of
+// another ABI to the default action, ALLOW in a deny-list. The numbers
+// come from golang.org/x/sys/unix (seccomp_amd64.go, seccomp_arm64.go);
+// the tests check them against go-seccomp-bpf's tables.
 
 import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/bits"
 	"runtime"
 	"unsafe"
 
-	seccomp "github.com/elastic/go-seccomp-bpf"
-	"github.com/elastic/go-seccomp-bpf/arch"
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 
@@ -61,16 +66,30 @@ type SeccompProfile struct {
 	groups []SeccompGroup
 }
 
-// argRule refuses one system call when its arguments match any of sets.
-type argRule struct {
+// sysnum names a system call's number on this architecture.
+type sysnum struct {
 	name string
-	sets []seccomp.ArgumentConditions
+	nr   uint32
 }
+
+// argCheck refuses a system call by one argument's value.
+type argCheck struct {
+	name string
+	arg  uint32
+	kind int
+	vals []uint32
+}
+
+const (
+	lowBitsAny = iota // the low 32 bits share a bit with vals[0]
+	lowIn             // the low 32 bits are one of vals
+	notIn             // the high 32 bits are not 0, or the low ones none of vals
+)
 
 type seccompRule struct {
 	id     string
 	names  []string // refused whatever their arguments
-	args   []argRule
+	args   []argCheck
 	errno  unix.Errno
 	unless []int // Docker allows the group with any of these capabilities
 	cond   i18n.Text
@@ -83,44 +102,18 @@ type seccompRule struct {
 const cloneNamespaces = unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWUSER |
 	unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWCGROUP
 
-// lowBitsAny matches when arg's low 32 bits share a bit with mask
-// (BitsSet of a mask whose high half is zero tests the low half only).
-func lowBitsAny(arg uint32, mask uint32) seccomp.ArgumentConditions {
-	return seccomp.ArgumentConditions{{Argument: arg, Operation: seccomp.BitsSet, Value: uint64(mask)}}
-}
-
-// lowEquals matches when arg's low 32 bits are v, whatever the high ones:
-// every bit of v set, every other low bit clear.
-func lowEquals(arg uint32, v uint32) seccomp.ArgumentConditions {
-	var c seccomp.ArgumentConditions
-	for b := v; b != 0; b &= b - 1 {
-		c = append(c, seccomp.Condition{Argument: arg, Operation: seccomp.BitsSet, Value: uint64(1) << bits.TrailingZeros32(b)})
-	}
-	return append(c, seccomp.Condition{Argument: arg, Operation: seccomp.BitsNotSet, Value: uint64(^v)})
-}
-
-// notAny matches when arg is none of vs (compared on 64 bits: a value
-// with high bits set is refused, which only makes the rule stricter).
-func notAny(arg uint32, vs ...uint64) seccomp.ArgumentConditions {
-	var c seccomp.ArgumentConditions
-	for _, v := range vs {
-		c = append(c, seccomp.Condition{Argument: arg, Operation: seccomp.NotEqual, Value: v})
-	}
-	return c
-}
-
 // seccompRules is the default profile, group by group.
 var seccompRules = []seccompRule{
 	{id: "mount", errno: unix.EPERM, unless: []int{unix.CAP_SYS_ADMIN},
 		// Docker refuses pivot_root and open_tree_attr even with
 		// CAP_SYS_ADMIN; with it a container can mount anyway.
-		names: []string{"mount", "umount", "umount2", "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick",
+		names: []string{"mount", "umount2", "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick",
 			"move_mount", "open_tree", "open_tree_attr", "mount_setattr"},
 		why: i18n.T("a container that can mount can lay a host file system or a fresh /proc over its own view and undo the paths sysdojo masks",
 			"마운트할 수 있으면 호스트 파일 시스템이나 새 /proc을 컨테이너 위에 덮어 붙이고, sysdojo가 가려 둔 경로를 다시 드러낼 수 있습니다")},
 	{id: "namespaces", errno: unix.EPERM, unless: []int{unix.CAP_SYS_ADMIN},
 		names: []string{"unshare", "setns"},
-		args:  []argRule{{"clone", []seccomp.ArgumentConditions{lowBitsAny(0, cloneNamespaces)}}},
+		args:  []argCheck{{name: "clone", arg: 0, kind: lowBitsAny, vals: []uint32{cloneNamespaces}}},
 		cond:  i18n.T("clone only with a namespace flag (CLONE_NEWNS, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWCGROUP); fork and threads still work", "clone은 네임스페이스 플래그(CLONE_NEWNS, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWCGROUP)를 붙였을 때만 막습니다. fork와 스레드는 그대로 됩니다"),
 		why: i18n.T("in a new user namespace every capability comes back, so most container escapes start here (unshare -Urm, then mount)",
 			"새 사용자 네임스페이스 안에서는 모든 capability가 되살아나므로, 대부분의 컨테이너 탈출이 여기서 시작됩니다 (unshare -Urm 다음에 mount)")},
@@ -179,7 +172,7 @@ var seccompRules = []seccompRule{
 	// clock's state with them is common, and changing it needs
 	// CAP_SYS_TIME, which the container does not have.
 	{id: "time", errno: unix.EPERM, unless: []int{unix.CAP_SYS_TIME},
-		names: []string{"settimeofday", "clock_settime", "clock_settime64", "stime"},
+		names: []string{"settimeofday", "clock_settime"},
 		why: i18n.T("the system clock is not namespaced: setting it changes the host's time",
 			"시스템 시계는 네임스페이스로 나뉘지 않아서, 바꾸면 호스트의 시간이 바뀝니다")},
 	{id: "userfaultfd", errno: unix.EPERM,
@@ -187,7 +180,9 @@ var seccompRules = []seccompRule{
 		why: i18n.T("userfaultfd can pause the kernel in the middle of a copy, a classic tool for winning kernel races",
 			"userfaultfd는 커널이 메모리를 복사하는 도중에 멈춰 세울 수 있어서, 커널 경쟁 조건 공격의 단골 도구입니다")},
 	{id: "personality", errno: unix.EPERM,
-		args: []argRule{{"personality", []seccomp.ArgumentConditions{notAny(0, 0, 0x8, 0x20000, 0x20008, 0xffffffff)}}},
+		// A value with high bits set is refused, though the kernel reads an
+		// unsigned int: stricter, never looser.
+		args: []argCheck{{name: "personality", arg: 0, kind: notIn, vals: []uint32{0, 0x8, 0x20000, 0x20008, 0xffffffff}}},
 		cond: i18n.T("values other than Linux's usual ones and a query (0, 0x8, 0x20000, 0x20008, 0xffffffff)",
 			"평소 값과 조회용 값(0, 0x8, 0x20000, 0x20008, 0xffffffff) 말고는 막습니다"),
 		why: i18n.T("other personalities can switch off address-space randomisation and other defences",
@@ -214,7 +209,7 @@ var seccompRules = []seccompRule{
 		why: i18n.T("io_uring is a large, young kernel interface with a long list of privilege escalations; Docker refuses it too",
 			"io_uring은 크고 새로운 커널 인터페이스로, 권한 상승 취약점이 많이 나왔습니다. Docker도 막습니다")},
 	{id: "sockets", errno: unix.EPERM,
-		args: []argRule{{"socket", []seccomp.ArgumentConditions{lowEquals(0, unix.AF_ALG), lowEquals(0, unix.AF_VSOCK)}}},
+		args: []argCheck{{name: "socket", arg: 0, kind: lowIn, vals: []uint32{unix.AF_ALG, unix.AF_VSOCK}}},
 		cond: i18n.T("socket for AF_ALG (38) and AF_VSOCK (40) only", "socket은 AF_ALG(38)와 AF_VSOCK(40)만 막습니다"),
 		why: i18n.T("the kernel's crypto sockets and virtual-machine sockets are kernel code a container does not need",
 			"커널 암호 소켓과 가상 머신 소켓은 컨테이너에 필요 없는 커널 코드입니다")},
@@ -234,32 +229,89 @@ var seccompRules = []seccompRule{
 var SeccompABINote = i18n.T("calls of another ABI end the process (i386 'int 0x80' on x86-64, 32-bit ARM on arm64); x32 calls answer ENOSYS",
 	"다른 ABI로 부른 시스템 호출은 프로세스를 끝냅니다 (x86-64에서 i386 'int 0x80', arm64에서 32비트 ARM). x32 호출에는 ENOSYS로 답합니다")
 
-// seccompArch is the architecture the filter is built for: the one this
-// binary runs on, when the profile knows its system call numbers.
-func seccompArch() (*arch.Info, error) {
-	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
-		return nil, i18n.Failed(i18n.T("no seccomp profile for the %s architecture (only amd64 and arm64)",
-			"%s 아키텍처에는 seccomp 프로필이 없습니다 (amd64와 arm64만 됩니다)").F(runtime.GOARCH), nil)
-	}
-	return arch.GetInfo(runtime.GOARCH)
-}
-
 // DefaultSeccomp is the filter for a container with the default
 // capabilities (DefaultCaps).
 func DefaultSeccomp() (*SeccompProfile, error) { return NewSeccomp(DefaultCaps) }
 
+func seccompNumber(name string) (uint32, bool) {
+	for _, s := range seccompNumbers {
+		if s.name == name {
+			return s.nr, true
+		}
+	}
+	return 0, false
+}
+
+// Offsets in struct seccomp_data. An argument is 64 bits; amd64 and
+// arm64 are little-endian: its low half first.
+const (
+	dataNr   = 0
+	dataArch = 4
+)
+
+func argLow(i uint32) uint32  { return 16 + 8*i }
+func argHigh(i uint32) uint32 { return 16 + 8*i + 4 }
+
+// body is the check of c, for A loaded with nothing in particular: it
+// ends in ret when the call is refused and otherwise runs off its end.
+// Every jump in it is short (a few instructions).
+func (c argCheck) body(ret bpf.Instruction) []bpf.Instruction {
+	n := uint8(len(c.vals))
+	switch c.kind {
+	case lowBitsAny:
+		return []bpf.Instruction{
+			bpf.LoadAbsolute{Off: argLow(c.arg), Size: 4},
+			bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: c.vals[0], SkipFalse: 1},
+			ret,
+		}
+	case lowIn:
+		b := []bpf.Instruction{bpf.LoadAbsolute{Off: argLow(c.arg), Size: 4}}
+		for i, v := range c.vals {
+			if uint8(i) < n-1 {
+				b = append(b, bpf.JumpIf{Cond: bpf.JumpEqual, Val: v, SkipTrue: n - 1 - uint8(i)})
+			} else {
+				b = append(b, bpf.JumpIf{Cond: bpf.JumpEqual, Val: v, SkipFalse: 1})
+			}
+		}
+		return append(b, ret)
+	default: // notIn
+		b := []bpf.Instruction{
+			bpf.LoadAbsolute{Off: argHigh(c.arg), Size: 4},
+			bpf.JumpIf{Cond: bpf.JumpEqual, Val: 0, SkipTrue: 1},
+			ret,
+			bpf.LoadAbsolute{Off: argLow(c.arg), Size: 4},
+		}
+		for i, v := range c.vals {
+			b = append(b, bpf.JumpIf{Cond: bpf.JumpEqual, Val: v, SkipTrue: n - uint8(i)})
+		}
+		return append(b, ret)
+	}
+}
+
 // NewSeccomp builds the filter for a container whose command keeps caps:
 // a group Docker allows with one of them is left out, as Docker does.
 func NewSeccomp(caps []int) (*SeccompProfile, error) {
-	info, err := seccompArch()
-	if err != nil {
-		return nil, err
+	if seccompAuditArch == 0 {
+		return nil, i18n.Failed(i18n.T("no seccomp profile for the %s architecture (only amd64 and arm64)",
+			"%s 아키텍처에는 seccomp 프로필이 없습니다 (amd64와 arm64만 됩니다)").F(runtime.GOARCH), nil)
 	}
 	has := map[int]bool{}
 	for _, c := range caps {
 		has[c] = true
 	}
-	policy := seccomp.Policy{DefaultAction: seccomp.ActionAllow}
+	loadNr := bpf.LoadAbsolute{Off: dataNr, Size: 4}
+	prog := []bpf.Instruction{
+		// Another ABI: killed (its numbers are not these).
+		bpf.LoadAbsolute{Off: dataArch, Size: 4},
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: seccompAuditArch, SkipTrue: 1},
+		bpf.RetConstant{Val: unix.SECCOMP_RET_KILL_PROCESS},
+		loadNr,
+	}
+	if seccompX32 {
+		prog = append(prog,
+			bpf.JumpIf{Cond: bpf.JumpGreaterOrEqual, Val: 0x40000000, SkipFalse: 1},
+			bpf.RetConstant{Val: unix.SECCOMP_RET_ERRNO | uint32(unix.ENOSYS)})
+	}
 	p := &SeccompProfile{}
 rules:
 	for _, r := range seccompRules {
@@ -272,45 +324,29 @@ rules:
 		for _, c := range r.unless {
 			g.AllowedWith = append(g.AllowedWith, CapName(c))
 		}
-		sg := seccomp.SyscallGroup{Action: seccomp.ActionErrno | seccomp.Action(r.errno)}
+		ret := bpf.RetConstant{Val: unix.SECCOMP_RET_ERRNO | uint32(r.errno)}
 		for _, n := range r.names {
-			if _, ok := info.SyscallNames[n]; ok {
-				sg.Names = append(sg.Names, n)
+			if nr, ok := seccompNumber(n); ok {
+				prog = append(prog, bpf.JumpIf{Cond: bpf.JumpEqual, Val: nr, SkipFalse: 1}, ret)
 				g.Syscalls = append(g.Syscalls, n)
 			}
 		}
-		for _, a := range r.args {
-			if _, ok := info.SyscallNames[a.name]; !ok {
+		for _, c := range r.args {
+			nr, ok := seccompNumber(c.name)
+			if !ok {
 				continue
 			}
-			for _, set := range a.sets {
-				sg.NamesWithCondtions = append(sg.NamesWithCondtions, seccomp.NameWithConditions{Name: a.name, Conditions: set})
-			}
-			g.Syscalls = append(g.Syscalls, a.name)
+			body := c.body(ret)
+			prog = append(prog, bpf.JumpIf{Cond: bpf.JumpEqual, Val: nr, SkipFalse: uint8(len(body))})
+			prog = append(prog, body...)
+			prog = append(prog, loadNr) // the body loaded an argument
+			g.Syscalls = append(g.Syscalls, c.name)
 		}
-		if len(g.Syscalls) == 0 {
-			continue // none of them exists here (iopl on arm64)
+		if len(g.Syscalls) > 0 { // none exists here: iopl on arm64
+			p.groups = append(p.groups, g)
 		}
-		policy.Syscalls = append(policy.Syscalls, sg)
-		p.groups = append(p.groups, g)
 	}
-	if len(policy.Syscalls) == 0 {
-		// Every group allowed (all capabilities): a filter that allows
-		// all would still kill other ABIs; keep one harmless group.
-		policy.Syscalls = append(policy.Syscalls, seccomp.SyscallGroup{Names: []string{"kexec_load"},
-			Action: seccomp.ActionErrno | seccomp.Action(unix.EPERM)})
-	}
-	insns, err := policy.Assemble()
-	if err != nil {
-		return nil, fmt.Errorf("building the seccomp filter: %w", err)
-	}
-	// go-seccomp-bpf sends a call of another ABI to the default action,
-	// which is ALLOW here: check the ABI first, and kill on a mismatch.
-	prog := append([]bpf.Instruction{
-		bpf.LoadAbsolute{Off: 4, Size: 4}, // seccomp_data.arch
-		bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(info.ID), SkipTrue: 1},
-		bpf.RetConstant{Val: unix.SECCOMP_RET_KILL_PROCESS},
-	}, insns...)
+	prog = append(prog, bpf.RetConstant{Val: unix.SECCOMP_RET_ALLOW})
 	raw, err := bpf.Assemble(prog)
 	if err != nil {
 		return nil, fmt.Errorf("building the seccomp filter: %w", err)
