@@ -210,7 +210,7 @@ var seccompRules = []seccompRule{
 			"io_uring은 크고 새로운 커널 인터페이스로, 권한 상승 취약점이 많이 나왔습니다. Docker도 막습니다")},
 	{id: "sockets", errno: unix.EPERM,
 		args: []argCheck{{name: "socket", arg: 0, kind: lowIn, vals: []uint32{unix.AF_ALG, unix.AF_VSOCK}}},
-		cond: i18n.T("socket for AF_ALG (38) and AF_VSOCK (40) only", "socket은 AF_ALG(38)와 AF_VSOCK(40)만 막습니다"),
+		cond: i18n.T("socket for AF_ALG (38) and AF_VSOCK (40) only", "socket은 AF_ALG(38), AF_VSOCK(40) 두 가지만 막습니다"),
 		why: i18n.T("the kernel's crypto sockets and virtual-machine sockets are kernel code a container does not need",
 			"커널 암호 소켓과 가상 머신 소켓은 컨테이너에 필요 없는 커널 코드입니다")},
 	{id: "chroot", errno: unix.EPERM, unless: []int{unix.CAP_SYS_CHROOT},
@@ -379,6 +379,14 @@ func (p *SeccompProfile) Fprog() *unix.SockFprog { return &p.fprog }
 // it of a process without CAP_SYS_ADMIN) and installs p on every thread
 // of the calling process (SECCOMP_FILTER_FLAG_TSYNC). The filter stays
 // for the process and everything it starts; it cannot be removed.
+//
+// Install it after the last namespace, mount, host-name and cgroup
+// operation, right before the command: from then on clone3 answers
+// ENOSYS, and Go's os.StartProcess uses clone3 whenever
+// SysProcAttr.UseCgroupFD is set (it does not fall back to clone). So an
+// init that starts the command with CgroupFD cannot install it on itself
+// first; the command's own process must (the --no-init path: after
+// unshare(CLONE_NEWCGROUP), before execve), or a raw child (Fprog).
 func (p *SeccompProfile) Install() error {
 	if len(p.filter) == 0 {
 		return errors.New("installing the seccomp filter: empty program")

@@ -357,6 +357,7 @@ func seccompProbes(mode string) int {
 	_, err = os.ReadFile("/proc/self/status")
 	probe("read", err)
 	probe("true", exec.Command("/bin/true").Run())
+	probe("shell", exec.Command("sh", "-c", "echo a | cat >/dev/null && (true &) && wait && sleep 0").Run())
 	probe("fork-thread", func() error { // a new OS thread: clone with thread flags
 		done := make(chan error)
 		go func() { runtime.LockOSThread(); done <- sys(unix.SYS_GETTID) }()
@@ -428,6 +429,7 @@ func TestSeccompFilter(t *testing.T) {
 		{"getpid", "ok", "ok"},
 		{"read", "ok", "ok"},
 		{"true", "ok", "ok"},
+		{"shell", "ok", "ok"},
 		{"fork-thread", "ok", "ok"},
 		{"mount", "EPERM", "ok"},
 		{"unshare-user-mnt", "EPERM", "EINVAL"}, // a threaded process cannot unshare CLONE_NEWUSER
