@@ -2,6 +2,7 @@ package container
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -268,4 +269,17 @@ func BenchmarkDeviceRulesV1(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// The rules as cgroup v1's devices.allow takes them (and as explain
+// lists them): mknod of anything, open of the standard set only.
+func ExampleDeviceRule_String() {
+	for _, r := range DefaultDevices[:4] {
+		fmt.Println(strings.TrimSpace(fmt.Sprintf("%-12s %s", r, r.Path)))
+	}
+	// Output:
+	// c *:* m
+	// b *:* m
+	// c 1:3 rwm    /dev/null
+	// c 1:5 rwm    /dev/zero
 }
