@@ -237,9 +237,17 @@ type progAttachAttr struct {
 	replaceBPFFD uint32
 }
 
+// bpfCall makes the bpf(2) call cmd. A signal interrupts the verifier
+// with EAGAIN (the Go runtime's preemption signal does, often): a load
+// is tried again then, as cilium/ebpf does.
 func bpfCall(cmd int, attr unsafe.Pointer, size uintptr) (uintptr, unix.Errno) {
-	r, _, errno := unix.Syscall(unix.SYS_BPF, uintptr(cmd), uintptr(attr), size)
-	return r, errno
+	for try := 0; ; try++ {
+		r, _, errno := unix.Syscall(unix.SYS_BPF, uintptr(cmd), uintptr(attr), size)
+		if errno == unix.EAGAIN && cmd == unix.BPF_PROG_LOAD && try < 100 {
+			continue
+		}
+		return r, errno
+	}
 }
 
 // loadDeviceProgram loads code as a BPF_PROG_TYPE_CGROUP_DEVICE program
