@@ -1,0 +1,73 @@
+package container
+
+import "golang.org/x/sys/unix"
+
+// The architecture the seccomp filter is built for, and the numbers of
+// the system calls it names (those this architecture has).
+const (
+	seccompAuditArch = unix.AUDIT_ARCH_AARCH64
+	seccompX32       = false // calls with the x32 bit (0x40000000) answer ENOSYS
+)
+
+var seccompNumbers = []sysnum{
+	{"mount", unix.SYS_MOUNT},
+	{"umount2", unix.SYS_UMOUNT2},
+	{"pivot_root", unix.SYS_PIVOT_ROOT},
+	{"fsopen", unix.SYS_FSOPEN},
+	{"fsconfig", unix.SYS_FSCONFIG},
+	{"fsmount", unix.SYS_FSMOUNT},
+	{"fspick", unix.SYS_FSPICK},
+	{"move_mount", unix.SYS_MOVE_MOUNT},
+	{"open_tree", unix.SYS_OPEN_TREE},
+	{"open_tree_attr", unix.SYS_OPEN_TREE_ATTR},
+	{"mount_setattr", unix.SYS_MOUNT_SETATTR},
+	{"unshare", unix.SYS_UNSHARE},
+	{"setns", unix.SYS_SETNS},
+	{"clone", unix.SYS_CLONE},
+	{"clone3", unix.SYS_CLONE3},
+	{"keyctl", unix.SYS_KEYCTL},
+	{"add_key", unix.SYS_ADD_KEY},
+	{"request_key", unix.SYS_REQUEST_KEY},
+	{"init_module", unix.SYS_INIT_MODULE},
+	{"finit_module", unix.SYS_FINIT_MODULE},
+	{"delete_module", unix.SYS_DELETE_MODULE},
+	{"kexec_load", unix.SYS_KEXEC_LOAD},
+	{"kexec_file_load", unix.SYS_KEXEC_FILE_LOAD},
+	{"reboot", unix.SYS_REBOOT},
+	{"bpf", unix.SYS_BPF},
+	{"perf_event_open", unix.SYS_PERF_EVENT_OPEN},
+	{"quotactl", unix.SYS_QUOTACTL},
+	{"quotactl_fd", unix.SYS_QUOTACTL_FD},
+	{"lookup_dcookie", unix.SYS_LOOKUP_DCOOKIE},
+	{"fanotify_init", unix.SYS_FANOTIFY_INIT},
+	{"lsm_get_self_attr", unix.SYS_LSM_GET_SELF_ATTR},
+	{"lsm_set_self_attr", unix.SYS_LSM_SET_SELF_ATTR},
+	{"lsm_list_modules", unix.SYS_LSM_LIST_MODULES},
+	{"sethostname", unix.SYS_SETHOSTNAME},
+	{"setdomainname", unix.SYS_SETDOMAINNAME},
+	{"kcmp", unix.SYS_KCMP},
+	{"pidfd_getfd", unix.SYS_PIDFD_GETFD},
+	{"process_madvise", unix.SYS_PROCESS_MADVISE},
+	{"open_by_handle_at", unix.SYS_OPEN_BY_HANDLE_AT},
+	{"swapon", unix.SYS_SWAPON},
+	{"swapoff", unix.SYS_SWAPOFF},
+	{"acct", unix.SYS_ACCT},
+	{"settimeofday", unix.SYS_SETTIMEOFDAY},
+	{"clock_settime", unix.SYS_CLOCK_SETTIME},
+	{"userfaultfd", unix.SYS_USERFAULTFD},
+	{"personality", unix.SYS_PERSONALITY},
+	{"syslog", unix.SYS_SYSLOG},
+	{"vhangup", unix.SYS_VHANGUP},
+	{"get_mempolicy", unix.SYS_GET_MEMPOLICY},
+	{"set_mempolicy", unix.SYS_SET_MEMPOLICY},
+	{"set_mempolicy_home_node", unix.SYS_SET_MEMPOLICY_HOME_NODE},
+	{"mbind", unix.SYS_MBIND},
+	{"migrate_pages", unix.SYS_MIGRATE_PAGES},
+	{"move_pages", unix.SYS_MOVE_PAGES},
+	{"io_uring_setup", unix.SYS_IO_URING_SETUP},
+	{"io_uring_enter", unix.SYS_IO_URING_ENTER},
+	{"io_uring_register", unix.SYS_IO_URING_REGISTER},
+	{"socket", unix.SYS_SOCKET},
+	{"chroot", unix.SYS_CHROOT},
+	{"nfsservctl", unix.SYS_NFSSERVCTL},
+}
