@@ -1,30 +1,38 @@
 package container
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// deviceRulesV1 limits the devices cgroup v1 directory dir to the
-// container's devices.
-func deviceRulesV1(dir string) error {
-	if err := os.WriteFile(filepath.Join(dir, "devices.deny"), []byte("a"), 0); err != nil {
+// deviceRulesV1 limits the devices cgroup v1 directory dir to
+// DefaultDevices.
+func deviceRulesV1(dir string) error { return writeDeviceRulesV1(dir) }
+
+// deviceRulesV2 attaches the device filter to the cgroup v2 directory
+// dir, before anything runs in it. A directory that is not on cgroup2 (a
+// test's stand-in tree) has nothing to attach to.
+func deviceRulesV2(dir string) error {
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil || st.Type != unix.CGROUP2_SUPER_MAGIC {
+		return nil
+	}
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
 		return err
 	}
-	for _, r := range []string{"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
-		"c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm"} {
-		if err := os.WriteFile(filepath.Join(dir, "devices.allow"), []byte(r), 0); err != nil {
-			return fmt.Errorf("devices.allow %q: %w", r, err)
-		}
-	}
-	return nil
+	defer unix.Close(fd)
+	return attachDeviceFilterV2(fd)
 }
 
-// deviceRulesV2 attaches the device filter to the cgroup v2 directory dir.
-func deviceRulesV2(dir string) error { return nil }
-
-// defaultSeccompFilter is the default system call filter, compiled.
-func defaultSeccompFilter() ([]unix.SockFilter, error) { return nil, nil }
+// seccompFilter is the default system call filter for a command that
+// keeps caps, compiled in the parent.
+func seccompFilter(caps []int) ([]unix.SockFilter, error) {
+	p, err := NewSeccomp(caps)
+	if err != nil {
+		return nil, err
+	}
+	fp := p.Fprog()
+	return append([]unix.SockFilter(nil), unsafe.Slice(fp.Filter, fp.Len)...), nil
+}

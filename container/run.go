@@ -382,7 +382,7 @@ func prepareRun(cfg *Config) (*run, error) {
 		r.stateRoot = DefaultStateRoot
 	}
 	if ic.Seccomp {
-		if r.filter, err = defaultSeccompFilter(); err != nil {
+		if r.filter, err = seccompFilter(ic.Caps); err != nil {
 			r.life.finish()
 			return nil, i18n.Failed(i18n.T("cannot build the seccomp filter", "seccomp 필터를 만들 수 없습니다"), err)
 		}

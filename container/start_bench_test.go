@@ -8,7 +8,7 @@ import "testing"
 func BenchmarkBuildProg(b *testing.B) {
 	ic := &initConfig{Rootfs: "/tmp/rootfs", Scratch: "/run/sysdojo/mnt", Args: []string{"/bin/true"}, Path: "/bin/true",
 		Env: []string{"PATH=/bin"}, Dir: "/", Hostname: "sysdojo", NewNet: true, Caps: DefaultCaps, Seccomp: true}
-	filter, err := defaultSeccompFilter()
+	filter, err := seccompFilter(DefaultCaps)
 	if err != nil {
 		b.Fatal(err)
 	}
