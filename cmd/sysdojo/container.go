@@ -374,7 +374,7 @@ func (e *env) containerExplain(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ex, err := container.Explain(rootfs)
+	ex, err := container.Explain(rootfs, e.getenv("SYSDOJO_INIT_EXE"))
 	if err != nil {
 		return err
 	}
