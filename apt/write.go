@@ -78,7 +78,6 @@ func writeFailed(path string, err error) error {
 	return e
 }
 
-
 // Apply backs up every file the plan changes, then replaces each one
 // atomically (a temporary file in the same directory, fsync, rename, fsync
 // of the directory), keeping its mode and owner. Every path is resolved
