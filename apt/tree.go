@@ -63,7 +63,7 @@ type linkError struct {
 }
 
 func (e *linkError) Error() string {
-	return fmt.Sprintf("%s: %s is a symbolic link to %s, which is not there inside %s", e.Path, e.Link, e.Target, e.Root)
+	return fmt.Sprintf("%s: %s is a symbolic link to %s, which is not inside %s", e.Path, e.Link, e.Target, e.Root)
 }
 
 func (e *linkError) localized() *i18n.Error {
@@ -148,6 +148,19 @@ func (t *tree) resolve(p string, followLast bool) (string, error) {
 	return path.Join(done...), nil
 }
 
+// tf formats t with args in each language: an i18n.Text argument gives
+// its own language's text.
+func tf(t i18n.Text, args ...any) i18n.Text {
+	en, ko := make([]any, len(args)), make([]any, len(args))
+	for i, a := range args {
+		en[i], ko[i] = a, a
+		if x, ok := a.(i18n.Text); ok {
+			en[i], ko[i] = x.En, x.Ko
+		}
+	}
+	return i18n.Text{En: fmt.Sprintf(t.En, en...), Ko: fmt.Sprintf(t.Ko, ko...)}
+}
+
 // kindOf names a file type in both languages.
 func kindOf(m fs.FileMode) i18n.Text {
 	switch {
@@ -167,7 +180,7 @@ func kindOf(m fs.FileMode) i18n.Text {
 
 func notRegular(p string, m fs.FileMode) error {
 	k := kindOf(m)
-	return i18n.Invalid(i18n.T("%s is %s, not a regular file; not read", "%s는 일반 파일이 아니라 %s입니다. 읽지 않았습니다").F(p, k.En, k.Ko))
+	return i18n.Invalid(tf(i18n.T("%s is %s, not a regular file; not read", "%s는 일반 파일이 아니라 %s입니다. 읽지 않았습니다"), p, k))
 }
 
 func tooBig(p string) error {

@@ -274,8 +274,8 @@ func SourcesPath(p string) bool {
 }
 
 func notOurs(dir string, why i18n.Text) error {
-	return i18n.Failed(i18n.T("the backup %s is not one sysdojo wrote for this root: %s; nothing was restored",
-		"백업 %s는 sysdojo가 이 루트에 남긴 백업이 아닙니다: %s. 아무것도 되돌리지 않았습니다").F(dir, why.En, why.Ko), nil)
+	return i18n.Failed(tf(i18n.T("the backup %s is not one sysdojo wrote for this root: %s; nothing was restored",
+		"백업 %s는 sysdojo가 이 루트에 남긴 백업이 아닙니다: %s. 아무것도 되돌리지 않았습니다"), dir, why), nil)
 }
 
 // ours reports whether fi is what sysdojo makes in a backup: owned by the
@@ -319,7 +319,7 @@ func (bs *backups) load(name string, copies bool) (*Backup, error) {
 		}
 		if !fi.Mode().IsRegular() {
 			k := kindOf(fi.Mode())
-			return nil, notOurs(shown, i18n.T("%s is %s, not a regular file", "%s가 일반 파일이 아니라 %s입니다").F(what, k.En, k.Ko))
+			return nil, notOurs(shown, tf(i18n.T("%s is %s, not a regular file", "%s가 일반 파일이 아니라 %s입니다"), what, k))
 		}
 		if !ours(fi) {
 			return nil, notOurs(shown, owner(fi))
@@ -474,8 +474,8 @@ func Restore(root string) (*Restored, error) {
 			return nil, writeFailed(f.Path, err)
 		case !fi.Mode().IsRegular():
 			k := kindOf(fi.Mode())
-			return nil, i18n.Failed(i18n.T("%s is now %s, not a regular file; nothing was restored",
-				"%s가 지금은 일반 파일이 아니라 %s입니다. 아무것도 되돌리지 않았습니다").F(f.Path, k.En, k.Ko), nil)
+			return nil, i18n.Failed(tf(i18n.T("%s is now %s, not a regular file; nothing was restored",
+				"%s가 지금은 일반 파일이 아니라 %s입니다. 아무것도 되돌리지 않았습니다"), f.Path, k), nil)
 		default:
 			s.info = fi
 			if s.cur, _, err = t.readOpen(f.Path, name); err != nil {
