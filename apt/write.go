@@ -482,7 +482,11 @@ func Restore(root string) (*Restored, error) {
 				return nil, readErr(i18n.T("cannot read %s", "%s를 읽을 수 없습니다").F(f.Path), err)
 			}
 			if h := sha(s.cur); h != f.SHA256 && h != f.Written {
-				s.edit = &Edited{Path: f.Path, Diff: string(diff.Diff(f.Path+" (edited after the switch)", s.cur, f.Path+" (restored)", b.copies[i]))}
+				d := string(diff.Diff(f.Path+" (edited)", s.cur, f.Path+" (restored)", b.copies[i]))
+				if strings.HasPrefix(d, "diff ") {
+					_, d, _ = strings.Cut(d, "\n")
+				}
+				s.edit = &Edited{Path: f.Path, Diff: d}
 			}
 		}
 		steps[i] = s
