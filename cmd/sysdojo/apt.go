@@ -57,7 +57,7 @@ func newAptCommand(e *env) *cli.Command {
 			},
 			{
 				Name:   "restore",
-				Usage:  e.t("put back the files saved by the last switch (bytes, mode, owner)", "마지막 switch가 저장한 파일을 되돌림 (내용, 모드, 소유자)"),
+				Usage:  e.t("put back the files saved by the last switch (bytes, mode, owner); a file edited since is kept as FILE.sysdojo-old.bak", "마지막 switch가 저장한 파일을 되돌림 (내용, 모드, 소유자). 그 뒤에 고친 파일은 FILE.sysdojo-old.bak으로 남겨 둠"),
 				Flags:  []cli.Flag{jsonFlag, rootFlag},
 				Action: e.aptRestore,
 			},
