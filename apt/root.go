@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -117,21 +116,26 @@ func ReadSourcesName(name string) bool {
 	return true
 }
 
-// Load reads the sources files and os-release under root. A missing
-// sources.list or sources.list.d is not an error; a malformed file is a
-// *ParseError.
+// Load reads the sources files and os-release under root, never
+// following a link out of it (see tree). A missing sources.list or
+// sources.list.d is not an error; a malformed file is a *ParseError; a
+// sources file that is not a regular file, or is too large, is refused.
 func Load(root string) (*System, error) {
+	t, err := openTree(root)
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
 	s := &System{Root: root}
-	if b, err := os.ReadFile(HostPath(root, OSRelease)); err == nil {
+	if b, _, err := t.readFile(OSRelease); err == nil {
 		s.OS = ParseOSRelease(b)
-	} else if b, err := os.ReadFile(HostPath(root, "/usr/lib/os-release")); err == nil {
+	} else if b, _, err := t.readFile("/usr/lib/os-release"); err == nil {
 		s.OS = ParseOSRelease(b)
 	}
 	paths := []string{SourceList}
-	dir := HostPath(root, SourceParts)
-	des, err := os.ReadDir(dir)
+	des, err := t.readDir(SourceParts)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, i18n.Failed(i18n.T("cannot read the sources directory", "소스 목록 디렉터리를 읽을 수 없습니다"), err)
+		return nil, readErr(i18n.T("cannot read the sources directory", "소스 목록 디렉터리를 읽을 수 없습니다"), err)
 	}
 	var names []string
 	for _, d := range des {
@@ -149,12 +153,12 @@ func Load(root string) (*System, error) {
 		paths = append(paths, SourceParts+"/"+n)
 	}
 	for _, p := range paths {
-		b, err := os.ReadFile(HostPath(root, p))
+		b, _, err := t.readFile(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, i18n.Failed(i18n.T("cannot read a sources file", "소스 파일을 읽을 수 없습니다"), err)
+			return nil, readErr(i18n.T("cannot read a sources file", "소스 파일을 읽을 수 없습니다"), err)
 		}
 		f, err := Parse(p, b)
 		if err != nil {
@@ -163,4 +167,13 @@ func Load(root string) (*System, error) {
 		s.Files = append(s.Files, f)
 	}
 	return s, nil
+}
+
+// readErr passes on an error already said for the user, and wraps others.
+func readErr(what i18n.Text, err error) error {
+	var le *i18n.Error
+	if errors.As(err, &le) {
+		return err
+	}
+	return i18n.Failed(what, err)
 }

@@ -57,7 +57,7 @@ func newAptCommand(e *env) *cli.Command {
 			},
 			{
 				Name:   "restore",
-				Usage:  e.t("put back the files saved by the last switch (bytes, mode, owner)", "마지막 switch가 저장한 파일을 되돌림 (내용, 모드, 소유자)"),
+				Usage:  e.t("put back the files saved by the last switch (bytes, mode, owner); a file edited since is kept as FILE.sysdojo-old.bak", "마지막 switch가 저장한 파일을 되돌림 (내용, 모드, 소유자). 그 뒤에 고친 파일은 FILE.sysdojo-old.bak으로 남겨 둠"),
 				Flags:  []cli.Flag{jsonFlag, rootFlag},
 				Action: e.aptRestore,
 			},
@@ -91,6 +91,7 @@ func newAptCommand(e *env) *cli.Command {
 					&cli.StringFlag{Name: "delay", Usage: e.t("delay before each response: D or MIN..MAX spread over the mirrors", "응답마다 지연: D 또는 MIN..MAX (미러마다 고르게 나눔)")},
 					&cli.BoolFlag{Name: "stale", Usage: e.t("the last mirror is 3 days behind", "마지막 미러를 3일 뒤처지게 함")},
 					&cli.StringFlag{Name: "keyring", Usage: e.t("also write the signing key (binary keyring) to this file", "서명 키(바이너리 키링)를 이 파일에도 씀")},
+					&cli.BoolFlag{Name: "force", Usage: e.t("let --keyring replace an existing file that is not sysdojo's key", "--keyring이 sysdojo 키가 아닌 기존 파일도 바꾸게 함")},
 					&cli.DurationFlag{Name: "for", Usage: e.t("stop after this long (default: until Ctrl-C)", "이 시간이 지나면 멈춤 (기본값: Ctrl-C까지)")},
 				},
 				Action: e.aptServe,
@@ -344,18 +345,7 @@ func (e *env) aptSwitch(c *cli.Context) error {
 	}
 	for _, f := range plan.Files {
 		fmt.Fprintln(io.Out)
-		for _, l := range strings.SplitAfter(f.Diff, "\n") {
-			switch {
-			case strings.HasPrefix(l, "+++") || strings.HasPrefix(l, "---"):
-				fmt.Fprint(io.Out, io.Heading(strings.TrimSuffix(l, "\n"))+"\n")
-			case strings.HasPrefix(l, "+"):
-				fmt.Fprint(io.Out, io.OK(strings.TrimSuffix(l, "\n"))+"\n")
-			case strings.HasPrefix(l, "-"):
-				fmt.Fprint(io.Out, io.Bad(strings.TrimSuffix(l, "\n"))+"\n")
-			default:
-				fmt.Fprint(io.Out, l)
-			}
-		}
+		e.printDiff(f.Diff)
 		if f.CloudInit {
 			fmt.Fprintf(io.Out, "%s %s\n", io.Warn("!"), e.t(
 				"cloud-init may rewrite "+f.Path+" from its template on the next boot: set 'apt_preserve_sources_list: true' in /etc/cloud/cloud.cfg to keep this change.",
@@ -379,6 +369,23 @@ func (e *env) aptSwitch(c *cli.Context) error {
 	fmt.Fprintf(io.Out, "%s\n", e.t("Next: sudo apt-get update. To undo: sysdojo apt restore",
 		"다음 할 일: sudo apt-get update. 되돌리려면: sysdojo apt restore"))
 	return nil
+}
+
+// printDiff shows a unified diff, coloured.
+func (e *env) printDiff(d string) {
+	io := e.io
+	for _, l := range strings.SplitAfter(d, "\n") {
+		switch {
+		case strings.HasPrefix(l, "+++") || strings.HasPrefix(l, "---") || strings.HasPrefix(l, "diff "):
+			fmt.Fprint(io.Out, io.Heading(strings.TrimSuffix(l, "\n"))+"\n")
+		case strings.HasPrefix(l, "+"):
+			fmt.Fprint(io.Out, io.OK(strings.TrimSuffix(l, "\n"))+"\n")
+		case strings.HasPrefix(l, "-"):
+			fmt.Fprint(io.Out, io.Bad(strings.TrimSuffix(l, "\n"))+"\n")
+		default:
+			fmt.Fprint(io.Out, l)
+		}
+	}
 }
 
 // printKept summarises what a switch left alone, one line per reason.
@@ -427,7 +434,18 @@ func (e *env) aptRestore(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("json") {
-		return e.writeJSON(map[string]any{"backup": b.ID, "mirror": b.Mirror, "files": b.Files})
+		edited := b.Edited
+		if edited == nil {
+			edited = []apt.Edited{}
+		}
+		return e.writeJSON(map[string]any{"backup": b.ID, "mirror": b.Mirror, "files": b.Files, "edited": edited})
+	}
+	for _, ed := range b.Edited {
+		fmt.Fprintf(e.io.Out, "%s %s\n", e.io.Warn("!"), e.t(
+			ed.Path+" was edited after the switch: your version is kept in "+ed.Saved+". What restore changed in it:",
+			ed.Path+"는 switch 뒤에 고쳐졌습니다. 고친 파일은 "+ed.Saved+"에 남겨 두었습니다. 되돌리면서 바뀐 내용:"))
+		e.printDiff(ed.Diff)
+		fmt.Fprintln(e.io.Out)
 	}
 	for _, f := range b.Files {
 		fmt.Fprintf(e.io.Out, "%s %s  %s %s:%d:%d\n", e.io.OK("✓"), f.Path, e.t("restored,", "되돌림,"), f.Mode, f.UID, f.GID)
@@ -650,21 +668,17 @@ func (e *env) aptServe(c *cli.Context) error {
 	if c.Bool("stale") {
 		configs[n-1].Stale = true
 	}
+	if kr := c.String("keyring"); kr != "" {
+		if err := serve.WriteKeyring(kr, c.Bool("force")); err != nil {
+			return err
+		}
+	}
 	srv, err := serve.Start(c.String("addr"), configs, time.Now().Add(-time.Hour))
 	if err != nil {
 		return i18n.Failed(i18n.T("cannot start the mirror", "미러를 시작할 수 없습니다"), err).
 			WithHint(i18n.T("try another port, e.g. --addr 127.0.0.1:0", "다른 포트를 써 보세요 (예: --addr 127.0.0.1:0)"))
 	}
 	defer srv.Close()
-	if kr := c.String("keyring"); kr != "" {
-		key, err := serve.KeyBinary()
-		if err == nil {
-			err = os.WriteFile(kr, key, 0o644)
-		}
-		if err != nil {
-			return i18n.Failed(i18n.T("cannot write the keyring", "키링을 쓸 수 없습니다"), err)
-		}
-	}
 	io := e.io
 	for i, m := range srv.Mirrors {
 		extra := ""

@@ -1,0 +1,5 @@
+//go:build !race
+
+package apt
+
+const raceBuild = false
