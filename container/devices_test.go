@@ -41,21 +41,7 @@ func TestDeviceRuleStrings(t *testing.T) {
 // and returns the device's numbers and the secret.
 func secretDisk(t *testing.T) (major, minor uint32, secret string) {
 	t.Helper()
-	testenv.NeedRoot(t)
-	losetup := testenv.NeedTool(t, "losetup")
-	secret = "host-secret-" + strconv.Itoa(os.Getpid())
-	img := filepath.Join(t.TempDir(), "disk.img")
-	data := make([]byte, 1<<20)
-	copy(data, secret)
-	if err := os.WriteFile(img, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(losetup, "--find", "--show", img).CombinedOutput()
-	if err != nil {
-		testenv.Skip(t, "no loop device: "+strings.TrimSpace(string(out)))
-	}
-	dev := strings.TrimSpace(string(out))
-	t.Cleanup(func() { exec.Command(losetup, "-d", dev).Run() })
+	dev, secret := testenv.LoopSecret(t)
 	var st unix.Stat_t
 	if err := unix.Stat(dev, &st); err != nil {
 		t.Fatal(err)

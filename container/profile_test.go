@@ -3,7 +3,6 @@ package container_test
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,21 +21,7 @@ import (
 // returns the device's path and numbers and the secret.
 func loopSecret(t *testing.T) (dev string, major, minor uint32, secret string) {
 	t.Helper()
-	testenv.NeedRoot(t)
-	losetup := testenv.NeedTool(t, "losetup")
-	secret = "HOST-DISK-SECRET-" + filepath.Base(t.TempDir())
-	img := filepath.Join(t.TempDir(), "disk.img")
-	data := make([]byte, 1<<20)
-	copy(data, secret)
-	if err := os.WriteFile(img, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(losetup, "--find", "--show", img).Output()
-	if err != nil {
-		testenv.Skip(t, fmt.Sprintf("no loop device: %v", err))
-	}
-	dev = strings.TrimSpace(string(out))
-	t.Cleanup(func() { exec.Command(losetup, "-d", dev).Run() })
+	dev, secret = testenv.LoopSecret(t)
 	var st unix.Stat_t
 	if err := unix.Stat(dev, &st); err != nil {
 		t.Fatal(err)

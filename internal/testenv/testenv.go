@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -79,4 +80,27 @@ func RemoveStatic() {
 	if static.path != "" {
 		os.RemoveAll(filepath.Dir(static.path))
 	}
+}
+
+// LoopSecret makes a loop device over a file that starts with a secret
+// (detached when t ends), for tests that try to read a host disk from
+// where they must not. It returns the device and the secret.
+func LoopSecret(t testing.TB) (dev, secret string) {
+	t.Helper()
+	NeedRoot(t)
+	losetup := NeedTool(t, "losetup")
+	secret = fmt.Sprintf("HOST-DISK-SECRET-%d-%s", os.Getpid(), filepath.Base(t.TempDir()))
+	img := filepath.Join(t.TempDir(), "disk.img")
+	data := make([]byte, 1<<20)
+	copy(data, secret)
+	if err := os.WriteFile(img, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(losetup, "--find", "--show", img).Output()
+	if err != nil {
+		Skip(t, fmt.Sprintf("no loop device: %v", err))
+	}
+	dev = strings.TrimSpace(string(out))
+	t.Cleanup(func() { exec.Command(losetup, "-d", dev).Run() })
+	return dev, secret
 }
