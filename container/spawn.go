@@ -95,6 +95,10 @@ type spawnProg struct {
 	status    uintptr    // the status pipe's write end (close-on-exec)
 	ops       []rawOp
 	execStep  int // index of the execve op (126/127 when it fails)
+	goAhead   uintptr
+	// The overlay's and /proc's mounts (rootless: what a kernel may
+	// refuse in a user namespace, explained in describe).
+	overlayStep, procStep int
 	keep      [][]byte
 	filter    []unix.SockFilter // the seccomp filter
 	fprog     unix.SockFprog
@@ -270,15 +274,28 @@ func (b *progBuilder) makeIn(what string, root int8, rel string, file bool, dst 
 	}
 }
 
+// goAheadOp adds the read of the runtime's go-ahead byte.
+func (b *progBuilder) goAheadOp() {
+	rd := op("waiting for the runtime", unix.SYS_READ, uintptr(b.p.goAhead), uintptr(unsafe.Pointer(&b.p.buf[0])), 1)
+	rd.want1 = true
+	b.add(rd)
+}
+
 // buildProg writes the child's work for ic down as system calls.
 func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	p := &spawnProg{}
 	copy(p.path[:], fdPathPrefix)
 	b := &progBuilder{p: p, ic: ic}
 	p.status = s.status
+	p.goAhead = uintptr(s.goAhead)
+	p.overlayStep, p.procStep = -1, -1
 	p.flags = unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS | unix.CLONE_NEWIPC
 	if ic.NewNet {
 		p.flags |= unix.CLONE_NEWNET
+	}
+	if ic.Rootless {
+		// The user namespace is made first, and owns the others.
+		p.flags |= unix.CLONE_NEWUSER
 	}
 	if s.cgroupFD >= 0 {
 		p.useClone3 = true
@@ -287,6 +304,11 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	p.flags |= uintptr(syscall.SIGCHLD)
 
 	b.trace("cloned")
+	// Rootless: nothing before the runtime has written the uid and gid
+	// maps (until then this process is nobody, even to itself).
+	if ic.Rootless && s.goAhead >= 0 {
+		b.goAheadOp()
+	}
 	b.add(op("naming init", unix.SYS_PRCTL, unix.PR_SET_NAME, p.cstr("sysdojo-init")))
 	// 1. Nothing mounted here may propagate back to the host.
 	b.mount("making / private", "", "/", "", unix.MS_REC|unix.MS_PRIVATE, "")
@@ -305,11 +327,13 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	}
 	// nodev and nosuid on the container's root: a device node or a
 	// set-user-ID file in an image does nothing.
+	p.overlayStep = len(p.ops)
 	b.mount("mounting the overlay", "overlay", m, "overlay", unix.MS_NODEV|unix.MS_NOSUID, overlayOptions(ic.Rootfs, upper, work))
 	b.add(op("opening the new root", unix.SYS_OPENAT, atFdcwd, p.cstr(m), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC).saving(regMerged))
 	b.trace("overlay mounted")
 	// 3. /proc of the new PID namespace.
 	b.makeIn("making /proc", regMerged, "proc", false, regT)
+	p.procStep = len(p.ops) + 1
 	b.add(b.mountOn("mounting /proc", regT, "proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")...)
 	// 4. A minimal /dev: the only mount without nodev.
 	b.makeIn("making /dev", regMerged, "dev", false, regT)
@@ -317,6 +341,14 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	b.add(b.resolveOp("opening /dev", regMerged, "dev", true, regDev))
 	for _, d := range devNodes {
 		name := p.cstr(d.Name)
+		if ic.Rootless {
+			// mknod is refused in a user namespace: the host's node,
+			// bound onto an empty file (as runc does rootless). (No
+			// chmod: it would change the host's node.)
+			b.add(op("making /dev/"+d.Name, unix.SYS_OPENAT, 0, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o666).with(0, regDev).saving(regU))
+			b.add(b.mountOn("binding the host's /dev/"+d.Name, regU, "/dev/"+d.Name, "", unix.MS_BIND, "")...)
+			continue
+		}
 		b.add(op("mknod /dev/"+d.Name, unix.SYS_MKNODAT, 0, name, unix.S_IFCHR|0o666, uintptr(unix.Mkdev(d.Major, d.Minor))).with(0, regDev),
 			op("chmod /dev/"+d.Name, unix.SYS_FCHMODAT, 0, name, 0o666).with(0, regDev))
 	}
@@ -338,7 +370,16 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	b.trace("/proc and /dev ready")
 	// 5. /sys, read-only.
 	b.makeIn("making /sys", regMerged, "sys", false, regT)
-	b.add(b.mountOn("mounting /sys", regT, "sysfs", "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")...)
+	if ic.Rootless && !ic.NewNet {
+		// sysfs can be mounted only by the owner of the network
+		// namespace: with --net host, the host's /sys, bound read-only
+		// (keeping the flags locked on the host's mount).
+		b.add(b.mountOn("binding the host's /sys", regT, "/sys", "", unix.MS_BIND|unix.MS_REC, "")...)
+		b.add(b.resolveOp("binding the host's /sys", regMerged, "sys", true, regU))
+		b.add(b.mountOn("making /sys read-only", regU, "", "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|lockedFlags("/sys"), "")...)
+	} else {
+		b.add(b.mountOn("mounting /sys", regT, "sysfs", "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")...)
+	}
 	// 6. Masked and read-only paths: what a container must not read or
 	// change of the host's kernel. Whether each is a directory or a file
 	// is the kernel's, the same inside as on the host.
@@ -382,7 +423,9 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 		b.add(b.resolveOp(what, regMerged, v.Container, s.volumes[i].dir, regU))
 		// Mounts under it, now or later, stay on their own side.
 		b.add(b.mountOn(what+": making it private", regU, "", "", unix.MS_PRIVATE|unix.MS_REC, "")...)
-		flags := uintptr(unix.MS_BIND|unix.MS_REMOUNT|unix.MS_NOSUID|unix.MS_NODEV) | s.volumes[i].noexec
+		// (Rootless, the flags the host's mount has are kept: a user
+		// namespace may not clear them.)
+		flags := uintptr(unix.MS_BIND|unix.MS_REMOUNT|unix.MS_NOSUID|unix.MS_NODEV) | s.volumes[i].noexec | s.volumes[i].locked
 		if v.ReadOnly {
 			flags |= unix.MS_RDONLY
 		}
@@ -392,11 +435,9 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	b.makeIn("making the working directory "+ic.Dir, regMerged, ic.Dir, false, regT)
 	// The runtime's go-ahead, when it has host-side work to finish before
 	// the command starts (a bridged network). No byte: quit quietly.
-	if s.goAhead >= 0 {
+	if s.goAhead >= 0 && !ic.Rootless {
 		b.trace("root ready, waiting")
-		rd := op("waiting for the runtime", unix.SYS_READ, uintptr(s.goAhead), uintptr(unsafe.Pointer(&p.buf[0])), 1)
-		rd.want1 = true
-		b.add(rd)
+		b.goAheadOp()
 	}
 	// 9. Switch the root: the overlay becomes /, the host's root is
 	// stacked under it and detached. (chroot alone could be escaped.)
@@ -665,6 +706,7 @@ type spawnOptions struct {
 type volFD struct {
 	dir    bool
 	noexec uintptr
+	locked uintptr // rootless: the host mount's flags, kept on the remount
 }
 
 // spawned is a started child.
@@ -714,6 +756,9 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 			return fail(fmt.Errorf("volume %s: %w", v, err))
 		}
 		vf := volFD{dir: st.Mode&unix.S_IFMT == unix.S_IFDIR}
+		if ic.Rootless {
+			vf.locked = lockedFlags(v.Host)
+		}
 		if unix.Statfs(v.Host, &sfs) == nil && sfs.Flags&unix.ST_NOEXEC != 0 {
 			vf.noexec = unix.MS_NOEXEC
 		}
@@ -930,6 +975,11 @@ func (f *spawned) describe(code, errno, step int32, ic *initConfig) *i18n.Error 
 		err = fmt.Errorf("starting %s: %w", ic.Args[0], &os.PathError{Op: "exec", Path: path, Err: syscall.Errno(errno)})
 	} else {
 		err = fmt.Errorf("%s: %w", what, syscall.Errno(errno))
+	}
+	if ic.Rootless {
+		if e := rootlessSetupError(f.prog, int(step), syscall.Errno(errno), err); e != nil {
+			return e
+		}
 	}
 	if code == 0 {
 		code = 1
