@@ -90,8 +90,8 @@ func makeUserBase(base string) error {
 
 // idMap is how a rootless container's ids map to the caller's.
 type idMap struct {
-	uid, gid         int
-	subUID, subGID   [2]uint64 // start, count (count 0: none)
+	uid, gid          int
+	subUID, subGID    [2]uint64 // start, count (count 0: none)
 	newuidmap, newgid string    // the helpers' paths, "" when missing
 }
 

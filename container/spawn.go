@@ -99,10 +99,10 @@ type spawnProg struct {
 	// The overlay's and /proc's mounts (rootless: what a kernel may
 	// refuse in a user namespace, explained in describe).
 	overlayStep, procStep int
-	keep      [][]byte
-	filter    []unix.SockFilter // the seccomp filter
-	fprog     unix.SockFprog
-	traces    []string // the steps traced (SYSDOJO_TRACE)
+	keep                  [][]byte
+	filter                []unix.SockFilter // the seccomp filter
+	fprog                 unix.SockFprog
+	traces                []string // the steps traced (SYSDOJO_TRACE)
 
 	// Scratch, written by the child only.
 	regs [nRegs]uintptr
