@@ -50,9 +50,6 @@ type monitorStatus struct {
 // the background and returns once its command runs: a monitor process, in
 // its own session, runs the container and writes its output to a log.
 func Detach(cfg Config) (*Info, error) {
-	if os.Geteuid() != 0 {
-		return nil, ErrNotRoot
-	}
 	h := cfg.Hooks
 	if h == nil {
 		h = &Hooks{}
@@ -72,7 +69,7 @@ func Detach(cfg Config) (*Info, error) {
 	}
 	root := cfg.StateRoot
 	if root == "" {
-		root = DefaultStateRoot
+		root = defaultStateRoot()
 	}
 	if cfg.Name == "" {
 		cfg.Name = NewName(root)
