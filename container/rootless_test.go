@@ -27,7 +27,7 @@ import (
 func rootlessRuntime() int {
 	rootfs, opts, _ := strings.Cut(os.Getenv("SYSDOJO_TEST_ROOTLESS"), "|")
 	cfg := container.Config{Rootfs: rootfs, Args: os.Args[1:], Stdout: os.Stdout, Stderr: os.Stderr,
-		Warn: func(t i18n.Text) { fmt.Fprintf(os.Stderr, "warning: %s\n", t.En) }}
+		Warn: func(t i18n.Text) { fmt.Fprintf(os.Stderr, "warning: %s\n", t.En) }, Hooks: &container.Hooks{}}
 	if os.Getenv("SYSDOJO_TEST_ROOTLESS_BRIDGE") != "" {
 		cfg.Hooks = &container.Hooks{Bridge: &container.Bridge{}}
 	}
@@ -42,6 +42,15 @@ func rootlessRuntime() int {
 			cfg.Limits.Pids, _ = strconv.ParseInt(v, 10, 64)
 		case "hostname":
 			cfg.Hostname = v
+		case "name":
+			cfg.Name = v
+		case "exec":
+			code, err := container.Exec(v, container.ExecOptions{Args: os.Args[1:], Stdout: os.Stdout, Stderr: os.Stderr})
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 99
+			}
+			return code
 		case "gc":
 			got, err := container.GCAll("")
 			if err != nil {
@@ -240,6 +249,29 @@ func TestRootless(t *testing.T) {
 		out, errs, _ := e.run(t, "", "/bin/sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '; echo; kill -0 $(pidof sleep) 2>&1 || echo none")
 		if strings.Contains(out, "1234.75") || !strings.Contains(out, "none") {
 			t.Errorf("the second container sees the first's processes: %q (stderr %q)", out, errs)
+		}
+	})
+
+	t.Run("exec enters the user namespace and the rest", func(t *testing.T) {
+		first := e.cmd("name=rlx,hostname=rlx", "/bin/sh", "-c", "echo up; exec sleep 1234.5")
+		stdout, _ := first.StdoutPipe()
+		if err := first.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			first.Process.Kill()
+			first.Wait()
+		}()
+		if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "up\n" {
+			t.Fatalf("the container did not come up: %q", line)
+		}
+		out, errs, code := e.run(t, "exec=rlx", "/bin/sh", "-c", "id -u; hostname; tr '\\0' ' ' < /proc/1/cmdline; echo; ls /proc | grep -c '^[0-9]'; exit 3")
+		l := lines(out)
+		if code != 3 || len(l) != 4 || l[0] != "0" || l[1] != "rlx" || strings.TrimSpace(l[2]) != "sleep 1234.5" {
+			t.Fatalf("exec: code %d, %q (stderr %q), want root, the container's host name and its PID 1", code, out, errs)
+		}
+		if n, _ := strconv.Atoi(l[3]); n > 5 {
+			t.Errorf("exec sees %d processes: the host's?", n)
 		}
 	})
 

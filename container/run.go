@@ -432,6 +432,7 @@ func prepareRun(cfg *Config) (*run, error) {
 		cg, notEnforced := planRootlessCgroup(cfg.CgroupLayout, r.id, ic.Limits, cfg.Limits)
 		if cg == nil {
 			ic.Limits = Limits{}
+			r.life.limits = ic.Limits
 			if !notEnforced.IsZero() {
 				r.warn(notEnforced)
 			}

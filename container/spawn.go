@@ -55,8 +55,12 @@ type rawOp struct {
 	// skipped (EEXIST for mkdir, ENOENT for an optional mount).
 	tolerate syscall.Errno
 	skip     int
-	want1    bool   // the call must return 1 (reading the go-ahead byte), else quit quietly
-	what     string // what the step does, for the error message (parent only)
+	want1    bool // the call must return 1 (reading the go-ahead byte), else quit quietly
+	// forked marks a fork (clone without CLONE_VM): the parent side (a
+	// result other than 0) reports the new PID (in regPid) and exits;
+	// the new process goes on with the next op.
+	forked bool
+	what   string // what the step does, for the error message (parent only)
 }
 
 // Records on the status pipe: 8 int32s (kind, a, b, step, then a
@@ -66,8 +70,12 @@ const (
 	recStarted  = 3 // from the --init reaper: a: the command's PID inside
 	recExit     = 4 // from the reaper: a: exit code, b: signal
 	recTrace    = 5 // a: index in spawnProg.traces; a timespec at byte 16
+	recForked   = 6 // from a forking op's parent side: a: the new process's PID
 	recSize     = 32
 )
+
+// stepForked is runOps's result in the parent side of a forked op.
+const stepForked = -2
 
 // Registers of the child: results of its system calls that later ones use.
 const (
@@ -78,6 +86,7 @@ const (
 	regT // the file a mount goes on
 	regU // the same, opened again through the new mount
 	regSock
+	regPid // a forked process's PID (rootless_exec.go)
 	nRegs
 )
 
@@ -457,12 +466,23 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 			op("bringing lo up", unix.SYS_IOCTL, 0, unix.SIOCSIFFLAGS, p.mem(ifr[:])).with(0, regSock))
 	}
 	b.add(op("unshare(CLONE_NEWCGROUP)", unix.SYS_UNSHARE, unix.CLONE_NEWCGROUP))
+	if err := b.privilegesAndExec(s); err != nil {
+		return nil, err
+	}
+	return p, b.err
+}
+
+// privilegesAndExec adds the ops from the privileges to the execve, the
+// same for a container's first process and for a command run in it
+// rootless (rootless_exec.go).
+func (b *progBuilder) privilegesAndExec(s *spawnOptions) error {
+	p, ic := b.p, b.ic
 	// 11. Privileges: no ptrace-style access from inside while this
 	// process still has the runtime's memory; the capability sets; the
 	// user; no_new_privs; the system call filter, last.
 	b.add(op("prctl(PR_SET_DUMPABLE)", unix.SYS_PRCTL, unix.PR_SET_DUMPABLE, 0))
 	if err := b.caps(); err != nil {
-		return nil, err
+		return err
 	}
 	if ic.UID != 0 || ic.GID != 0 {
 		b.add(op("setgroups", unix.SYS_SETGROUPS, 0, 0),
@@ -517,7 +537,7 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 		p.execStep = len(p.ops)
 		b.add(op("exec", unix.SYS_EXECVE, p.cstr(ic.Path), p.ptrs(ic.Args), p.ptrs(ic.Env)))
 	}
-	return p, b.err
+	return nil
 }
 
 const atFdcwd = ^uintptr(99) // AT_FDCWD (-100)
@@ -580,6 +600,9 @@ func runOps(p *spawnProg) (int, syscall.Errno) {
 		}
 		if o.save > 0 {
 			p.regs[o.save-1] = r
+		}
+		if o.forked && r != 0 {
+			return stepForked, 0
 		}
 	}
 	return -1, 0
@@ -676,6 +699,10 @@ func childMain(p *spawnProg) {
 		}
 	}
 	step, e := runOps(p)
+	if step == stepForked {
+		rawReport(p, recForked, int32(p.regs[regPid-1]), 0, 0)
+		rawExit(0)
+	}
 	if step < 0 {
 		rawExit(0) // (not reached: the last op is execve)
 	}
@@ -800,56 +827,9 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 			}
 		}
 	}
-	// Standard streams as os/exec gives them: a file as it is, nothing as
-	// /dev/null, anything else through a pipe and a goroutine.
-	var stdio [3]uintptr
-	var outFd uintptr
-	var outW io.Writer
-	for i, st := range []any{cfg.Stdin, cfg.Stdout, cfg.Stderr} {
-		switch v := st.(type) {
-		case *os.File:
-			if v != nil {
-				stdio[i] = v.Fd()
-				continue
-			}
-		case nil:
-		default:
-			if i == 2 && outW != nil && sameWriter(st, outW) {
-				stdio[i] = outFd
-				continue
-			}
-			r, w, err := os.Pipe()
-			if err != nil {
-				return fail(err)
-			}
-			if i == 0 {
-				f.closers = append(f.closers, r)
-				stdio[i] = r.Fd()
-				go func() {
-					io.Copy(w, v.(io.Reader))
-					w.Close()
-				}()
-			} else {
-				f.closers = append(f.closers, w)
-				stdio[i] = w.Fd()
-				if i == 1 {
-					outFd, outW = w.Fd(), v.(io.Writer)
-				}
-				f.copies.Add(1)
-				go func() {
-					defer f.copies.Done()
-					io.Copy(v.(io.Writer), r)
-					r.Close()
-				}()
-			}
-			continue
-		}
-		null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
-		if err != nil {
-			return fail(err)
-		}
-		f.closers = append(f.closers, null)
-		stdio[i] = null.Fd()
+	stdio, err := f.stdio(cfg.Stdin, cfg.Stdout, cfg.Stderr)
+	if err != nil {
+		return fail(err)
 	}
 	statR, statW, err := blockingPipe()
 	if err != nil {
@@ -884,16 +864,8 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 	}
 	// Every signal blocked across the clone: the child has the runtime's
 	// handlers until it resets them, and must never run one.
-	var all, old [8]byte
-	for i := range all {
-		all[i] = 0xff
-	}
 	trace("run", "cloning")
-	syscall.ForkLock.Lock()
-	syscall.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all[0])), uintptr(unsafe.Pointer(&old[0])), 8, 0, 0)
-	pid, errno := cloneChild(p)
-	syscall.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old[0])), 0, 8, 0, 0)
-	syscall.ForkLock.Unlock()
+	pid, errno := cloneBlocked(p)
 	if jerr := joinAll(home); jerr != nil && errno == 0 {
 		unix.Kill(int(pid), unix.SIGKILL)
 		f.pid = int(pid)
@@ -907,6 +879,76 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 	f.pid = int(pid)
 	ok = true
 	return f, nil
+}
+
+// stdio returns the descriptors that become the child's 0, 1 and 2: a
+// file as it is, nothing as /dev/null, anything else through a pipe and a
+// goroutine (as os/exec gives them).
+func (f *spawned) stdio(in io.Reader, out, errw io.Writer) ([3]uintptr, error) {
+	var stdio [3]uintptr
+	var outFd uintptr
+	var outW io.Writer
+	for i, st := range []any{in, out, errw} {
+		switch v := st.(type) {
+		case *os.File:
+			if v != nil {
+				stdio[i] = v.Fd()
+				continue
+			}
+		case nil:
+		default:
+			if i == 2 && outW != nil && sameWriter(st, outW) {
+				stdio[i] = outFd
+				continue
+			}
+			r, w, err := os.Pipe()
+			if err != nil {
+				return stdio, err
+			}
+			if i == 0 {
+				f.closers = append(f.closers, r)
+				stdio[i] = r.Fd()
+				go func() {
+					io.Copy(w, v.(io.Reader))
+					w.Close()
+				}()
+			} else {
+				f.closers = append(f.closers, w)
+				stdio[i] = w.Fd()
+				if i == 1 {
+					outFd, outW = w.Fd(), v.(io.Writer)
+				}
+				f.copies.Add(1)
+				go func() {
+					defer f.copies.Done()
+					io.Copy(v.(io.Writer), r)
+					r.Close()
+				}()
+			}
+			continue
+		}
+		null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+		if err != nil {
+			return stdio, err
+		}
+		f.closers = append(f.closers, null)
+		stdio[i] = null.Fd()
+	}
+	return stdio, nil
+}
+
+// cloneBlocked runs cloneChild with every signal blocked.
+func cloneBlocked(p *spawnProg) (uintptr, syscall.Errno) {
+	var all, old [8]byte
+	for i := range all {
+		all[i] = 0xff
+	}
+	syscall.ForkLock.Lock()
+	syscall.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all[0])), uintptr(unsafe.Pointer(&old[0])), 8, 0, 0)
+	pid, errno := cloneChild(p)
+	syscall.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old[0])), 0, 8, 0, 0)
+	syscall.ForkLock.Unlock()
+	return pid, errno
 }
 
 // joinAll moves the calling thread into the cgroups of the "tasks" files.
