@@ -31,6 +31,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,12 +47,7 @@ func Rootless() bool { return os.Geteuid() != 0 }
 
 // defaultStateRoot is DefaultStateRoot for root, else the caller's own
 // (UserStateBase/containers).
-func defaultStateRoot() string {
-	if !Rootless() {
-		return DefaultStateRoot
-	}
-	return filepath.Join(UserStateBase(), "containers")
-}
+func defaultStateRoot() string { return defaultStateRootFor(Rootless()) }
 
 // UserStateBase is where a user who is not root keeps sysdojo's container
 // state: $XDG_RUNTIME_DIR/sysdojo, else /run/user/UID/sysdojo when that
@@ -336,4 +332,70 @@ func rootlessSetupError(p *spawnProg, step int, errno unix.Errno, err error) *i1
 			"rootless: 커널이 새 /proc 마운트를 거부합니다. 이 머신의 /proc 일부가 다른 마운트로 가려져 있기 때문입니다 (다른 컨테이너 안에서 실행 중인가요?). root로 실행하세요"), err)
 	}
 	return nil
+}
+
+// RootlessInfo is what a user who is not root can do with containers on
+// this machine, and why (sysdojo doctor).
+type RootlessInfo struct {
+	UserNS         bool      `json:"user_namespaces"`       // a user namespace can be made without root
+	IDMapHelpers   bool      `json:"newuidmap"`             // newuidmap and newgidmap are installed
+	SubUID         [2]uint64 `json:"subuid"`                // the caller's first range: start, count (0: none)
+	SubGID         [2]uint64 `json:"subgid"`                //
+	FullMapping    bool      `json:"subordinate_ids"`       // both of the above: chown and apt-get's _apt work inside
+	Kernel         string    `json:"kernel"`                //
+	OverlayUserNS  bool      `json:"overlay_in_userns"`     // kernel 5.11 or later
+	Delegated      string    `json:"delegated_cgroup"`      // the delegated cgroup v2 subtree, "" when none
+	Controllers    []string  `json:"delegated_controllers"` // of memory, pids and cpu, those available there
+	NotEnforced    []string  `json:"not_enforced"`          // the limit flags that do not hold rootless here
+	// CgroupWhyNot says why there is no delegated cgroup: "not-v2" (v1
+	// or hybrid), "not-yours" (no cgroup of the caller's is writable: no
+	// systemd user session with Delegate=yes) or "controllers" (some of
+	// memory, pids and cpu are not delegated); "" when there is one.
+	CgroupWhyNot string `json:"cgroup_why_not,omitempty"`
+	NetworkModes   []string  `json:"network_modes"` // that work rootless
+	StateDirectory string    `json:"state_dir"`
+}
+
+// CheckRootless finds what a rootless container can do here for the
+// caller; userNS says whether the machine lets a user make a user
+// namespace (sysinfo.Namespaces).
+func CheckRootless(layout sysinfo.Cgroup, userNS bool) RootlessInfo {
+	m := planIDMap(false)
+	info := RootlessInfo{UserNS: userNS, IDMapHelpers: m.newuidmap != "" && m.newgid != "", SubUID: m.subUID, SubGID: m.subGID,
+		FullMapping: m.full(), Kernel: sysinfo.KernelRelease(), NetworkModes: []string{"none", "host"},
+		StateDirectory: filepath.Dir(defaultStateRoot()), Controllers: []string{}, NotEnforced: []string{}}
+	info.OverlayUserNS = sysinfo.KernelAtLeast(info.Kernel, 5, 11)
+	var self map[string]string
+	if f, err := os.Open("/proc/self/cgroup"); err == nil {
+		self = SelfCgroups(f)
+		f.Close()
+	}
+	all := []string{"memory", "pids", "cpu"}
+	dir, missing := DelegatedCgroup(layout, self, all)
+	info.Delegated = dir
+	flag := map[string]string{"memory": "--memory", "pids": "--pids", "cpu": "--cpus"}
+	for _, c := range all {
+		if dir != "" && !slices.Contains(missing, c) {
+			info.Controllers = append(info.Controllers, c)
+		} else {
+			info.NotEnforced = append(info.NotEnforced, flag[c])
+		}
+	}
+	switch {
+	case layout.Layout != "v2":
+		info.CgroupWhyNot = "not-v2"
+	case dir == "":
+		info.CgroupWhyNot = "not-yours"
+	case len(missing) > 0:
+		info.CgroupWhyNot = "controllers"
+	}
+	return info
+}
+
+// defaultStateRootFor is defaultStateRoot for a rootless (or not) caller.
+func defaultStateRootFor(rootless bool) string {
+	if !rootless {
+		return DefaultStateRoot
+	}
+	return filepath.Join(UserStateBase(), "containers")
 }
