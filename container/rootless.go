@@ -337,23 +337,23 @@ func rootlessSetupError(p *spawnProg, step int, errno unix.Errno, err error) *i1
 // RootlessInfo is what a user who is not root can do with containers on
 // this machine, and why (sysdojo doctor).
 type RootlessInfo struct {
-	UserNS         bool      `json:"user_namespaces"`       // a user namespace can be made without root
-	IDMapHelpers   bool      `json:"newuidmap"`             // newuidmap and newgidmap are installed
-	SubUID         [2]uint64 `json:"subuid"`                // the caller's first range: start, count (0: none)
-	SubGID         [2]uint64 `json:"subgid"`                //
-	FullMapping    bool      `json:"subordinate_ids"`       // both of the above: chown and apt-get's _apt work inside
-	Kernel         string    `json:"kernel"`                //
-	OverlayUserNS  bool      `json:"overlay_in_userns"`     // kernel 5.11 or later
-	Delegated      string    `json:"delegated_cgroup"`      // the delegated cgroup v2 subtree, "" when none
-	Controllers    []string  `json:"delegated_controllers"` // of memory, pids and cpu, those available there
-	NotEnforced    []string  `json:"not_enforced"`          // the limit flags that do not hold rootless here
+	UserNS        bool      `json:"user_namespaces"`       // a user namespace can be made without root
+	IDMapHelpers  bool      `json:"newuidmap"`             // newuidmap and newgidmap are installed
+	SubUID        [2]uint64 `json:"subuid"`                // the caller's first range: start, count (0: none)
+	SubGID        [2]uint64 `json:"subgid"`                //
+	FullMapping   bool      `json:"subordinate_ids"`       // both of the above: chown and apt-get's _apt work inside
+	Kernel        string    `json:"kernel"`                //
+	OverlayUserNS bool      `json:"overlay_in_userns"`     // kernel 5.11 or later
+	Delegated     string    `json:"delegated_cgroup"`      // the delegated cgroup v2 subtree, "" when none
+	Controllers   []string  `json:"delegated_controllers"` // of memory, pids and cpu, those available there
+	NotEnforced   []string  `json:"not_enforced"`          // the limit flags that do not hold rootless here
 	// CgroupWhyNot says why there is no delegated cgroup: "not-v2" (v1
 	// or hybrid), "not-yours" (no cgroup of the caller's is writable: no
 	// systemd user session with Delegate=yes) or "controllers" (some of
 	// memory, pids and cpu are not delegated); "" when there is one.
-	CgroupWhyNot string `json:"cgroup_why_not,omitempty"`
-	NetworkModes   []string  `json:"network_modes"` // that work rootless
-	StateDirectory string    `json:"state_dir"`
+	CgroupWhyNot   string   `json:"cgroup_why_not,omitempty"`
+	NetworkModes   []string `json:"network_modes"` // that work rootless
+	StateDirectory string   `json:"state_dir"`
 }
 
 // CheckRootless finds what a rootless container can do here for the
