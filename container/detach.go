@@ -70,6 +70,17 @@ func Detach(cfg Config) (*Info, error) {
 	root := cfg.StateRoot
 	if root == "" {
 		root = defaultStateRoot()
+		if Rootless() {
+			if err := makeUserBase(filepath.Dir(root)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if Rootless() && cfg.Warn != nil {
+		// (The monitor's run says nothing: it has no terminal.)
+		for _, w := range rootlessWarnings(&cfg, ic) {
+			cfg.Warn(w)
+		}
 	}
 	if cfg.Name == "" {
 		cfg.Name = NewName(root)

@@ -203,6 +203,19 @@ func (r *run) prepareRootless() error {
 	return nil
 }
 
+// rootlessWarnings are what a rootless run of cfg would say (Detach
+// says them before its monitor runs the container).
+func rootlessWarnings(cfg *Config, ic *initConfig) []i18n.Text {
+	var out []i18n.Text
+	if !planIDMap(cfg.NoSubIDs).full() {
+		out = append(out, singleMapWarning)
+	}
+	if cg, notEnforced := planRootlessCgroup(cfg.CgroupLayout, "plan", ic.Limits, cfg.Limits); cg == nil && !notEnforced.IsZero() {
+		out = append(out, notEnforced)
+	}
+	return out
+}
+
 func (r *run) warn(t i18n.Text) {
 	if r.cfg.Warn != nil {
 		r.cfg.Warn(t)
