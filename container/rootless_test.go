@@ -44,6 +44,13 @@ func rootlessRuntime() int {
 			cfg.Hostname = v
 		case "name":
 			cfg.Name = v
+		case "vol":
+			vol, err := container.ParseVolume(v)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 99
+			}
+			cfg.Hooks.Volumes = append(cfg.Hooks.Volumes, vol)
 		case "exec":
 			code, err := container.Exec(v, container.ExecOptions{Args: os.Args[1:], Stdout: os.Stdout, Stderr: os.Stderr})
 			if err != nil {
@@ -293,6 +300,21 @@ func TestRootless(t *testing.T) {
 		}
 	})
 
+	t.Run("volume from a read-only, noexec, noatime mount", func(t *testing.T) {
+		// A user namespace may not clear the flags of a mount it binds
+		// (they are locked): a remount without them fails with EPERM.
+		ro := filepath.Join(e.dir, "ro")
+		os.Mkdir(ro, 0o755)
+		if err := syscall.Mount("tmpfs", ro, "tmpfs", syscall.MS_RDONLY|syscall.MS_NOEXEC|syscall.MS_NOATIME, "mode=755"); err != nil {
+			t.Fatal(err)
+		}
+		defer syscall.Unmount(ro, syscall.MNT_DETACH)
+		out, errs, _ := e.run(t, "vol="+ro+":/data", "/bin/sh", "-c", "grep ' /data ' /proc/self/mountinfo; touch /data/x 2>/dev/null || echo refused")
+		if !strings.Contains(out, "refused") || !strings.Contains(out, " ro,") && !strings.Contains(out, " ro ") {
+			t.Errorf("inside: %q (stderr %q), want /data read-only", out, errs)
+		}
+	})
+
 	t.Run("killed runtime leaves nothing gc cannot clear", func(t *testing.T) {
 		state := filepath.Join(e.runtime, "sysdojo", "containers")
 		c := e.cmd("", "/bin/sh", "-c", "echo up; exec sleep 1234.25")
@@ -331,7 +353,29 @@ func TestRootlessRefusals(t *testing.T) {
 	if code != 0 || strings.Count(errs, "warning: ") != 1 {
 		t.Fatalf("code %d, stderr %q", code, errs)
 	}
-	c := e.cmd("", "true")
+	// Another user made the state directory first, in the shared
+	// temporary directory (no XDG_RUNTIME_DIR): refused, not used.
+	tmp := filepath.Join(e.dir, "tmp")
+	planted := filepath.Join(tmp, fmt.Sprintf("sysdojo-%d", e.uid))
+	os.MkdirAll(planted, 0o777)
+	os.Chmod(tmp, 0o1777)
+	os.Chmod(planted, 0o777)
+	c := e.cmd("single", "true")
+	for i, kv := range c.Env {
+		if strings.HasPrefix(kv, "XDG_RUNTIME_DIR=") {
+			c.Env[i] = "XDG_RUNTIME_DIR="
+		}
+	}
+	c.Env = append(c.Env, "TMPDIR="+tmp)
+	out, err := c.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "is not a private directory of yours") {
+		t.Errorf("a state directory planted by another user: %v %q", err, out)
+	}
+	if ents, _ := os.ReadDir(planted); len(ents) != 0 {
+		t.Errorf("used the planted directory: %v", ents)
+	}
+
+	c = e.cmd("", "true")
 	c.Env = append(c.Env, "SYSDOJO_TEST_ROOTLESS_BRIDGE=1")
 	var errb bytes.Buffer
 	c.Stderr = &errb
