@@ -507,6 +507,7 @@ func (r *run) spawn() error {
 			c.abort()
 			return err
 		}
+		c.goAhead() // (no bridge rootless: nothing else to wait for)
 	}
 	trace("run", "child started")
 	r.st.InitPID = c.pid
