@@ -315,6 +315,22 @@ func TestRootless(t *testing.T) {
 		}
 	})
 
+	t.Run("a host /proc with a hidden path", func(t *testing.T) {
+		// As inside another container, which masks /proc paths: the
+		// kernel refuses a user namespace a new /proc, and says nothing
+		// more than EPERM; sysdojo says why.
+		unshare := testenv.NeedTool(t, "unshare")
+		setpriv := testenv.NeedTool(t, "setpriv")
+		c := exec.Command(unshare, "-m", "/bin/sh", "-c", `mount --make-rprivate / && mount --bind /dev/null /proc/keys && exec "$@"`, "sh",
+			setpriv, fmt.Sprintf("--reuid=%d", e.uid), fmt.Sprintf("--regid=%d", e.gid), "--clear-groups", e.exe, "true")
+		c.Dir = "/"
+		c.Env = e.cmd("").Env
+		out, err := c.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "the kernel refuses a new /proc here, because parts of this machine's /proc are hidden") {
+			t.Errorf("with /proc/keys hidden: %v %q", err, out)
+		}
+	})
+
 	t.Run("killed runtime leaves nothing gc cannot clear", func(t *testing.T) {
 		state := filepath.Join(e.runtime, "sysdojo", "containers")
 		c := e.cmd("", "/bin/sh", "-c", "echo up; exec sleep 1234.25")
