@@ -50,9 +50,6 @@ type monitorStatus struct {
 // the background and returns once its command runs: a monitor process, in
 // its own session, runs the container and writes its output to a log.
 func Detach(cfg Config) (*Info, error) {
-	if os.Geteuid() != 0 {
-		return nil, ErrNotRoot
-	}
 	h := cfg.Hooks
 	if h == nil {
 		h = &Hooks{}
@@ -72,7 +69,18 @@ func Detach(cfg Config) (*Info, error) {
 	}
 	root := cfg.StateRoot
 	if root == "" {
-		root = DefaultStateRoot
+		root = defaultStateRoot()
+		if Rootless() {
+			if err := makeUserBase(filepath.Dir(root)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if Rootless() && cfg.Warn != nil {
+		// (The monitor's run says nothing: it has no terminal.)
+		for _, w := range rootlessWarnings(&cfg, ic) {
+			cfg.Warn(w)
+		}
 	}
 	if cfg.Name == "" {
 		cfg.Name = NewName(root)

@@ -52,9 +52,6 @@ func errNotRunning(in *Info) error {
 // the container's root, drops capabilities, and forks the command; the
 // thread is thrown away afterwards (its goroutine ends still locked).
 func Exec(name string, o ExecOptions) (int, error) {
-	if os.Geteuid() != 0 {
-		return 0, ErrNotRoot
-	}
 	if len(o.Args) == 0 || o.Args[0] == "" {
 		return 0, i18n.Invalid(i18n.T("no command given: say what to run, e.g. 'container exec NAME sh'",
 			"실행할 명령이 없습니다: 예를 들어 'container exec NAME sh'처럼 쓰세요"))
@@ -89,6 +86,11 @@ func Exec(name string, o ExecOptions) (int, error) {
 	}
 	if pid == 0 {
 		return 0, errNotRunning(in)
+	}
+	if Rootless() {
+		// A process cannot enter a user namespace while it has other
+		// threads: a cloned child does, with raw system calls.
+		return execRootless(pid, dir, o)
 	}
 	type result struct {
 		code int
@@ -164,23 +166,7 @@ func execIn(pid int, dir string, o ExecOptions) (int, error) {
 	if cgs.v2 >= 0 {
 		fds = append(fds, cgs.v2)
 	}
-	// The environment and the command, as the container sees them.
-	env := map[string]string{"PATH": defaultPath, "HOME": "/root", "TERM": "xterm"}
-	order := []string{"PATH", "HOME", "HOSTNAME", "TERM"}
-	if t := os.Getenv("TERM"); t != "" {
-		env["TERM"] = t
-	}
-	if h, err := os.ReadFile(proc + "/root/etc/hostname"); err == nil {
-		env["HOSTNAME"] = strings.TrimSpace(string(h))
-	}
-	for _, kv := range o.Env {
-		k, v, _ := strings.Cut(kv, "=")
-		if _, seen := env[k]; !seen {
-			order = append(order, k)
-		}
-		env[k] = v
-	}
-	path, err := lookIn(proc+"/root", o.Args[0], env["PATH"])
+	path, env, order, err := execCommand(proc, o)
 	if err != nil {
 		return 0, err
 	}
@@ -280,6 +266,28 @@ func execIn(pid int, dir string, o ExecOptions) (int, error) {
 		return 0, i18n.Failed(i18n.T("the command failed", "명령이 실패했습니다"), werr)
 	}
 	return 0, nil
+}
+
+// execCommand returns the command of o and its environment, as the
+// container whose init is at proc sees them.
+func execCommand(proc string, o ExecOptions) (string, map[string]string, []string, error) {
+	env := map[string]string{"PATH": defaultPath, "HOME": "/root", "TERM": "xterm"}
+	order := []string{"PATH", "HOME", "HOSTNAME", "TERM"}
+	if t := os.Getenv("TERM"); t != "" {
+		env["TERM"] = t
+	}
+	if h, err := os.ReadFile(proc + "/root/etc/hostname"); err == nil {
+		env["HOSTNAME"] = strings.TrimSpace(string(h))
+	}
+	for _, kv := range o.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		if _, seen := env[k]; !seen {
+			order = append(order, k)
+		}
+		env[k] = v
+	}
+	path, err := lookIn(proc+"/root", o.Args[0], env["PATH"])
+	return path, env, order, err
 }
 
 // openJoinCgroups opens what it takes for the calling thread to join the

@@ -78,7 +78,7 @@ const extraFile = "lifecycle.json"
 // LogDir is where detached containers' output is kept (beside the state root).
 func LogDir(stateRoot string) string {
 	if stateRoot == "" {
-		stateRoot = DefaultStateRoot
+		stateRoot = defaultStateRoot()
 	}
 	return filepath.Join(filepath.Dir(stateRoot), "logs")
 }
@@ -450,9 +450,6 @@ func NewName(root string) string {
 // process in the container). It waits until the runtime has recorded the
 // end. It reports whether the container was running.
 func Stop(root, name string, grace time.Duration) (bool, error) {
-	if os.Geteuid() != 0 {
-		return false, ErrNotRoot
-	}
 	in, err := Find(root, name)
 	if err != nil {
 		return false, err
@@ -488,9 +485,6 @@ func stop(in *Info, grace time.Duration) {
 // Remove deletes a container that is not running (with force, it stops it
 // first, at once): its state, log, cgroups and network pieces.
 func Remove(root, name string, force bool) ([]Collected, error) {
-	if os.Geteuid() != 0 {
-		return nil, ErrNotRoot
-	}
 	in, err := Find(root, name)
 	if err != nil {
 		return nil, err
@@ -535,7 +529,7 @@ func removeAll(dir string, s *State, x *Extra) ([]Collected, error) {
 // pair also goes by itself when its container's network namespace ends.)
 func GCAll(root string) ([]Collected, error) {
 	if root == "" {
-		root = DefaultStateRoot
+		root = defaultStateRoot()
 	}
 	// Containers whose runtime died: their network pieces and logs go too.
 	var out []Collected

@@ -19,6 +19,9 @@ func TestMain(m *testing.M) {
 	if status, ok := container.Init(); ok {
 		os.Exit(status)
 	}
+	if os.Getenv("SYSDOJO_TEST_ROOTLESS") != "" {
+		os.Exit(rootlessRuntime())
+	}
 	if os.Getenv("SYSDOJO_TEST_RUNTIME") != "" {
 		os.Exit(testRuntime())
 	}

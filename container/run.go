@@ -50,6 +50,12 @@ type Config struct {
 	// SeccompUnconfined turns the default system call filter off (docker
 	// run --security-opt seccomp=unconfined), to show why it is there.
 	SeccompUnconfined bool
+	// Warn is told, once each, what a rootless run cannot do here (only
+	// the caller's own id mapped; limits not enforced). nil: not told.
+	Warn func(i18n.Text)
+	// NoSubIDs makes a rootless run map the caller's id only, even where
+	// newuidmap and a subordinate range exist (a test seam).
+	NoSubIDs bool
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
@@ -98,6 +104,7 @@ type initConfig struct {
 	Init                bool     // a reaper in front of the command (docker run --init)
 	Seccomp             bool     // the default system call filter
 	Limits              Limits   // with the defaults filled in
+	Rootless            bool     // in a user namespace of its own (rootless.go)
 }
 
 // ErrNotRoot is returned by Run when it does not run as root.
@@ -326,9 +333,6 @@ func lookIn(root, cmd, pathEnv string) (string, error) {
 func Run(cfg Config) (*Result, error) {
 	trace("run", "start")
 	defer trace("run", "end")
-	if os.Geteuid() != 0 {
-		return nil, ErrNotRoot
-	}
 	r, err := prepareRun(&cfg)
 	if err != nil {
 		return nil, err
@@ -356,6 +360,7 @@ type run struct {
 	dir       string // the state directory
 	st        *State
 	filter    []unix.SockFilter
+	ids       *idMap // rootless: the user namespace's maps
 	child     *spawned
 	sigs      chan os.Signal
 	sigsReady chan struct{}
@@ -379,7 +384,13 @@ func prepareRun(cfg *Config) (*run, error) {
 		return nil, err
 	}
 	if r.stateRoot == "" {
-		r.stateRoot = DefaultStateRoot
+		r.stateRoot = defaultStateRoot()
+	}
+	if ic.Rootless = Rootless(); ic.Rootless {
+		if err := r.prepareRootless(); err != nil {
+			r.life.finish()
+			return nil, err
+		}
 	}
 	if ic.Seccomp {
 		if r.filter, err = seccompFilter(ic.Caps); err != nil {
@@ -413,6 +424,11 @@ func prepareRun(cfg *Config) (*run, error) {
 	if r.name == "" {
 		r.name = r.id
 	}
+	if ic.Rootless && cfg.StateRoot == "" {
+		if err := makeUserBase(filepath.Dir(r.stateRoot)); err != nil {
+			return fail(err)
+		}
+	}
 	if err := os.MkdirAll(r.stateRoot, 0o700); err != nil {
 		return fail(i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(r.stateRoot), err))
 	}
@@ -431,6 +447,18 @@ func prepareRun(cfg *Config) (*run, error) {
 	r.dir = filepath.Join(r.stateRoot, r.id)
 	r.st = &State{ID: r.id, Name: r.name, Rootfs: ic.Rootfs, Command: cfg.Args, RuntimePID: os.Getpid(),
 		Created: time.Now().UTC(), Keep: cfg.Keep, Status: "running", Detached: r.life.detached()}
+	if ic.Rootless {
+		cg, notEnforced := planRootlessCgroup(cfg.CgroupLayout, r.id, ic.Limits, cfg.Limits)
+		if cg == nil {
+			ic.Limits = Limits{}
+			r.life.limits = ic.Limits
+			if !notEnforced.IsZero() {
+				r.warn(notEnforced)
+			}
+		}
+		r.st.Cgroup = cg
+		return r, nil
+	}
 	cg, err := planCgroup(cfg.CgroupLayout, r.id, ic.Limits)
 	if err != nil && cfg.Limits.Pids == 0 {
 		// The default pids limit holds where the machine has the pids
@@ -478,18 +506,28 @@ func (r *run) spawn() error {
 		return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
 	}
 	trace("run", "state written")
-	if err := r.st.Cgroup.Create(ic.Limits); err != nil {
-		return err
+	if r.st.Cgroup != nil {
+		if err := r.st.Cgroup.Create(ic.Limits); err != nil {
+			return err
+		}
 	}
 	trace("run", "cgroup created")
 	r.sigs, r.sigsReady = startSignals()
 	// Only a bridged network must be in place before the command starts.
-	goAhead := r.life.needsGoAhead()
+	// Rootless, the child waits for its uid and gid maps first.
+	goAhead := r.life.needsGoAhead() || ic.Rootless
 	c, err := spawn(cfg, ic, r.st.Cgroup, goAhead, r.filter)
 	if err != nil {
 		return err
 	}
 	r.child = c
+	if ic.Rootless {
+		if err := r.ids.apply(c.pid); err != nil {
+			c.abort()
+			return err
+		}
+		c.goAhead() // (no bridge rootless: nothing else to wait for)
+	}
 	trace("run", "child started")
 	r.st.InitPID = c.pid
 	if !r.life.active() { // (else lifecycle.json, written now, has init's PID)
@@ -695,6 +733,9 @@ func takeTerminalBack() {
 // cgroupResult reads the container's cgroup counters into res and removes
 // the cgroup; it reports whether the removal worked.
 func cgroupResult(cg *Cgroup, res *Result) bool {
+	if cg == nil { // rootless, without a delegated cgroup
+		return true
+	}
 	res.Stats = cg.Stats()
 	res.Cgroup = cg
 	res.OOM = res.Stats.OOMKills > 0

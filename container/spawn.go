@@ -55,8 +55,12 @@ type rawOp struct {
 	// skipped (EEXIST for mkdir, ENOENT for an optional mount).
 	tolerate syscall.Errno
 	skip     int
-	want1    bool   // the call must return 1 (reading the go-ahead byte), else quit quietly
-	what     string // what the step does, for the error message (parent only)
+	want1    bool // the call must return 1 (reading the go-ahead byte), else quit quietly
+	// forked marks a fork (clone without CLONE_VM): the parent side (a
+	// result other than 0) reports the new PID (in regPid) and exits;
+	// the new process goes on with the next op.
+	forked bool
+	what   string // what the step does, for the error message (parent only)
 }
 
 // Records on the status pipe: 8 int32s (kind, a, b, step, then a
@@ -66,8 +70,12 @@ const (
 	recStarted  = 3 // from the --init reaper: a: the command's PID inside
 	recExit     = 4 // from the reaper: a: exit code, b: signal
 	recTrace    = 5 // a: index in spawnProg.traces; a timespec at byte 16
+	recForked   = 6 // from a forking op's parent side: a: the new process's PID
 	recSize     = 32
 )
+
+// stepForked is runOps's result in the parent side of a forked op.
+const stepForked = -2
 
 // Registers of the child: results of its system calls that later ones use.
 const (
@@ -78,6 +86,7 @@ const (
 	regT // the file a mount goes on
 	regU // the same, opened again through the new mount
 	regSock
+	regPid // a forked process's PID (rootless_exec.go)
 	nRegs
 )
 
@@ -95,10 +104,14 @@ type spawnProg struct {
 	status    uintptr    // the status pipe's write end (close-on-exec)
 	ops       []rawOp
 	execStep  int // index of the execve op (126/127 when it fails)
-	keep      [][]byte
-	filter    []unix.SockFilter // the seccomp filter
-	fprog     unix.SockFprog
-	traces    []string // the steps traced (SYSDOJO_TRACE)
+	goAhead   uintptr
+	// The overlay's and /proc's mounts (rootless: what a kernel may
+	// refuse in a user namespace, explained in describe).
+	overlayStep, procStep int
+	keep                  [][]byte
+	filter                []unix.SockFilter // the seccomp filter
+	fprog                 unix.SockFprog
+	traces                []string // the steps traced (SYSDOJO_TRACE)
 
 	// Scratch, written by the child only.
 	regs [nRegs]uintptr
@@ -270,15 +283,28 @@ func (b *progBuilder) makeIn(what string, root int8, rel string, file bool, dst 
 	}
 }
 
+// goAheadOp adds the read of the runtime's go-ahead byte.
+func (b *progBuilder) goAheadOp() {
+	rd := op("waiting for the runtime", unix.SYS_READ, uintptr(b.p.goAhead), uintptr(unsafe.Pointer(&b.p.buf[0])), 1)
+	rd.want1 = true
+	b.add(rd)
+}
+
 // buildProg writes the child's work for ic down as system calls.
 func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	p := &spawnProg{}
 	copy(p.path[:], fdPathPrefix)
 	b := &progBuilder{p: p, ic: ic}
 	p.status = s.status
+	p.goAhead = uintptr(s.goAhead)
+	p.overlayStep, p.procStep = -1, -1
 	p.flags = unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS | unix.CLONE_NEWIPC
 	if ic.NewNet {
 		p.flags |= unix.CLONE_NEWNET
+	}
+	if ic.Rootless {
+		// The user namespace is made first, and owns the others.
+		p.flags |= unix.CLONE_NEWUSER
 	}
 	if s.cgroupFD >= 0 {
 		p.useClone3 = true
@@ -287,6 +313,11 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	p.flags |= uintptr(syscall.SIGCHLD)
 
 	b.trace("cloned")
+	// Rootless: nothing before the runtime has written the uid and gid
+	// maps (until then this process is nobody, even to itself).
+	if ic.Rootless && s.goAhead >= 0 {
+		b.goAheadOp()
+	}
 	b.add(op("naming init", unix.SYS_PRCTL, unix.PR_SET_NAME, p.cstr("sysdojo-init")))
 	// 1. Nothing mounted here may propagate back to the host.
 	b.mount("making / private", "", "/", "", unix.MS_REC|unix.MS_PRIVATE, "")
@@ -305,11 +336,13 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	}
 	// nodev and nosuid on the container's root: a device node or a
 	// set-user-ID file in an image does nothing.
+	p.overlayStep = len(p.ops)
 	b.mount("mounting the overlay", "overlay", m, "overlay", unix.MS_NODEV|unix.MS_NOSUID, overlayOptions(ic.Rootfs, upper, work))
 	b.add(op("opening the new root", unix.SYS_OPENAT, atFdcwd, p.cstr(m), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC).saving(regMerged))
 	b.trace("overlay mounted")
 	// 3. /proc of the new PID namespace.
 	b.makeIn("making /proc", regMerged, "proc", false, regT)
+	p.procStep = len(p.ops) + 1
 	b.add(b.mountOn("mounting /proc", regT, "proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")...)
 	// 4. A minimal /dev: the only mount without nodev.
 	b.makeIn("making /dev", regMerged, "dev", false, regT)
@@ -317,6 +350,14 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	b.add(b.resolveOp("opening /dev", regMerged, "dev", true, regDev))
 	for _, d := range devNodes {
 		name := p.cstr(d.Name)
+		if ic.Rootless {
+			// mknod is refused in a user namespace: the host's node,
+			// bound onto an empty file (as runc does rootless). (No
+			// chmod: it would change the host's node.)
+			b.add(op("making /dev/"+d.Name, unix.SYS_OPENAT, 0, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o666).with(0, regDev).saving(regU))
+			b.add(b.mountOn("binding the host's /dev/"+d.Name, regU, "/dev/"+d.Name, "", unix.MS_BIND, "")...)
+			continue
+		}
 		b.add(op("mknod /dev/"+d.Name, unix.SYS_MKNODAT, 0, name, unix.S_IFCHR|0o666, uintptr(unix.Mkdev(d.Major, d.Minor))).with(0, regDev),
 			op("chmod /dev/"+d.Name, unix.SYS_FCHMODAT, 0, name, 0o666).with(0, regDev))
 	}
@@ -338,7 +379,16 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	b.trace("/proc and /dev ready")
 	// 5. /sys, read-only.
 	b.makeIn("making /sys", regMerged, "sys", false, regT)
-	b.add(b.mountOn("mounting /sys", regT, "sysfs", "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")...)
+	if ic.Rootless && !ic.NewNet {
+		// sysfs can be mounted only by the owner of the network
+		// namespace: with --net host, the host's /sys, bound read-only
+		// (keeping the flags locked on the host's mount).
+		b.add(b.mountOn("binding the host's /sys", regT, "/sys", "", unix.MS_BIND|unix.MS_REC, "")...)
+		b.add(b.resolveOp("binding the host's /sys", regMerged, "sys", true, regU))
+		b.add(b.mountOn("making /sys read-only", regU, "", "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|lockedFlags("/sys"), "")...)
+	} else {
+		b.add(b.mountOn("mounting /sys", regT, "sysfs", "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")...)
+	}
 	// 6. Masked and read-only paths: what a container must not read or
 	// change of the host's kernel. Whether each is a directory or a file
 	// is the kernel's, the same inside as on the host.
@@ -382,7 +432,9 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 		b.add(b.resolveOp(what, regMerged, v.Container, s.volumes[i].dir, regU))
 		// Mounts under it, now or later, stay on their own side.
 		b.add(b.mountOn(what+": making it private", regU, "", "", unix.MS_PRIVATE|unix.MS_REC, "")...)
-		flags := uintptr(unix.MS_BIND|unix.MS_REMOUNT|unix.MS_NOSUID|unix.MS_NODEV) | s.volumes[i].noexec
+		// (Rootless, the flags the host's mount has are kept: a user
+		// namespace may not clear them.)
+		flags := uintptr(unix.MS_BIND|unix.MS_REMOUNT|unix.MS_NOSUID|unix.MS_NODEV) | s.volumes[i].noexec | s.volumes[i].locked
 		if v.ReadOnly {
 			flags |= unix.MS_RDONLY
 		}
@@ -392,11 +444,9 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	b.makeIn("making the working directory "+ic.Dir, regMerged, ic.Dir, false, regT)
 	// The runtime's go-ahead, when it has host-side work to finish before
 	// the command starts (a bridged network). No byte: quit quietly.
-	if s.goAhead >= 0 {
+	if s.goAhead >= 0 && !ic.Rootless {
 		b.trace("root ready, waiting")
-		rd := op("waiting for the runtime", unix.SYS_READ, uintptr(s.goAhead), uintptr(unsafe.Pointer(&p.buf[0])), 1)
-		rd.want1 = true
-		b.add(rd)
+		b.goAheadOp()
 	}
 	// 9. Switch the root: the overlay becomes /, the host's root is
 	// stacked under it and detached. (chroot alone could be escaped.)
@@ -416,12 +466,23 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 			op("bringing lo up", unix.SYS_IOCTL, 0, unix.SIOCSIFFLAGS, p.mem(ifr[:])).with(0, regSock))
 	}
 	b.add(op("unshare(CLONE_NEWCGROUP)", unix.SYS_UNSHARE, unix.CLONE_NEWCGROUP))
+	if err := b.privilegesAndExec(s); err != nil {
+		return nil, err
+	}
+	return p, b.err
+}
+
+// privilegesAndExec adds the ops from the privileges to the execve, the
+// same for a container's first process and for a command run in it
+// rootless (rootless_exec.go).
+func (b *progBuilder) privilegesAndExec(s *spawnOptions) error {
+	p, ic := b.p, b.ic
 	// 11. Privileges: no ptrace-style access from inside while this
 	// process still has the runtime's memory; the capability sets; the
 	// user; no_new_privs; the system call filter, last.
 	b.add(op("prctl(PR_SET_DUMPABLE)", unix.SYS_PRCTL, unix.PR_SET_DUMPABLE, 0))
 	if err := b.caps(); err != nil {
-		return nil, err
+		return err
 	}
 	if ic.UID != 0 || ic.GID != 0 {
 		b.add(op("setgroups", unix.SYS_SETGROUPS, 0, 0),
@@ -476,7 +537,7 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 		p.execStep = len(p.ops)
 		b.add(op("exec", unix.SYS_EXECVE, p.cstr(ic.Path), p.ptrs(ic.Args), p.ptrs(ic.Env)))
 	}
-	return p, b.err
+	return nil
 }
 
 const atFdcwd = ^uintptr(99) // AT_FDCWD (-100)
@@ -539,6 +600,9 @@ func runOps(p *spawnProg) (int, syscall.Errno) {
 		}
 		if o.save > 0 {
 			p.regs[o.save-1] = r
+		}
+		if o.forked && r != 0 {
+			return stepForked, 0
 		}
 	}
 	return -1, 0
@@ -635,6 +699,10 @@ func childMain(p *spawnProg) {
 		}
 	}
 	step, e := runOps(p)
+	if step == stepForked {
+		rawReport(p, recForked, int32(p.regs[regPid-1]), 0, 0)
+		rawExit(0)
+	}
 	if step < 0 {
 		rawExit(0) // (not reached: the last op is execve)
 	}
@@ -665,6 +733,7 @@ type spawnOptions struct {
 type volFD struct {
 	dir    bool
 	noexec uintptr
+	locked uintptr // rootless: the host mount's flags, kept on the remount
 }
 
 // spawned is a started child.
@@ -714,6 +783,9 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 			return fail(fmt.Errorf("volume %s: %w", v, err))
 		}
 		vf := volFD{dir: st.Mode&unix.S_IFMT == unix.S_IFDIR}
+		if ic.Rootless {
+			vf.locked = lockedFlags(v.Host)
+		}
 		if unix.Statfs(v.Host, &sfs) == nil && sfs.Flags&unix.ST_NOEXEC != 0 {
 			vf.noexec = unix.MS_NOEXEC
 		}
@@ -755,56 +827,9 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 			}
 		}
 	}
-	// Standard streams as os/exec gives them: a file as it is, nothing as
-	// /dev/null, anything else through a pipe and a goroutine.
-	var stdio [3]uintptr
-	var outFd uintptr
-	var outW io.Writer
-	for i, st := range []any{cfg.Stdin, cfg.Stdout, cfg.Stderr} {
-		switch v := st.(type) {
-		case *os.File:
-			if v != nil {
-				stdio[i] = v.Fd()
-				continue
-			}
-		case nil:
-		default:
-			if i == 2 && outW != nil && sameWriter(st, outW) {
-				stdio[i] = outFd
-				continue
-			}
-			r, w, err := os.Pipe()
-			if err != nil {
-				return fail(err)
-			}
-			if i == 0 {
-				f.closers = append(f.closers, r)
-				stdio[i] = r.Fd()
-				go func() {
-					io.Copy(w, v.(io.Reader))
-					w.Close()
-				}()
-			} else {
-				f.closers = append(f.closers, w)
-				stdio[i] = w.Fd()
-				if i == 1 {
-					outFd, outW = w.Fd(), v.(io.Writer)
-				}
-				f.copies.Add(1)
-				go func() {
-					defer f.copies.Done()
-					io.Copy(v.(io.Writer), r)
-					r.Close()
-				}()
-			}
-			continue
-		}
-		null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
-		if err != nil {
-			return fail(err)
-		}
-		f.closers = append(f.closers, null)
-		stdio[i] = null.Fd()
+	stdio, err := f.stdio(cfg.Stdin, cfg.Stdout, cfg.Stderr)
+	if err != nil {
+		return fail(err)
 	}
 	statR, statW, err := blockingPipe()
 	if err != nil {
@@ -839,16 +864,8 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 	}
 	// Every signal blocked across the clone: the child has the runtime's
 	// handlers until it resets them, and must never run one.
-	var all, old [8]byte
-	for i := range all {
-		all[i] = 0xff
-	}
 	trace("run", "cloning")
-	syscall.ForkLock.Lock()
-	syscall.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all[0])), uintptr(unsafe.Pointer(&old[0])), 8, 0, 0)
-	pid, errno := cloneChild(p)
-	syscall.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old[0])), 0, 8, 0, 0)
-	syscall.ForkLock.Unlock()
+	pid, errno := cloneBlocked(p)
 	if jerr := joinAll(home); jerr != nil && errno == 0 {
 		unix.Kill(int(pid), unix.SIGKILL)
 		f.pid = int(pid)
@@ -862,6 +879,76 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 	f.pid = int(pid)
 	ok = true
 	return f, nil
+}
+
+// stdio returns the descriptors that become the child's 0, 1 and 2: a
+// file as it is, nothing as /dev/null, anything else through a pipe and a
+// goroutine (as os/exec gives them).
+func (f *spawned) stdio(in io.Reader, out, errw io.Writer) ([3]uintptr, error) {
+	var stdio [3]uintptr
+	var outFd uintptr
+	var outW io.Writer
+	for i, st := range []any{in, out, errw} {
+		switch v := st.(type) {
+		case *os.File:
+			if v != nil {
+				stdio[i] = v.Fd()
+				continue
+			}
+		case nil:
+		default:
+			if i == 2 && outW != nil && sameWriter(st, outW) {
+				stdio[i] = outFd
+				continue
+			}
+			r, w, err := os.Pipe()
+			if err != nil {
+				return stdio, err
+			}
+			if i == 0 {
+				f.closers = append(f.closers, r)
+				stdio[i] = r.Fd()
+				go func() {
+					io.Copy(w, v.(io.Reader))
+					w.Close()
+				}()
+			} else {
+				f.closers = append(f.closers, w)
+				stdio[i] = w.Fd()
+				if i == 1 {
+					outFd, outW = w.Fd(), v.(io.Writer)
+				}
+				f.copies.Add(1)
+				go func() {
+					defer f.copies.Done()
+					io.Copy(v.(io.Writer), r)
+					r.Close()
+				}()
+			}
+			continue
+		}
+		null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+		if err != nil {
+			return stdio, err
+		}
+		f.closers = append(f.closers, null)
+		stdio[i] = null.Fd()
+	}
+	return stdio, nil
+}
+
+// cloneBlocked runs cloneChild with every signal blocked.
+func cloneBlocked(p *spawnProg) (uintptr, syscall.Errno) {
+	var all, old [8]byte
+	for i := range all {
+		all[i] = 0xff
+	}
+	syscall.ForkLock.Lock()
+	syscall.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all[0])), uintptr(unsafe.Pointer(&old[0])), 8, 0, 0)
+	pid, errno := cloneChild(p)
+	syscall.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old[0])), 0, 8, 0, 0)
+	syscall.ForkLock.Unlock()
+	return pid, errno
 }
 
 // joinAll moves the calling thread into the cgroups of the "tasks" files.
@@ -930,6 +1017,11 @@ func (f *spawned) describe(code, errno, step int32, ic *initConfig) *i18n.Error 
 		err = fmt.Errorf("starting %s: %w", ic.Args[0], &os.PathError{Op: "exec", Path: path, Err: syscall.Errno(errno)})
 	} else {
 		err = fmt.Errorf("%s: %w", what, syscall.Errno(errno))
+	}
+	if ic.Rootless {
+		if e := rootlessSetupError(f.prog, int(step), syscall.Errno(errno), err); e != nil {
+			return e
+		}
 	}
 	if code == 0 {
 		code = 1

@@ -17,7 +17,8 @@ import (
 )
 
 // DefaultStateRoot is where running containers keep their state, overlay
-// upper and work directories on the host.
+// upper and work directories on the host. Rootless runs keep theirs in the
+// user's own directory (UserStateBase).
 const DefaultStateRoot = "/run/sysdojo/containers"
 
 // State is what the host keeps about one container while it runs (and
@@ -99,7 +100,10 @@ func ReadState(dir string) (*State, error) {
 // (DefaultStateRoot when ""): none while root does not exist.
 func stateDirs(root string) ([]string, error) {
 	if root == "" {
-		root = DefaultStateRoot
+		root = defaultStateRoot()
+		if Rootless() && !ownDir(filepath.Dir(root), os.Geteuid()) {
+			return nil, nil // (none yet, or another user's: not read)
+		}
 	}
 	ents, err := os.ReadDir(root)
 	if errors.Is(err, os.ErrNotExist) {

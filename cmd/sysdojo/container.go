@@ -141,9 +141,6 @@ func (e *env) defaultRootfs(dir string) (string, error) {
 	if dir != "" {
 		return dir, nil
 	}
-	if os.Geteuid() != 0 {
-		return "", container.ErrNotRoot
-	}
 	cache := e.getenv("XDG_CACHE_HOME")
 	if cache == "" {
 		home := e.getenv("HOME")
@@ -230,10 +227,10 @@ func (e *env) containerRun(c *cli.Context) error {
 		return usagef(helpHint("sysdojo container run"), i18n.T("no command given: say what to run, e.g. 'container run -- /bin/sh'",
 			"실행할 명령이 없습니다: 예를 들어 'container run -- /bin/sh'처럼 쓰세요"))
 	}
+	// Without root the run is rootless (a user namespace of its own):
+	// what that cannot do here is said once, before the command runs.
+	cfg.Warn = func(t i18n.Text) { fmt.Fprintf(e.io.Err, "sysdojo: %s\n", t.In(e.io.Lang)) }
 	rootfs := c.String("rootfs")
-	if rootfs == "" && os.Geteuid() != 0 {
-		return container.ErrNotRoot
-	}
 	if c.IsSet("rootfs") && rootfs == "" {
 		return usagef(helpHint("sysdojo container run"), i18n.T("--rootfs needs a directory", "--rootfs에는 디렉터리가 필요합니다"))
 	}
@@ -317,9 +314,6 @@ func (e *env) printRunReport(res *container.Result) {
 func (e *env) containerGC(c *cli.Context) error {
 	if _, err := args(c, 0, 0, ""); err != nil {
 		return err
-	}
-	if os.Geteuid() != 0 {
-		return container.ErrNotRoot
 	}
 	got, err := container.GCAll("")
 	if c.Bool("json") {

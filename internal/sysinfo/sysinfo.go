@@ -230,3 +230,29 @@ func Tools() map[string]string {
 	}
 	return out
 }
+
+// KernelRelease is the running kernel's release (uname -r).
+func KernelRelease() string {
+	var u syscall.Utsname
+	if syscall.Uname(&u) != nil {
+		return ""
+	}
+	var b []byte
+	for _, c := range u.Release {
+		if c == 0 {
+			break
+		}
+		b = append(b, byte(c))
+	}
+	return string(b)
+}
+
+// KernelAtLeast reports whether release (as uname -r prints it) is at
+// least major.minor.
+func KernelAtLeast(release string, major, minor int) bool {
+	var ma, mi int
+	if n, _ := fmt.Sscanf(release, "%d.%d", &ma, &mi); n < 2 {
+		return false
+	}
+	return ma > major || ma == major && mi >= minor
+}

@@ -81,3 +81,17 @@ func TestNamespacesAsRoot(t *testing.T) {
 		}
 	}
 }
+
+func TestKernelAtLeast(t *testing.T) {
+	for _, c := range []struct {
+		rel  string
+		want bool
+	}{{"5.11.0", true}, {"5.10.200-foo", false}, {"6.1", true}, {"4.19.0", false}, {"6.18.44-fc-v1272", true}, {"", false}, {"x", false}} {
+		if got := KernelAtLeast(c.rel, 5, 11); got != c.want {
+			t.Errorf("KernelAtLeast(%q, 5, 11) = %v", c.rel, got)
+		}
+	}
+	if KernelRelease() == "" {
+		t.Error("no kernel release")
+	}
+}

@@ -1,0 +1,204 @@
+package container
+
+// exec in a rootless container. The throwaway-thread way of exec.go does
+// not work here: setns into a user namespace is refused to a process that
+// has more than one thread (every Go program). So the command is started
+// the way a container's first process is (spawn.go): a child cloned with
+// fork semantics runs a prepared list of raw system calls. It enters the
+// container's user namespace, then the others, and its root; entering a
+// PID namespace counts for a process's children only, so it forks once
+// more (CLONE_PARENT: the new process is the runtime's child, and this
+// one reports its PID and exits); the new process, in the container's
+// PID namespace, goes on with the same privileges and execve as the
+// container's first process.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"sysdojo/internal/i18n"
+)
+
+func execRootless(pid int, dir string, o ExecOptions) (int, error) {
+	fail := func(what string, err error) (int, error) {
+		return 0, i18n.Failed(i18n.T("cannot enter the container (%s)", "컨테이너에 들어갈 수 없습니다 (%s)").F(what), err)
+	}
+	proc := fmt.Sprintf("/proc/%d", pid)
+	path, env, order, err := execCommand(proc, o)
+	if err != nil {
+		return 0, err
+	}
+	{
+		// The container's host name, as its command was given it (this
+		// runtime cannot ask the container's UTS namespace).
+		if b, err := os.ReadFile(proc + "/environ"); err == nil {
+			for _, kv := range bytes.Split(b, []byte{0}) {
+				if h, ok := bytes.CutPrefix(kv, []byte("HOSTNAME=")); ok {
+					env["HOSTNAME"] = string(h)
+				}
+			}
+		}
+	}
+	var envList []string
+	for _, k := range order {
+		if v, ok := env[k]; ok {
+			envList = append(envList, k+"="+v)
+		}
+	}
+	f := &spawned{}
+	defer f.closeChildEnds()
+	keep := func(fd int) int {
+		f.closers = append(f.closers, os.NewFile(uintptr(fd), ""))
+		return fd
+	}
+	nss := []struct {
+		name string
+		flag uintptr
+	}{{"user", unix.CLONE_NEWUSER}, {"cgroup", unix.CLONE_NEWCGROUP}, {"ipc", unix.CLONE_NEWIPC}, {"uts", unix.CLONE_NEWUTS},
+		{"net", unix.CLONE_NEWNET}, {"pid", unix.CLONE_NEWPID}, {"mnt", unix.CLONE_NEWNS}}
+	nsFds := make([]int, len(nss))
+	for i, ns := range nss {
+		fd, err := unix.Open(proc+"/ns/"+ns.name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fail("ns/"+ns.name, err)
+		}
+		nsFds[i] = keep(fd)
+	}
+	rootFd, err := unix.Open(proc+"/root", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fail("root", err)
+	}
+	keep(rootFd)
+	cgroupFD := -1
+	if cgs, err := openJoinCgroups(pid); err == nil && cgs.v2 >= 0 {
+		cgroupFD = keep(cgs.v2) // (a delegated subtree; rootless has no v1 cgroup)
+	}
+	tty := false
+	if in, ok := o.Stdin.(*os.File); ok && isTTY(in.Fd()) {
+		tty = true
+	}
+	filter, err := seccompFilter(DefaultCaps)
+	if err != nil {
+		return fail("seccomp", err)
+	}
+	stdio, err := f.stdio(o.Stdin, o.Stdout, o.Stderr)
+	if err != nil {
+		return fail("stdio", err)
+	}
+	statR, statW, err := blockingPipe()
+	if err != nil {
+		return fail("pipe", err)
+	}
+	defer statR.Close()
+	f.statR = statR
+	f.closers = append(f.closers, statW)
+
+	ic := &initConfig{Path: path, Args: o.Args, Env: envList, Dir: dir, Caps: DefaultCaps, Rootless: true}
+	p := &spawnProg{status: statW.Fd(), stdio: stdio, overlayStep: -1, procStep: -1}
+	copy(p.path[:], fdPathPrefix)
+	p.flags = uintptr(syscall.SIGCHLD)
+	if cgroupFD >= 0 {
+		p.useClone3 = true
+		p.clone3 = cloneArgs{exitSignal: uint64(syscall.SIGCHLD), flags: unix.CLONE_INTO_CGROUP, cgroup: uint64(cgroupFD)}
+	}
+	b := &progBuilder{p: p, ic: ic}
+	for i, ns := range nss {
+		b.add(op("setns "+ns.name, unix.SYS_SETNS, uintptr(nsFds[i]), ns.flag))
+	}
+	fork := op("fork into the container's PID namespace", unix.SYS_CLONE, unix.CLONE_PARENT|uintptr(syscall.SIGCHLD), 0, 0, 0, 0).saving(regPid)
+	fork.forked = true
+	b.add(op("fchdir to the container's root", unix.SYS_FCHDIR, uintptr(rootFd)),
+		op("chroot", unix.SYS_CHROOT, p.cstr(".")),
+		op("chdir /", unix.SYS_CHDIR, p.cstr("/")),
+		fork,
+		op("dying with the runtime", unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
+	if tty {
+		// Its own process group, in the terminal's foreground.
+		b.add(op("setpgid", unix.SYS_SETPGID, 0, 0),
+			op("getpid", unix.SYS_GETPID).saving(regPid),
+			op("tcsetpgrp", unix.SYS_IOCTL, 0, unix.TIOCSPGRP, uintptr(unsafe.Pointer(&p.regs[regPid-1]))))
+	}
+	if err := b.privilegesAndExec(&spawnOptions{status: p.status, goAhead: -1, cgroupFD: -1, reaper: -1, seccomp: filter}); err != nil {
+		return fail("planning", err)
+	}
+	f.prog = p
+
+	// The command's parent is this thread (Pdeathsig): hold it.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	defer signal.Stop(sigs)
+	first, errno := cloneBlocked(p)
+	f.closeChildEnds()
+	if errno != 0 {
+		return fail("clone", errno)
+	}
+	f.pid = int(first)
+	// The records: the command's PID from the first child, and a failed
+	// setup from either; the pipe closes at the command's execve.
+	cmdPID := 0
+	var kind, a, bb, step int32
+	var rec [recSize]byte
+	for {
+		if _, err := io.ReadFull(statR, rec[:]); err != nil {
+			break
+		}
+		r := (*[8]int32)(unsafe.Pointer(&rec[0]))
+		switch r[0] {
+		case recForked:
+			cmdPID = int(r[1])
+		case recSetupErr:
+			kind, a, bb, step = r[0], r[1], r[2], r[3]
+		}
+	}
+	f.wait() // the first child, gone once it forked
+	var ws unix.WaitStatus
+	if cmdPID > 0 {
+		stop := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case s := <-sigs:
+					unix.Kill(cmdPID, s.(syscall.Signal))
+				case <-stop:
+					return
+				}
+			}
+		}()
+		for {
+			if _, err := unix.Wait4(cmdPID, &ws, 0, nil); !errors.Is(err, unix.EINTR) {
+				break
+			}
+		}
+		close(stop)
+	}
+	f.copies.Wait()
+	if tty {
+		takeTerminalBack()
+	}
+	if kind == recSetupErr {
+		e := f.describe(a, bb, step, ic)
+		e.Text = i18n.T("cannot enter the container", "컨테이너에 들어갈 수 없습니다")
+		if int(step) == p.execStep {
+			e.Text = i18n.T("cannot run %s inside the container", "컨테이너 안에서 %s를 실행할 수 없습니다").F(o.Args[0])
+		}
+		return 0, e
+	}
+	if cmdPID == 0 {
+		return fail("fork", fmt.Errorf("the first child ended with status %d", f.ws.ExitStatus()))
+	}
+	if ws.Signaled() {
+		return 128 + int(ws.Signal()), nil
+	}
+	return ws.ExitStatus(), nil
+}
