@@ -63,49 +63,6 @@ func lastCap() int {
 	return n
 }
 
-// bound limits the calling thread's bounding set to keep and clears its
-// ambient set; it returns keep as a bit mask.
-func bound(keep []int) (uint64, error) {
-	want := map[int]bool{}
-	var mask uint64
-	for _, c := range keep {
-		want[c] = true
-		mask |= 1 << c
-	}
-	last := lastCap()
-	for c := 0; c <= last; c++ {
-		if !want[c] {
-			if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
-				return 0, fmt.Errorf("dropping %s from the bounding set: %w", CapName(c), err)
-			}
-		}
-	}
-	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil {
-		return 0, fmt.Errorf("clearing ambient capabilities: %w", err)
-	}
-	return mask, nil
-}
-
-// dropCaps limits the calling thread (and what it starts) to keep: the
-// bounding set, then the effective, permitted and inheritable sets, and
-// the ambient set cleared. The caller must hold its OS thread locked.
-func dropCaps(keep []int) error {
-	mask, err := bound(keep)
-	if err != nil {
-		return err
-	}
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	for i := range data {
-		w := uint32(mask >> (32 * i))
-		data[i] = unix.CapUserData{Effective: w, Permitted: w, Inheritable: w}
-	}
-	if err := unix.Capset(&hdr, &data[0]); err != nil {
-		return fmt.Errorf("capset: %w", err)
-	}
-	return nil
-}
-
 // capSet is DefaultCaps with add added and drop dropped, as docker run's
 // --cap-add and --cap-drop: names with or without "CAP_", in any case, or
 // "ALL".

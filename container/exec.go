@@ -2,16 +2,12 @@ package container
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -87,20 +83,7 @@ func Exec(name string, o ExecOptions) (int, error) {
 	if pid == 0 {
 		return 0, errNotRunning(in)
 	}
-	if Rootless() {
-		// A process cannot enter a user namespace while it has other
-		// threads: a cloned child does, with raw system calls.
-		return execRootless(pid, dir, o)
-	}
-	type result struct {
-		code int
-		err  error
-	}
-	var r result
-	onThrowawayThread(func() {
-		r.code, r.err = execIn(pid, dir, o)
-	})
-	return r.code, r.err
+	return execInto(pid, dir, o)
 }
 
 // onThrowawayThread runs f on an OS thread of its own that is discarded
@@ -123,149 +106,6 @@ func onThrowawayThread(f func()) {
 		close(done)
 	}()
 	<-done
-}
-
-func execIn(pid int, dir string, o ExecOptions) (int, error) {
-	fail := func(what string, err error) (int, error) {
-		return 0, i18n.Failed(i18n.T("cannot enter the container (%s)", "컨테이너에 들어갈 수 없습니다 (%s)").F(what), err)
-	}
-	proc := fmt.Sprintf("/proc/%d", pid)
-	// Everything is opened while the host's tree is still in view.
-	type nsFile struct {
-		name string
-		flag int
-		fd   int
-	}
-	nss := []nsFile{{"cgroup", unix.CLONE_NEWCGROUP, -1}, {"ipc", unix.CLONE_NEWIPC, -1}, {"uts", unix.CLONE_NEWUTS, -1},
-		{"net", unix.CLONE_NEWNET, -1}, {"pid", unix.CLONE_NEWPID, -1}, {"mnt", unix.CLONE_NEWNS, -1}}
-	var fds []int
-	defer func() {
-		for _, fd := range fds {
-			unix.Close(fd)
-		}
-	}()
-	for i := range nss {
-		fd, err := unix.Open(proc+"/ns/"+nss[i].name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return fail("ns/"+nss[i].name, err)
-		}
-		nss[i].fd = fd
-		fds = append(fds, fd)
-	}
-	rootFd, err := unix.Open(proc+"/root", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return fail("root", err)
-	}
-	fds = append(fds, rootFd)
-	cgs, err := openJoinCgroups(pid)
-	if err != nil {
-		return fail("cgroup", err)
-	}
-	fds = append(fds, cgs.tasks...)
-	fds = append(fds, cgs.home...)
-	if cgs.v2 >= 0 {
-		fds = append(fds, cgs.v2)
-	}
-	path, env, order, err := execCommand(proc, o)
-	if err != nil {
-		return 0, err
-	}
-
-	// From here on this thread is the container's.
-	if err := unix.Unshare(unix.CLONE_FS); err != nil {
-		return fail("unshare(CLONE_FS)", err)
-	}
-	if err := cgs.join(cgs.tasks); err != nil {
-		return fail("cgroup", err)
-	}
-	for _, ns := range nss {
-		if err := unix.Setns(ns.fd, ns.flag); err != nil {
-			cgs.join(cgs.home)
-			return fail("setns "+ns.name, err)
-		}
-	}
-	if err := unix.Fchdir(rootFd); err != nil {
-		return fail("fchdir", err)
-	}
-	if err := unix.Chroot("."); err != nil {
-		return fail("chroot", err)
-	}
-	if err := unix.Chdir("/"); err != nil {
-		return fail("chdir /", err)
-	}
-	var uts unix.Utsname
-	if unix.Uname(&uts) == nil {
-		env["HOSTNAME"] = unix.ByteSliceToString(uts.Nodename[:])
-	}
-	var envList []string
-	for _, k := range order {
-		if v, ok := env[k]; ok {
-			envList = append(envList, k+"="+v)
-		}
-	}
-	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
-		return fail("prctl(PR_SET_DUMPABLE)", err)
-	}
-	if err := dropCaps(DefaultCaps); err != nil {
-		cgs.join(cgs.home)
-		return fail("capabilities", err)
-	}
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		return fail("prctl(PR_SET_NO_NEW_PRIVS)", err)
-	}
-	attr := &syscall.SysProcAttr{}
-	tty := false
-	if f, ok := o.Stdin.(*os.File); ok && isTTY(f.Fd()) {
-		tty = true
-		attr.Setpgid, attr.Foreground, attr.Ctty = true, true, 0
-	}
-	if cgs.v2 >= 0 {
-		attr.UseCgroupFD, attr.CgroupFD = true, cgs.v2
-	}
-	cmd := &exec.Cmd{Path: path, Args: o.Args, Env: envList, Dir: dir,
-		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, SysProcAttr: attr}
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	defer signal.Stop(sigs)
-	err = cmd.Start()
-	cgs.join(cgs.home) // this thread out of the container's limits again
-	if err != nil {
-		code := 126
-		if errors.Is(err, os.ErrNotExist) || errors.Is(err, unix.ENOENT) {
-			code = 127
-		}
-		if errors.Is(err, unix.ENOENT) && dir != "/" {
-			return 0, &i18n.Error{Kind: i18n.Kind(code), Text: i18n.T("cannot run %s in %s inside the container", "컨테이너 안의 %s에서 %s를 실행할 수 없습니다").F(o.Args[0], dir), Err: err}
-		}
-		return 0, &i18n.Error{Kind: i18n.Kind(code), Text: i18n.T("cannot run %s inside the container", "컨테이너 안에서 %s를 실행할 수 없습니다").F(o.Args[0]), Err: err}
-	}
-	stop := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case s := <-sigs:
-				cmd.Process.Signal(s)
-			case <-stop:
-				return
-			}
-		}
-	}()
-	werr := cmd.Wait()
-	close(stop)
-	if tty {
-		takeTerminalBack()
-	}
-	var ee *exec.ExitError
-	if errors.As(werr, &ee) {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return 128 + int(ws.Signal()), nil
-		}
-		return ee.ExitCode(), nil
-	}
-	if werr != nil {
-		return 0, i18n.Failed(i18n.T("the command failed", "명령이 실패했습니다"), werr)
-	}
-	return 0, nil
 }
 
 // execCommand returns the command of o and its environment, as the

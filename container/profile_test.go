@@ -131,3 +131,20 @@ func TestPathsStayInRoot(t *testing.T) {
 		t.Errorf("inside: %q, want the working directory %s/work (the link followed inside the root) and the volume's file", out, hostDir)
 	}
 }
+
+// TestExecProfile: a command run with exec gets the container's profile
+// too (Docker applies it to exec as well): the seccomp filter, the
+// capabilities, no_new_privs.
+func TestExecProfile(t *testing.T) {
+	_, root := detach(t, container.Config{Name: "prof", Args: sh("echo ready; exec sleep 1000")})
+	waitFor(t, "the container", func() bool { return strings.Contains(logs(t, root, "prof"), "ready") })
+	_, out := execIn(t, root, "prof", "sh", "-c", "grep -E '^(Seccomp|NoNewPrivs|CapEff):' /proc/self/status; unshare -Urm sh -c 'mount -t tmpfs none /tmp && echo MOUNTED'; echo unshare=$?")
+	for _, want := range []string{"Seccomp:\t2", "NoNewPrivs:\t1", "CapEff:\t00000000a00425fb", "unshare=1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("exec inside: %q, want %q", out, want)
+		}
+	}
+	if strings.Contains(out, "MOUNTED") {
+		t.Errorf("unshare -Urm then mount worked in exec: %q", out)
+	}
+}

@@ -1,16 +1,20 @@
 package container
 
-// exec in a rootless container. The throwaway-thread way of exec.go does
-// not work here: setns into a user namespace is refused to a process that
-// has more than one thread (every Go program). So the command is started
-// the way a container's first process is (spawn.go): a child cloned with
-// fork semantics runs a prepared list of raw system calls. It enters the
-// container's user namespace, then the others, and its root; entering a
-// PID namespace counts for a process's children only, so it forks once
-// more (CLONE_PARENT: the new process is the runtime's child, and this
-// one reports its PID and exits); the new process, in the container's
-// PID namespace, goes on with the same privileges and execve as the
-// container's first process.
+// exec in a running container, as root or rootless. The command is
+// started the way a container's first process is (spawn.go): a child
+// cloned with fork semantics runs a prepared list of raw system calls.
+// (A thread of the runtime cannot do it: setns into a user namespace is
+// refused to a process with more than one thread, which every Go program
+// is, and the command must get the container's seccomp filter, under
+// which Go's own clone3 would not work.) The child is in the container's
+// cgroup from its first instruction (as spawn's: clone3 into a v2 cgroup,
+// or this thread in the v1 cgroups for the clone). It enters the
+// container's user namespace (rootless), then the others, and its root;
+// entering a PID namespace counts for a process's children only, so it
+// forks once more (CLONE_PARENT: the new process is the runtime's child,
+// and this one reports its PID and exits); the new process, in the
+// container's PID namespace, goes on with the same privileges and execve
+// as the container's first process.
 
 import (
 	"bytes"
@@ -28,7 +32,7 @@ import (
 	"sysdojo/internal/i18n"
 )
 
-func execRootless(pid int, dir string, o ExecOptions) (int, error) {
+func execInto(pid int, dir string, o ExecOptions) (int, error) {
 	fail := func(what string, err error) (int, error) {
 		return 0, i18n.Failed(i18n.T("cannot enter the container (%s)", "컨테이너에 들어갈 수 없습니다 (%s)").F(what), err)
 	}
@@ -79,8 +83,13 @@ func execRootless(pid int, dir string, o ExecOptions) (int, error) {
 	}
 	keep(rootFd)
 	cgroupFD := -1
-	if cgs, err := openJoinCgroups(pid); err == nil && cgs.v2 >= 0 {
-		cgroupFD = keep(cgs.v2) // (a delegated subtree; rootless has no v1 cgroup)
+	cgs, err := openJoinCgroups(pid)
+	if err != nil {
+		return fail("cgroup", err)
+	}
+	defer cgs.close()
+	if cgs.v2 >= 0 {
+		cgroupFD = cgs.v2
 	}
 	tty := false
 	if in, ok := o.Stdin.(*os.File); ok && isTTY(in.Fd()) {
@@ -102,7 +111,7 @@ func execRootless(pid int, dir string, o ExecOptions) (int, error) {
 	f.statR = statR
 	f.closers = append(f.closers, statW)
 
-	ic := &initConfig{Path: path, Args: o.Args, Env: envList, Dir: dir, Caps: DefaultCaps, Rootless: true}
+	ic := &initConfig{Path: path, Args: o.Args, Env: envList, Dir: dir, Caps: DefaultCaps, Rootless: Rootless()}
 	p := &spawnProg{status: statW.Fd(), stdio: stdio, overlayStep: -1, procStep: -1}
 	copy(p.path[:], fdPathPrefix)
 	p.flags = uintptr(syscall.SIGCHLD)
@@ -112,6 +121,9 @@ func execRootless(pid int, dir string, o ExecOptions) (int, error) {
 	}
 	b := &progBuilder{p: p, ic: ic}
 	for i, ns := range nss {
+		if ns.flag == unix.CLONE_NEWUSER && !Rootless() {
+			continue // (a root container is in the host's user namespace)
+		}
 		b.add(op("setns "+ns.name, unix.SYS_SETNS, uintptr(nsFds[i]), ns.flag))
 	}
 	fork := op("fork into the container's PID namespace", unix.SYS_CLONE, unix.CLONE_PARENT|uintptr(syscall.SIGCHLD), 0, 0, 0, 0).saving(regPid)
@@ -138,7 +150,15 @@ func execRootless(pid int, dir string, o ExecOptions) (int, error) {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
+	// v1: this thread joins the container's cgroups for the clone.
+	if err := cgs.join(cgs.tasks); err != nil {
+		cgs.join(cgs.home)
+		return fail("cgroup", err)
+	}
 	first, errno := cloneBlocked(p)
+	if err := cgs.join(cgs.home); err != nil && errno == 0 {
+		unix.Kill(int(first), unix.SIGKILL)
+	}
 	f.closeChildEnds()
 	if errno != 0 {
 		return fail("clone", errno)

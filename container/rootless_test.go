@@ -250,8 +250,11 @@ func TestRootless(t *testing.T) {
 		if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "up\n" {
 			t.Fatalf("the first container did not come up: %q", line)
 		}
-		if !procRunning("sleep\x001234.75") {
-			t.Fatal("the first container's sleep is not seen on the host: cannot tell")
+		// ("up" comes just before the exec of sleep.)
+		for deadline := time.Now().Add(10 * time.Second); !procRunning("sleep\x001234.75"); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the first container's sleep is not seen on the host: cannot tell")
+			}
 		}
 		out, errs, _ := e.run(t, "", "/bin/sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '; echo; kill -0 $(pidof sleep) 2>&1 || echo none")
 		if strings.Contains(out, "1234.75") || !strings.Contains(out, "none") {
