@@ -62,6 +62,7 @@ fi
 hyperfine -N --warmup 20 --runs "$runs" --style basic \
   --export-json "$w/result.json" --export-markdown "$w/result.md" \
   -n "sysdojo run (mem+pids)" "$w/sysdojo container run --rootfs $w/rootfs --memory 64m --pids 64 -- /bin/true" \
+  -n "sysdojo run, no seccomp" "$w/sysdojo container run --rootfs $w/rootfs --memory 64m --pids 64 --security-opt seccomp=unconfined -- /bin/true" \
   -n "runc run (mem+pids)" "runc --root $w/runc run -b $w/bundle bench-runc" \
   -n "crun run (mem+pids)" "crun --root $w/crun run -b $w/bundle bench-crun" \
   -n "bwrap --unshare-all" "bwrap --unshare-all --ro-bind $w/rootfs / --proc /proc --dev /dev /bin/true" \
@@ -88,5 +89,6 @@ ok = lambda b: "ok" if b else "MISSED"
 print()
 print(f"sysdojo / runc median: {s/runc:.2f}  (goal <= 0.5: {ok(s <= 0.5*runc)})")
 print(f"sysdojo / crun median: {s/crun:.2f}  (goal <= 1.00: {ok(s <= crun)})")
+print(f"the seccomp filter's cost: {s - med['sysdojo run, no seccomp']:.2f} ms of the median (goal with the device rules <= 1 ms)")
 print(f"sysdojo peak RSS: {peak/1024:.1f} MB  (goal < 20 MB: {ok(peak < 20*1024)})")
 PY

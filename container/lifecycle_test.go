@@ -42,6 +42,9 @@ func detach(t *testing.T, cfg container.Config) (*container.Info, string) {
 	if cfg.Hooks == nil {
 		cfg.Hooks = &container.Hooks{}
 	}
+	if cfg.Init && cfg.Exe == "" {
+		cfg.Exe = initExe(t)
+	}
 	cfg.Hooks.Detached = true
 	in, err := container.Detach(cfg)
 	if err != nil {
@@ -124,7 +127,13 @@ func traces(t *testing.T, root string) []string {
 }
 
 func TestDetachedLifecycle(t *testing.T) {
-	in, root := detach(t, container.Config{Name: "life", Limits: container.Limits{Pids: 64},
+	for _, m := range initModes {
+		t.Run(m.name, func(t *testing.T) { testDetachedLifecycle(t, m.init) })
+	}
+}
+
+func testDetachedLifecycle(t *testing.T, init bool) {
+	in, root := detach(t, container.Config{Name: "life", Init: init, Limits: container.Limits{Pids: 64},
 		Args: sh(`echo started; trap 'echo got-term; exit 7' TERM; while true; do sleep 0.05; done`)})
 	if in.Name != "life" {
 		t.Fatalf("name %q, want life", in.Name)

@@ -200,6 +200,11 @@ func (r *run) prepareRootless() error {
 	if !r.ids.full() {
 		r.warn(singleMapWarning)
 	}
+	if rel := sysinfo.KernelRelease(); !sysinfo.KernelAtLeast(rel, 5, 11) && !ic.CopyRoot {
+		ic.CopyRoot = true
+		r.warn(i18n.T("rootless: Linux %s cannot mount an overlay inside a user namespace (that came in 5.11): the rootfs is copied for this run, which takes longer to start",
+			"rootless: 리눅스 %s는 사용자 네임스페이스 안에서 overlay를 마운트하지 못합니다 (5.11부터 됩니다): 이번 실행에는 rootfs를 복사해서 쓰므로 시작이 더 느립니다").F(rel))
+	}
 	return nil
 }
 

@@ -36,6 +36,8 @@ func rootlessRuntime() int {
 		switch k {
 		case "single":
 			cfg.NoSubIDs = true
+		case "copy":
+			cfg.CopyRoot = true
 		case "host":
 			cfg.Net = "host"
 		case "pids":
@@ -282,6 +284,19 @@ func TestRootless(t *testing.T) {
 		}
 		if n, _ := strconv.Atoi(l[3]); n > 5 {
 			t.Errorf("exec sees %d processes: the host's?", n)
+		}
+	})
+
+	t.Run("a copy of the rootfs instead of an overlay (kernels before 5.11)", func(t *testing.T) {
+		out, errs, code := e.run(t, "copy", "/bin/sh", "-c", "echo new > /written; cat /written; grep ' / / ' /proc/self/mountinfo | grep -c overlay")
+		if code != 1 || !strings.HasPrefix(out, "new\n0\n") { // (grep -c finds no overlay: exit 1)
+			t.Fatalf("inside: %q (stderr %q, exit %d), want the write read back and no overlay as /", out, errs, code)
+		}
+		if _, err := os.Lstat(filepath.Join(e.rootfs, "written")); err == nil {
+			t.Error("a write inside reached the rootfs")
+		}
+		if copies, _ := filepath.Glob(filepath.Join(e.runtime, "sysdojo", "*", "*", "rootfs")); len(copies) > 0 {
+			t.Errorf("the rootfs's copy was left behind: %v", copies)
 		}
 	})
 

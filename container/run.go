@@ -53,6 +53,10 @@ type Config struct {
 	// Warn is told, once each, what a rootless run cannot do here (only
 	// the caller's own id mapped; limits not enforced). nil: not told.
 	Warn func(i18n.Text)
+	// CopyRoot copies the rootfs for the run instead of mounting an
+	// overlay on it: what a rootless run does on a kernel before 5.11,
+	// which refuses an overlay inside a user namespace.
+	CopyRoot bool
 	// NoSubIDs makes a rootless run map the caller's id only, even where
 	// newuidmap and a subordinate range exist (a test seam).
 	NoSubIDs bool
@@ -105,6 +109,8 @@ type initConfig struct {
 	Seccomp             bool     // the default system call filter
 	Limits              Limits   // with the defaults filled in
 	Rootless            bool     // in a user namespace of its own (rootless.go)
+	CopyRoot            bool     // a copy of the rootfs (CopyDir) instead of an overlay
+	CopyDir             string
 }
 
 // ErrNotRoot is returned by Run when it does not run as root.
@@ -145,7 +151,7 @@ func (cfg *Config) prepare() (*initConfig, error) {
 		return nil, i18n.Invalid(i18n.T("no command given: say what to run, e.g. 'container run -- /bin/sh'",
 			"실행할 명령이 없습니다: 예를 들어 'container run -- /bin/sh'처럼 쓰세요"))
 	}
-	ic := &initConfig{Rootfs: real, Args: cfg.Args, Dir: "/", Hostname: "sysdojo", NewNet: true, Init: cfg.Init,
+	ic := &initConfig{Rootfs: real, Args: cfg.Args, Dir: "/", Hostname: "sysdojo", NewNet: true, Init: cfg.Init, CopyRoot: cfg.CopyRoot,
 		Seccomp: !cfg.SeccompUnconfined, Limits: cfg.Limits.withDefaults()}
 	caps, err := capSet(cfg.CapAdd, cfg.CapDrop)
 	if err != nil {
@@ -501,6 +507,13 @@ func (r *run) spawn() error {
 			return i18n.Failed(i18n.T("%s is on overlayfs, which cannot hold an overlay's upper layer", "%s는 overlayfs 위에 있어 overlay의 upper 층을 둘 수 없습니다").F(r.stateRoot), nil)
 		}
 	}
+	if ic.CopyRoot {
+		ic.CopyDir = filepath.Join(r.dir, "rootfs")
+		if _, err := copyTree(ic.Rootfs, ic.CopyDir); err != nil {
+			return i18n.Failed(i18n.T("cannot copy the rootfs %s", "rootfs %s를 복사할 수 없습니다").F(ic.Rootfs), err)
+		}
+		trace("run", "rootfs copied")
+	}
 	r.st.RuntimeStart, _ = procStart(os.Getpid())
 	if err := writeState(r.dir, r.st); err != nil {
 		return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
@@ -597,6 +610,9 @@ func (r *run) wait() (*Result, error) {
 		if err := writeState(r.dir, r.st); err == nil {
 			r.kept = true
 			res.Kept = ic.Upper
+			if ic.CopyRoot {
+				res.Kept = ic.CopyDir
+			}
 		}
 	}
 	if r.life.detached() && !r.kept {

@@ -49,13 +49,26 @@ func mountinfo(t *testing.T) string {
 // TestIsolation is the isolation suite: each check runs inside a fresh
 // container and is compared with the host.
 func TestIsolation(t *testing.T) {
+	for _, m := range initModes {
+		t.Run(m.name, func(t *testing.T) { testIsolation(t, m.init) })
+	}
+}
+
+// initModes are the two ways a container's PID 1 is: the command itself
+// (as docker run) and sysdojo-init in front of it (--init).
+var initModes = []struct {
+	name string
+	init bool
+}{{"command as PID 1", false}, {"--init", true}}
+
+func testIsolation(t *testing.T, init bool) {
 	rootfs := testRootfs(t)
 	hostName, _ := os.Hostname()
 	mountsBefore := mountinfo(t)
 	state := filepath.Join(t.TempDir(), "state")
 
 	t.Run("hostname", func(t *testing.T) {
-		_, out, _ := runIn(t, container.Config{StateRoot: state, Hostname: "iso-test", Args: sh("hostname; hostname other 2>/dev/null && echo SET; hostname")})
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Init: init, Hostname: "iso-test", Args: sh("hostname; hostname other 2>/dev/null && echo SET; hostname")})
 		if got := strings.TrimSpace(out); got != "iso-test\niso-test" {
 			t.Errorf("inside: %q, want iso-test twice (sethostname must fail without CAP_SYS_ADMIN)", got)
 		}
@@ -64,12 +77,14 @@ func TestIsolation(t *testing.T) {
 		}
 	})
 	t.Run("pid", func(t *testing.T) {
-		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: []string{"ps", "-o", "pid,ppid,comm"}})
-		if ls := lines(out)[1:]; len(ls) != 1 || strings.Join(strings.Fields(ls[0]), " ") != "1 0 ps" {
-			t.Errorf("ps inside shows:\n%s\nwant itself only, as PID 1 (as docker run)", out)
-		}
-		_, out, _ = runIn(t, container.Config{StateRoot: state, Init: true, Args: []string{"ps", "-o", "pid,ppid,comm"}})
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Init: init, Args: []string{"ps", "-o", "pid,ppid,comm"}})
 		ls := lines(out)[1:]
+		if !init {
+			if len(ls) != 1 || strings.Join(strings.Fields(ls[0]), " ") != "1 0 ps" {
+				t.Errorf("ps inside shows:\n%s\nwant itself only, as PID 1 (as docker run)", out)
+			}
+			return
+		}
 		if len(ls) != 2 {
 			t.Fatalf("ps inside shows %d processes, want 2 (init and ps):\n%s", len(ls), out)
 		}
@@ -90,7 +105,7 @@ func TestIsolation(t *testing.T) {
 		}
 	})
 	t.Run("mounts", func(t *testing.T) {
-		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: []string{"cat", "/proc/self/mountinfo"}})
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Init: init, Args: []string{"cat", "/proc/self/mountinfo"}})
 		for _, l := range lines(out) {
 			f := strings.Fields(l)
 			if len(f) > 4 && (strings.HasPrefix(f[4], "/sys/fs/cgroup") || strings.HasPrefix(f[4], "/run") || strings.Contains(l, rootfs+" ")) {
@@ -102,7 +117,7 @@ func TestIsolation(t *testing.T) {
 		}
 	})
 	t.Run("network", func(t *testing.T) {
-		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: sh("cat /proc/net/dev; ip -o link")})
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Init: init, Args: sh("cat /proc/net/dev; ip -o link")})
 		var ifs []string
 		for _, l := range lines(out) {
 			if n, _, ok := strings.Cut(l, ":"); ok && !strings.Contains(n, "|") && !strings.Contains(l, "mtu") {
@@ -117,7 +132,7 @@ func TestIsolation(t *testing.T) {
 		}
 	})
 	t.Run("copy-on-write", func(t *testing.T) {
-		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: sh("echo x > /written && rm /etc/hostname && mkdir /newdir && echo ok")})
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Init: init, Args: sh("echo x > /written && rm /etc/hostname && mkdir /newdir && echo ok")})
 		if strings.TrimSpace(out) != "ok" {
 			t.Fatalf("writing inside failed: %q", out)
 		}
@@ -131,7 +146,7 @@ func TestIsolation(t *testing.T) {
 		}
 	})
 	t.Run("capabilities", func(t *testing.T) {
-		_, out, _ := runIn(t, container.Config{StateRoot: state, Args: sh(
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Init: init, Args: sh(
 			"grep -E 'CapEff|CapBnd|NoNewPrivs' /proc/self/status; mkdir -p /m; mount -t tmpfs none /m 2>/dev/null && echo MOUNTED;" +
 				" ip link add d0 type dummy 2>/dev/null && echo NETADMIN;" +
 				" cat /proc/kcore >/dev/null 2>&1; echo sysrq > /proc/sysrq-trigger 2>/dev/null && echo SYSRQ; echo done")})
@@ -162,13 +177,13 @@ func TestIsolation(t *testing.T) {
 			t.Skip("no go tool to build the escape program")
 		}
 		exe, _ := os.Executable()
-		res, out, errs := runIn(t, container.Config{StateRoot: state, Args: []string{"/escape", rootfs, exe, "/run/sysdojo"}})
+		res, out, errs := runIn(t, container.Config{StateRoot: state, Init: init, Args: []string{"/escape", rootfs, exe, "/run/sysdojo"}})
 		if res.ExitCode != 0 || strings.Contains(out, "ESCAPED") || !strings.Contains(out, "/linuxrc") {
 			t.Errorf("chroot escape: exit %d, out %q, err %q; want to land in the container's own root", res.ExitCode, out, errs)
 		}
 	})
 	t.Run("user", func(t *testing.T) {
-		_, out, _ := runIn(t, container.Config{StateRoot: state, User: "65534:65534", Dir: "/tmp", Env: []string{"GREETING=hi"},
+		_, out, _ := runIn(t, container.Config{StateRoot: state, Init: init, User: "65534:65534", Dir: "/tmp", Env: []string{"GREETING=hi"},
 			Args: sh("id -u; id -g; pwd; echo $GREETING; grep CapEff /proc/self/status")})
 		if got := lines(out); len(got) < 5 || got[0] != "65534" || got[1] != "65534" || got[2] != "/tmp" || got[3] != "hi" || !strings.HasSuffix(got[4], "0000000000000000") {
 			t.Errorf("--user 65534 -w /tmp -e GREETING=hi: %q", out)

@@ -337,7 +337,14 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	// nodev and nosuid on the container's root: a device node or a
 	// set-user-ID file in an image does nothing.
 	p.overlayStep = len(p.ops)
-	b.mount("mounting the overlay", "overlay", m, "overlay", unix.MS_NODEV|unix.MS_NOSUID, overlayOptions(ic.Rootfs, upper, work))
+	if ic.CopyRoot {
+		// A copy of the rootfs made for this run, bound in (a kernel
+		// before 5.11 refuses an overlay in a user namespace).
+		b.mount("binding the rootfs's copy", ic.CopyDir, m, "", unix.MS_BIND|unix.MS_REC, "")
+		b.mount("binding the rootfs's copy", "", m, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_NODEV|unix.MS_NOSUID|lockedFlags(ic.CopyDir), "")
+	} else {
+		b.mount("mounting the overlay", "overlay", m, "overlay", unix.MS_NODEV|unix.MS_NOSUID, overlayOptions(ic.Rootfs, upper, work))
+	}
 	b.add(op("opening the new root", unix.SYS_OPENAT, atFdcwd, p.cstr(m), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC).saving(regMerged))
 	b.trace("overlay mounted")
 	// 3. /proc of the new PID namespace.
