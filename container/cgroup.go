@@ -163,6 +163,52 @@ func PlanCgroup(layout sysinfo.Cgroup, self map[string]string, id string, lim Li
 	return c, nil
 }
 
+// planRunCgroup is the one place a run's cgroup is planned, from the
+// machine's layout (read from mountinfo unless given) and this process's
+// own cgroups. lim are the limits with the defaults filled in, asked those
+// the user asked for. As root the container's cgroup goes beside this
+// process's (PlanCgroup); the default pids limit is dropped where the
+// machine has no pids controller, a limit asked for must hold. Rootless,
+// it goes in the caller's delegated cgroup v2 subtree; without one there
+// is no cgroup (nil), and notEnforced says which asked-for limits do not
+// hold. It returns the limits that do.
+func planRunCgroup(given *sysinfo.Cgroup, id string, lim, asked Limits, rootless bool) (cg *Cgroup, held Limits, notEnforced i18n.Text, err error) {
+	var layout sysinfo.Cgroup
+	if given != nil {
+		layout = *given
+	} else if layout, err = sysinfo.CgroupLayout(); err != nil && !rootless {
+		return nil, lim, notEnforced, i18n.Failed(i18n.T("cannot read the cgroup layout", "cgroup 구성을 읽을 수 없습니다"), err)
+	}
+	f, err := os.Open("/proc/self/cgroup")
+	if err != nil {
+		return nil, lim, notEnforced, i18n.Failed(i18n.T("cannot read this process's cgroups", "이 프로세스의 cgroup을 읽을 수 없습니다"), err)
+	}
+	self := SelfCgroups(f)
+	f.Close()
+	if rootless {
+		dir, missing := DelegatedCgroup(layout, self, controllersFor(lim))
+		if dir != "" && len(missing) == 0 {
+			parent := filepath.Join(dir, "sysdojo")
+			d := filepath.Join(parent, id)
+			return &Cgroup{Version: 2, V2: d, Parents: []string{parent}, Rootless: true,
+				Home: map[string]string{d: filepath.Join(layout.V2, self[""])}}, lim, notEnforced, nil
+		}
+		if !asked.IsZero() {
+			notEnforced = limitsNotEnforced(asked)
+		}
+		return nil, Limits{}, notEnforced, nil
+	}
+	cg, err = PlanCgroup(layout, self, id, lim)
+	if err != nil && asked.Pids == 0 {
+		noDefault := lim
+		noDefault.Pids = 0
+		if c, err2 := PlanCgroup(layout, self, id, noDefault); err2 == nil {
+			return c, noDefault, notEnforced, nil
+		}
+	}
+	return cg, lim, notEnforced, err
+}
+
 func v2Controllers(mnt string) map[string]bool {
 	b, _ := os.ReadFile(filepath.Join(mnt, "cgroup.controllers"))
 	m := map[string]bool{}

@@ -215,7 +215,7 @@ func rootlessWarnings(cfg *Config, ic *initConfig) []i18n.Text {
 	if !planIDMap(cfg.NoSubIDs).full() {
 		out = append(out, singleMapWarning)
 	}
-	if cg, notEnforced := planRootlessCgroup(cfg.CgroupLayout, "plan", ic.Limits, cfg.Limits); cg == nil && !notEnforced.IsZero() {
+	if cg, _, notEnforced, _ := planRunCgroup(cfg.CgroupLayout, "plan", ic.Limits, cfg.Limits, true); cg == nil && !notEnforced.IsZero() {
 		out = append(out, notEnforced)
 	}
 	return out
@@ -302,37 +302,6 @@ func DelegatedCgroup(layout sysinfo.Cgroup, self map[string]string, need []strin
 		}
 	}
 	return dir, missing
-}
-
-// planRootlessCgroup plans a rootless container's cgroup in the caller's
-// delegated subtree: nil (and what is not enforced, when limits were
-// asked for) when there is none.
-func planRootlessCgroup(given *sysinfo.Cgroup, id string, lim, asked Limits) (*Cgroup, i18n.Text) {
-	var layout sysinfo.Cgroup
-	if given != nil {
-		layout = *given
-	} else {
-		var err error
-		if layout, err = sysinfo.CgroupLayout(); err != nil {
-			layout = sysinfo.Cgroup{}
-		}
-	}
-	var self map[string]string
-	if f, err := os.Open("/proc/self/cgroup"); err == nil {
-		self = SelfCgroups(f)
-		f.Close()
-	}
-	dir, missing := DelegatedCgroup(layout, self, controllersFor(lim))
-	if dir != "" && len(missing) == 0 {
-		parent := filepath.Join(dir, "sysdojo")
-		d := filepath.Join(parent, id)
-		return &Cgroup{Version: 2, V2: d, Parents: []string{parent}, Rootless: true,
-			Home: map[string]string{d: filepath.Join(layout.V2, self[""])}}, i18n.Text{}
-	}
-	if asked.IsZero() {
-		return nil, i18n.Text{}
-	}
-	return nil, limitsNotEnforced(asked)
 }
 
 // rootlessSetupError explains the setup steps a kernel may refuse in a

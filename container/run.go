@@ -453,30 +453,13 @@ func prepareRun(cfg *Config) (*run, error) {
 	r.dir = filepath.Join(r.stateRoot, r.id)
 	r.st = &State{ID: r.id, Name: r.name, Rootfs: ic.Rootfs, Command: cfg.Args, RuntimePID: os.Getpid(),
 		Created: time.Now().UTC(), Keep: cfg.Keep, Status: "running", Detached: r.life.detached()}
-	if ic.Rootless {
-		cg, notEnforced := planRootlessCgroup(cfg.CgroupLayout, r.id, ic.Limits, cfg.Limits)
-		if cg == nil {
-			ic.Limits = Limits{}
-			r.life.limits = ic.Limits
-			if !notEnforced.IsZero() {
-				r.warn(notEnforced)
-			}
-		}
-		r.st.Cgroup = cg
-		return r, nil
-	}
-	cg, err := planCgroup(cfg.CgroupLayout, r.id, ic.Limits)
-	if err != nil && cfg.Limits.Pids == 0 {
-		// The default pids limit holds where the machine has the pids
-		// controller; a limit asked for must hold.
-		lim := ic.Limits
-		lim.Pids = 0
-		if c, err2 := planCgroup(cfg.CgroupLayout, r.id, lim); err2 == nil {
-			cg, err, ic.Limits = c, nil, lim
-		}
-	}
+	cg, lim, notEnforced, err := planRunCgroup(cfg.CgroupLayout, r.id, ic.Limits, cfg.Limits, ic.Rootless)
 	if err != nil {
 		return fail(err)
+	}
+	ic.Limits, r.life.limits = lim, lim
+	if !notEnforced.IsZero() {
+		r.warn(notEnforced)
 	}
 	r.st.Cgroup = cg
 	trace("run", "cgroup planned")
@@ -693,28 +676,6 @@ func stopSignals(sigs chan os.Signal, ready chan struct{}) {
 		<-ready
 		signal.Stop(sigs)
 	}()
-}
-
-// planCgroup plans the cgroup of container id on this machine (with its
-// cgroup layout read from mountinfo unless given), beside this process's
-// own cgroups.
-func planCgroup(given *sysinfo.Cgroup, id string, lim Limits) (*Cgroup, error) {
-	var layout sysinfo.Cgroup
-	if given != nil {
-		layout = *given
-	} else {
-		var err error
-		if layout, err = sysinfo.CgroupLayout(); err != nil {
-			return nil, i18n.Failed(i18n.T("cannot read the cgroup layout", "cgroup 구성을 읽을 수 없습니다"), err)
-		}
-	}
-	f, err := os.Open("/proc/self/cgroup")
-	if err != nil {
-		return nil, i18n.Failed(i18n.T("cannot read this process's cgroups", "이 프로세스의 cgroup을 읽을 수 없습니다"), err)
-	}
-	self := SelfCgroups(f)
-	f.Close()
-	return PlanCgroup(layout, self, id, lim)
 }
 
 // catches reports whether process pid has a handler for s (or ignores it

@@ -21,7 +21,7 @@ func BenchmarkBuildProg(b *testing.B) {
 
 func BenchmarkPlanCgroup(b *testing.B) {
 	for b.Loop() {
-		if _, err := planCgroup(nil, "bench", Limits{Memory: 64 << 20, Pids: 64}); err != nil {
+		if _, _, _, err := planRunCgroup(nil, "bench", Limits{Memory: 64 << 20, Pids: 64}, Limits{}, false); err != nil {
 			b.Fatal(err)
 		}
 	}
