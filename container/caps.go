@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -51,7 +52,8 @@ func DecodeCaps(hex string) ([]string, error) {
 	return names, nil
 }
 
-func lastCap() int {
+// lastCap is the kernel's highest capability number, read once.
+var lastCap = sync.OnceValue(func() int {
 	b, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
 	if err != nil {
 		return 40
@@ -61,7 +63,7 @@ func lastCap() int {
 		return 40
 	}
 	return n
-}
+})
 
 // capSet is DefaultCaps with add added and drop dropped, as docker run's
 // --cap-add and --cap-drop: names with or without "CAP_", in any case, or

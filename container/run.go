@@ -471,49 +471,39 @@ func prepareRun(cfg *Config) (*run, error) {
 // pieces (network, ports) are attached before the command starts.
 func (r *run) spawn() error {
 	ic, cfg := r.ic, r.cfg
-	// The state goes down before anything that could be left behind on
-	// the host (the cgroup; the mounts are in the container's own
-	// namespace, and its processes die with this runtime).
-	if err := os.Mkdir(r.dir, 0o700); err != nil {
-		return i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(r.dir), err)
-	}
-	r.made = true
 	if cfg.Keep {
 		ic.Upper, ic.Work = filepath.Join(r.dir, "upper"), filepath.Join(r.dir, "work")
-		for _, d := range []string{ic.Upper, ic.Work} {
-			if err := os.Mkdir(d, 0o755); err != nil {
-				return i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(d), err)
-			}
-		}
-		var statfs unix.Statfs_t
-		if err := unix.Statfs(r.dir, &statfs); err == nil && statfs.Type == unix.OVERLAYFS_SUPER_MAGIC {
-			return i18n.Failed(i18n.T("%s is on overlayfs, which cannot hold an overlay's upper layer", "%s는 overlayfs 위에 있어 overlay의 upper 층을 둘 수 없습니다").F(r.stateRoot), nil)
-		}
 	}
 	if ic.CopyRoot {
 		ic.CopyDir = filepath.Join(r.dir, "rootfs")
-		if _, err := copyTree(ic.Rootfs, ic.CopyDir); err != nil {
-			return i18n.Failed(i18n.T("cannot copy the rootfs %s", "rootfs %s를 복사할 수 없습니다").F(ic.Rootfs), err)
-		}
-		trace("run", "rootfs copied")
 	}
-	r.st.RuntimeStart, _ = procStart(os.Getpid())
-	if err := writeState(r.dir, r.st); err != nil {
-		return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
-	}
-	trace("run", "state written")
-	if r.st.Cgroup != nil {
-		if err := r.st.Cgroup.Create(ic.Limits); err != nil {
-			return err
-		}
-	}
-	trace("run", "cgroup created")
+	// The host side is made beside the preparation of the child's work
+	// (which needs its paths, not the files): the state goes down before
+	// anything that could be left behind on the host (the cgroup; the
+	// mounts are in the container's own namespace, and its processes die
+	// with this runtime), then the cgroup the child starts in.
+	hostReady := make(chan error, 1)
+	go func() { hostReady <- r.makeHostSide() }()
 	r.sigs, r.sigsReady = startSignals()
 	// Only a bridged network must be in place before the command starts.
 	// Rootless, the child waits for its uid and gid maps first.
 	goAhead := r.life.needsGoAhead() || ic.Rootless
-	c, err := spawn(cfg, ic, r.st.Cgroup, goAhead, r.filter)
+	var hostErr error
+	hostWaited := false
+	waitHost := func() error {
+		if !hostWaited {
+			hostErr, hostWaited = <-hostReady, true
+		}
+		return hostErr
+	}
+	c, err := spawn(cfg, ic, func() (*Cgroup, error) {
+		if err := waitHost(); err != nil {
+			return nil, err
+		}
+		return r.st.Cgroup, nil
+	}, goAhead, r.filter)
 	if err != nil {
+		waitHost() // (before cleanUp looks at what it made)
 		return err
 	}
 	r.child = c
@@ -538,6 +528,47 @@ func (r *run) spawn() error {
 	}
 	c.goAhead()
 	trace("run", "attached")
+	return nil
+}
+
+// makeHostSide makes the run's state directory (with the upper layer or
+// the rootfs's copy in it), writes its state and creates its cgroup.
+func (r *run) makeHostSide() error {
+	ic := r.ic
+	if err := os.Mkdir(r.dir, 0o700); err != nil {
+		return i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(r.dir), err)
+	}
+	r.made = true
+	trace("run", "state dir made")
+	if ic.Upper != "" {
+		for _, d := range []string{ic.Upper, ic.Work} {
+			if err := os.Mkdir(d, 0o755); err != nil {
+				return i18n.Failed(i18n.T("cannot make %s", "%s를 만들 수 없습니다").F(d), err)
+			}
+		}
+		var statfs unix.Statfs_t
+		if err := unix.Statfs(r.dir, &statfs); err == nil && statfs.Type == unix.OVERLAYFS_SUPER_MAGIC {
+			return i18n.Failed(i18n.T("%s is on overlayfs, which cannot hold an overlay's upper layer", "%s는 overlayfs 위에 있어 overlay의 upper 층을 둘 수 없습니다").F(r.stateRoot), nil)
+		}
+	}
+	if ic.CopyRoot {
+		if _, err := copyTree(ic.Rootfs, ic.CopyDir); err != nil {
+			return i18n.Failed(i18n.T("cannot copy the rootfs %s", "rootfs %s를 복사할 수 없습니다").F(ic.Rootfs), err)
+		}
+		trace("run", "rootfs copied")
+	}
+	r.st.RuntimeStart, _ = procStart(os.Getpid())
+	trace("run", "runtime start read")
+	if err := writeState(r.dir, r.st); err != nil {
+		return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
+	}
+	trace("run", "state written")
+	if r.st.Cgroup != nil {
+		if err := r.st.Cgroup.Create(ic.Limits); err != nil {
+			return err
+		}
+	}
+	trace("run", "cgroup created")
 	return nil
 }
 

@@ -108,10 +108,14 @@ type spawnProg struct {
 	// The overlay's and /proc's mounts (rootless: what a kernel may
 	// refuse in a user namespace, explained in describe).
 	overlayStep, procStep int
-	keep                  [][]byte
-	filter                []unix.SockFilter // the seccomp filter
-	fprog                 unix.SockFprog
-	traces                []string // the steps traced (SYSDOJO_TRACE)
+	// vm: the child is started vfork-style, on stack (see cloneChild).
+	vm       bool
+	stack    []byte
+	stackTop uintptr
+	keep     [][]byte
+	filter   []unix.SockFilter // the seccomp filter
+	fprog    unix.SockFprog
+	traces   []string // the steps traced (SYSDOJO_TRACE)
 
 	// Scratch, written by the child only.
 	regs [nRegs]uintptr
@@ -122,6 +126,10 @@ type spawnProg struct {
 }
 
 const fdPathPrefix = "/proc/self/fd/"
+
+// childStack is the size of a vfork-style child's stack. Its code is
+// nosplit and small: a few hundred bytes would do.
+const childStack = 64 << 10
 
 // volumeFd is where the child keeps a volume's host side open while it
 // binds it (any number above those the runtime uses will do).
@@ -305,10 +313,6 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 	if ic.Rootless {
 		// The user namespace is made first, and owns the others.
 		p.flags |= unix.CLONE_NEWUSER
-	}
-	if s.cgroupFD >= 0 {
-		p.useClone3 = true
-		p.clone3 = cloneArgs{flags: uint64(p.flags) | unix.CLONE_INTO_CGROUP, exitSignal: uint64(syscall.SIGCHLD), cgroup: uint64(s.cgroupFD)}
 	}
 	p.flags |= uintptr(syscall.SIGCHLD)
 
@@ -655,10 +659,15 @@ func rawExit(code int32) {
 	}
 }
 
-// cloneChild clones the child (fork semantics: its own copy of memory)
-// and, in the child, runs p to its execve. In the parent it returns the
-// child's PID. The caller holds its OS thread locked, with every signal
-// blocked.
+// cloneChild clones the child and, in the child, runs p to its execve.
+// In the parent it returns the child's PID. The child has fork semantics
+// (its own copy of memory), or with p.vm it is started as posix_spawn
+// and the standard library's forkExec start one: CLONE_VM|CLONE_VFORK,
+// sharing the runtime's memory on a stack of its own while this thread
+// is suspended until its execve, so no copy of the runtime's page tables
+// is made and torn down again. Either way it only reads what was
+// prepared and writes p's scratch fields. The caller holds its OS thread
+// locked, with every signal blocked.
 //
 //go:nosplit
 //go:norace
@@ -666,6 +675,15 @@ func rawExit(code int32) {
 func cloneChild(p *spawnProg) (uintptr, syscall.Errno) {
 	var r1 uintptr
 	var e syscall.Errno
+	if p.vm {
+		var errno uintptr
+		if p.useClone3 {
+			r1, errno = clone3VM(&p.clone3, unsafe.Sizeof(p.clone3), p)
+		} else {
+			r1, errno = cloneVM(p.flags, p.stackTop, p)
+		}
+		return r1, syscall.Errno(errno)
+	}
 	if p.useClone3 {
 		r1, _, e = syscall.RawSyscall(unix.SYS_CLONE3, uintptr(unsafe.Pointer(&p.clone3)), unsafe.Sizeof(p.clone3), 0)
 	} else {
@@ -728,12 +746,11 @@ func childMain(p *spawnProg) {
 
 // spawnOptions is what the parent prepared for the child besides ic.
 type spawnOptions struct {
-	status   uintptr // status pipe, write end
-	goAhead  int     // go-ahead pipe, read end, or -1
-	cgroupFD int     // v2: the container's cgroup directory, or -1
-	reaper   int     // this program, opened O_PATH (for --init), or -1
-	volumes  []volFD // per ic.Mounts
-	seccomp  []unix.SockFilter
+	status  uintptr // status pipe, write end
+	goAhead int     // go-ahead pipe, read end, or -1
+	reaper  int     // this program, opened O_PATH (for --init), or -1
+	volumes []volFD // per ic.Mounts
+	seccomp []unix.SockFilter
 }
 
 // volFD is what the runtime found of a volume's host side.
@@ -759,7 +776,9 @@ type spawned struct {
 // streams of cfg, in cg's cgroup (created already) when cg is not nil.
 // With goAhead the child waits, before its root switch, for
 // (*spawned).goAhead.
-func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.SockFilter) (*spawned, error) {
+// hostReady waits for the host side (state, cgroup) and returns the
+// cgroup to start in, nil for none.
+func spawn(cfg *Config, ic *initConfig, hostReady func() (*Cgroup, error), goAhead bool, filter []unix.SockFilter) (*spawned, error) {
 	fail := func(err error) (*spawned, error) {
 		return nil, i18n.Failed(i18n.T("cannot start the container", "컨테이너를 시작할 수 없습니다"), err)
 	}
@@ -776,7 +795,7 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 			}
 		}
 	}()
-	s := &spawnOptions{goAhead: -1, cgroupFD: -1, reaper: -1, seccomp: filter}
+	s := &spawnOptions{goAhead: -1, reaper: -1, seccomp: filter}
 	keepFd := func(fd int) int {
 		f.closers = append(f.closers, os.NewFile(uintptr(fd), ""))
 		return fd
@@ -809,31 +828,6 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 		}
 		s.reaper = keepFd(fd)
 	}
-	var tasks []*os.File // v1: the container's "tasks" files, and this thread's own
-	var home []*os.File
-	if cg != nil {
-		if cg.Version == 2 {
-			fd, err := unix.Open(cg.V2, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-			if err != nil {
-				return fail(fmt.Errorf("opening the cgroup: %w", err))
-			}
-			s.cgroupFD = keepFd(fd)
-		} else {
-			for _, d := range cg.Dirs() {
-				t, err := os.OpenFile(filepath.Join(d, "tasks"), os.O_WRONLY, 0)
-				if err != nil {
-					return fail(fmt.Errorf("opening the cgroup: %w", err))
-				}
-				f.closers = append(f.closers, t)
-				h, err := os.OpenFile(filepath.Join(cg.Home[d], "tasks"), os.O_WRONLY, 0)
-				if err != nil {
-					return fail(fmt.Errorf("opening the cgroup: %w", err))
-				}
-				f.closers = append(f.closers, h)
-				tasks, home = append(tasks, t), append(home, h)
-			}
-		}
-	}
 	stdio, err := f.stdio(cfg.Stdin, cfg.Stdout, cfg.Stderr)
 	if err != nil {
 		return fail(err)
@@ -861,12 +855,61 @@ func spawn(cfg *Config, ic *initConfig, cg *Cgroup, goAhead bool, filter []unix.
 	p.stdio = stdio
 	f.prog = p
 
+	// The cgroup the child starts in, once the host side is ready.
+	cg, err := hostReady()
+	if err != nil {
+		return nil, err
+	}
+	var tasks []*os.File // v1: the container's "tasks" files, and this thread's own
+	var home []*os.File
+	if cg != nil {
+		if cg.Version == 2 {
+			fd, err := unix.Open(cg.V2, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return fail(fmt.Errorf("opening the cgroup: %w", err))
+			}
+			keepFd(fd)
+			p.useClone3 = true
+			p.clone3 = cloneArgs{flags: uint64(p.flags&^0xff) | unix.CLONE_INTO_CGROUP, exitSignal: uint64(syscall.SIGCHLD), cgroup: uint64(fd)}
+		} else {
+			for _, d := range cg.Dirs() {
+				t, err := os.OpenFile(filepath.Join(d, "tasks"), os.O_WRONLY, 0)
+				if err != nil {
+					return fail(fmt.Errorf("opening the cgroup: %w", err))
+				}
+				f.closers = append(f.closers, t)
+				h, err := os.OpenFile(filepath.Join(cg.Home[d], "tasks"), os.O_WRONLY, 0)
+				if err != nil {
+					return fail(fmt.Errorf("opening the cgroup: %w", err))
+				}
+				f.closers = append(f.closers, h)
+				tasks, home = append(tasks, t), append(home, h)
+			}
+		}
+	}
+
 	// v1: this thread joins the container's cgroups, so that the child
 	// starts there, and comes back right after the clone.
 	for _, t := range tasks {
 		if _, err := t.WriteString("0"); err != nil {
 			joinAll(home)
 			return fail(fmt.Errorf("moving into the container's cgroup: %w", err))
+		}
+	}
+	// With nothing for this runtime to do between the clone and the
+	// child's execve, the child is started vfork-style.
+	if haveCloneVM && !goAhead {
+		stack, err := unix.Mmap(-1, 0, childStack, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_STACK)
+		if err != nil {
+			return fail(fmt.Errorf("mapping the child's stack: %w", err))
+		}
+		defer unix.Munmap(stack) // (the child is gone from it once cloneBlocked returns)
+		p.vm, p.stack = true, stack
+		p.stackTop = uintptr(unsafe.Pointer(&stack[0])) + childStack
+		p.flags |= unix.CLONE_VM | unix.CLONE_VFORK
+		if p.useClone3 {
+			p.clone3.flags |= unix.CLONE_VM | unix.CLONE_VFORK
+			p.clone3.stack, p.clone3.stackSize = uint64(uintptr(unsafe.Pointer(&stack[0]))), childStack
 		}
 	}
 	// Every signal blocked across the clone: the child has the runtime's
