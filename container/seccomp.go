@@ -385,8 +385,8 @@ func (p *SeccompProfile) Fprog() *unix.SockFprog { return &p.fprog }
 // ENOSYS, and Go's os.StartProcess uses clone3 whenever
 // SysProcAttr.UseCgroupFD is set (it does not fall back to clone). So an
 // init that starts the command with CgroupFD cannot install it on itself
-// first; the command's own process must (the --no-init path: after
-// unshare(CLONE_NEWCGROUP), before execve), or a raw child (Fprog).
+// first; the command's own process must: a raw child (Fprog), as
+// spawn.go installs it, last before execve.
 func (p *SeccompProfile) Install() error {
 	if len(p.filter) == 0 {
 		return errors.New("installing the seccomp filter: empty program")

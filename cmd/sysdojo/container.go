@@ -79,18 +79,6 @@ func newContainerCommand(e *env) *cli.Command {
 				Flags:  []cli.Flag{jsonFlag, e.rootfsFlag()},
 				Action: e.containerExplain,
 			},
-			{
-				// The container's init: the runtime re-executes this binary
-				// as "sysdojo container init" (see container.Init).
-				Name:   "init",
-				Hidden: true,
-				Action: func(*cli.Context) error {
-					if status, ok := container.Init(); ok {
-						return exitStatus(status)
-					}
-					return usagef(helpHint("sysdojo container"), i18n.T("'container init' is only for sysdojo itself", "'container init'은 sysdojo 내부용입니다"))
-				},
-			},
 		},
 	}
 	cmd.Subcommands = append(cmd.Subcommands, e.lifecycleCommands()...)

@@ -17,8 +17,9 @@ import (
 )
 
 func main() {
-	// A container's init is this binary re-executed by `container run`;
-	// it takes over here, before anything else, and never returns.
+	// A container's --init reaper is this binary executed afresh inside
+	// the container (as "sysdojo-init -- CMD"); it takes over here, before
+	// anything else.
 	if status, ok := container.Init(); ok {
 		os.Exit(status)
 	}
