@@ -155,6 +155,15 @@ func execInto(pid int, dir string, o ExecOptions) (int, error) {
 		cgs.join(cgs.home)
 		return fail("cgroup", err)
 	}
+	// The first child only enters the namespaces and forks: vfork-style
+	// (no copy of the runtime's memory but the one that fork makes).
+	if haveCloneVM {
+		release, err := p.vfork()
+		if err != nil {
+			return fail("clone", err)
+		}
+		defer release()
+	}
 	first, errno := cloneBlocked(p)
 	if err := cgs.join(cgs.home); err != nil && errno == 0 {
 		unix.Kill(int(first), unix.SIGKILL)

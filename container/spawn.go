@@ -899,18 +899,11 @@ func spawn(cfg *Config, ic *initConfig, hostReady func() (*Cgroup, error), goAhe
 	// With nothing for this runtime to do between the clone and the
 	// child's execve, the child is started vfork-style.
 	if haveCloneVM && !goAhead {
-		stack, err := unix.Mmap(-1, 0, childStack, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_STACK)
+		release, err := p.vfork()
 		if err != nil {
-			return fail(fmt.Errorf("mapping the child's stack: %w", err))
+			return fail(err)
 		}
-		defer unix.Munmap(stack) // (the child is gone from it once cloneBlocked returns)
-		p.vm, p.stack = true, stack
-		p.stackTop = uintptr(unsafe.Pointer(&stack[0])) + childStack
-		p.flags |= unix.CLONE_VM | unix.CLONE_VFORK
-		if p.useClone3 {
-			p.clone3.flags |= unix.CLONE_VM | unix.CLONE_VFORK
-			p.clone3.stack, p.clone3.stackSize = uint64(uintptr(unsafe.Pointer(&stack[0]))), childStack
-		}
+		defer release()
 	}
 	// Every signal blocked across the clone: the child has the runtime's
 	// handlers until it resets them, and must never run one.
@@ -985,6 +978,24 @@ func (f *spawned) stdio(in io.Reader, out, errw io.Writer) ([3]uintptr, error) {
 		stdio[i] = null.Fd()
 	}
 	return stdio, nil
+}
+
+// vfork makes p start its child vfork-style (see cloneChild), on a stack
+// of its own; release frees that stack once cloneBlocked has returned
+// (the child has then exec'd or exited).
+func (p *spawnProg) vfork() (release func(), err error) {
+	stack, err := unix.Mmap(-1, 0, childStack, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_STACK)
+	if err != nil {
+		return nil, fmt.Errorf("mapping the child's stack: %w", err)
+	}
+	p.vm, p.stack = true, stack
+	p.stackTop = uintptr(unsafe.Pointer(&stack[0])) + childStack
+	p.flags |= unix.CLONE_VM | unix.CLONE_VFORK
+	if p.useClone3 {
+		p.clone3.flags |= unix.CLONE_VM | unix.CLONE_VFORK
+		p.clone3.stack, p.clone3.stackSize = uint64(uintptr(unsafe.Pointer(&stack[0]))), childStack
+	}
+	return func() { unix.Munmap(stack) }, nil
 }
 
 // cloneBlocked runs cloneChild with every signal blocked.
