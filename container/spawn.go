@@ -3,14 +3,20 @@ package container
 // The container's first process is started the way the standard library's
 // forkAndExecInChild1 (syscall/exec_linux.go) starts any process: the
 // parent writes the child's whole work down beforehand, in ordinary Go, as
-// a list of system calls with their arguments in memory it keeps (spawnProg),
-// then clones a child with fork semantics: the child gets a copy of the
-// parent's memory with only the cloning thread in it. The child runs
-// nothing but that list, with raw system calls, in nosplit, norace
-// functions that neither allocate, nor grow the stack, nor take a lock,
-// and it ends in execve. From then on it is a fresh program: no Go code of
-// the runtime ever runs in it, and nothing it does touches the parent's
-// memory (it has its own copy, not CLONE_VM).
+// a list of system calls with their arguments in memory it keeps
+// (spawnProg), then clones the child, which runs nothing but that list,
+// with raw system calls, in nosplit, norace functions that neither
+// allocate, nor grow the stack, nor take a lock, and ends in execve. From
+// then on it is a fresh program: no Go code of the runtime runs in it.
+//
+// Where the runtime has nothing to do between the clone and the execve,
+// the child starts as posix_spawn and Go's forkExec start one
+// (CLONE_VM|CLONE_VFORK, on a stack of its own, the runtime's thread
+// suspended until the execve: no copy of the runtime's page tables). Where
+// it has (a bridged network to attach, a rootless run's uid maps to write,
+// or on a machine without clone_*.s) the child gets fork semantics, its
+// own copy of memory, and waits for the runtime's go-ahead. Either way it
+// runs the same list and writes only the scratch fields of spawnProg.
 //
 // The list: mounts (the overlay, /proc, /dev, /sys, masked and read-only
 // paths, volumes), every path inside the rootfs resolved by the kernel
