@@ -3,7 +3,6 @@ package lessons
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"os/user"
@@ -20,31 +19,20 @@ import (
 	"sysdojo/internal/testenv"
 )
 
-var (
-	buildOnce sync.Once
-	buildErr  error
-)
+var pathOnce sync.Once
 
-// needSysdojo builds the sysdojo binary once and puts it on PATH: some
-// solutions run it (sysdojo apt switch --root sandbox ..., sysdojo
-// container run).
+// needSysdojo puts a build of sysdojo on PATH (made once, removed by
+// TestMain): some solutions run it (sysdojo apt switch --root sandbox ...,
+// sysdojo container run). It is the static build, which --init needs too.
 func needSysdojo(t *testing.T) {
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "sysdojo-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "sysdojo"), "sysdojo/cmd/sysdojo")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building sysdojo for the lesson solutions: %v\n%s", err, out)
-			return
-		}
-		os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
+	dir := filepath.Dir(testenv.StaticSysdojo(t))
+	pathOnce.Do(func() { os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH")) })
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testenv.RemoveStatic()
+	os.Exit(code)
 }
 
 func machine(t testing.TB) map[string]string {
