@@ -160,6 +160,31 @@ func (e *rootlessEnv) cmd(opts string, args ...string) *exec.Cmd {
 	return c
 }
 
+// startSleeping starts a container of the user's with opts that runs
+// "sleep marker", and returns once the sleep runs; it is killed when t
+// ends.
+func (e *rootlessEnv) startSleeping(t *testing.T, opts, marker string) {
+	t.Helper()
+	c := e.cmd(opts, "/bin/sh", "-c", "echo up; exec sleep "+marker)
+	stdout, _ := c.StdoutPipe()
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c.Process.Kill()
+		c.Wait()
+	})
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "up\n" {
+		t.Fatalf("the container did not come up: %q", line)
+	}
+	// ("up" comes just before the exec of sleep.)
+	for deadline := time.Now().Add(10 * time.Second); !procRunning("sleep\x00" + marker); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the container's sleep is not seen on the host")
+		}
+	}
+}
+
 func (e *rootlessEnv) run(t *testing.T, opts string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	c := e.cmd(opts, args...)
@@ -240,24 +265,7 @@ func TestRootless(t *testing.T) {
 	})
 
 	t.Run("second container cannot see the first", func(t *testing.T) {
-		first := e.cmd("", "/bin/sh", "-c", "echo up; exec sleep 1234.75")
-		stdout, _ := first.StdoutPipe()
-		if err := first.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer func() {
-			first.Process.Kill()
-			first.Wait()
-		}()
-		if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "up\n" {
-			t.Fatalf("the first container did not come up: %q", line)
-		}
-		// ("up" comes just before the exec of sleep.)
-		for deadline := time.Now().Add(10 * time.Second); !procRunning("sleep\x001234.75"); time.Sleep(10 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatal("the first container's sleep is not seen on the host: cannot tell")
-			}
-		}
+		e.startSleeping(t, "", "1234.75")
 		out, errs, _ := e.run(t, "", "/bin/sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '; echo; kill -0 $(pidof sleep) 2>&1 || echo none")
 		if strings.Contains(out, "1234.75") || !strings.Contains(out, "none") {
 			t.Errorf("the second container sees the first's processes: %q (stderr %q)", out, errs)
@@ -265,18 +273,7 @@ func TestRootless(t *testing.T) {
 	})
 
 	t.Run("exec enters the user namespace and the rest", func(t *testing.T) {
-		first := e.cmd("name=rlx,hostname=rlx", "/bin/sh", "-c", "echo up; exec sleep 1234.5")
-		stdout, _ := first.StdoutPipe()
-		if err := first.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer func() {
-			first.Process.Kill()
-			first.Wait()
-		}()
-		if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "up\n" {
-			t.Fatalf("the container did not come up: %q", line)
-		}
+		e.startSleeping(t, "name=rlx,hostname=rlx", "1234.5")
 		out, errs, code := e.run(t, "exec=rlx", "/bin/sh", "-c", "id -u; hostname; tr '\\0' ' ' < /proc/1/cmdline; echo; ls /proc | grep -c '^[0-9]'; exit 3")
 		l := lines(out)
 		if code != 3 || len(l) != 4 || l[0] != "0" || l[1] != "rlx" || strings.TrimSpace(l[2]) != "sleep 1234.5" {
