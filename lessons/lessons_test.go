@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -383,6 +384,27 @@ func TestLiveKindLines(t *testing.T) {
 		}
 		if cr.OK != (tc.c.Want == "absent") {
 			t.Errorf("%s: OK = %v", tc.c.Kind, cr.OK)
+		}
+	}
+}
+
+// TestNoSeedInText: lessons speak of Linux and the lesson, never of the
+// documents this course came from ("the seed", 교재): the reader has none.
+func TestNoSeedInText(t *testing.T) {
+	ents, err := content.ReadDir("content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := regexp.MustCompile(`(?i)\bthe seed\b|\bseed's\b|교재의|교재는|교재가|교재처럼`)
+	for _, e := range ents {
+		b, err := content.ReadFile("content/" + e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, l := range strings.Split(string(b), "\n") {
+			if bad.MatchString(l) {
+				t.Errorf("%s:%d speaks of the course's sources: %s", e.Name(), i+1, strings.TrimSpace(l))
+			}
 		}
 	}
 }
