@@ -323,7 +323,7 @@ func (c *Cgroup) create(lim Limits) error {
 		case "cpu":
 			files = [][2]string{{"cpu.cfs_period_us", "100000"}, {"cpu.cfs_quota_us", strconv.FormatInt(int64(lim.CPUs*100000), 10)}}
 		case "devices":
-			if err := deviceRulesV1(d); err != nil {
+			if err := writeDeviceRulesV1(d); err != nil {
 				return fail("devices", err)
 			}
 		}

@@ -39,7 +39,6 @@ type Hooks struct {
 type lifecycle struct {
 	h       *Hooks
 	mu      sync.Mutex
-	limits  Limits
 	lis     []net.Listener
 	fwd     *forwarder
 	veth    string
@@ -106,7 +105,6 @@ func (l *lifecycle) prepare(cfg *Config, ic *initConfig) error {
 	if h == nil {
 		return nil
 	}
-	l.limits = ic.Limits
 	for _, v := range h.Volumes {
 		if err := v.check(); err != nil {
 			return err
@@ -146,7 +144,7 @@ func (l *lifecycle) prepare(cfg *Config, ic *initConfig) error {
 
 // attach runs once init (host PID pid) exists in its namespaces and the
 // state is written: the network and the port forwarders.
-func (l *lifecycle) attach(dir string, st *State, pid int) error {
+func (l *lifecycle) attach(dir string, st *State, pid int, lim Limits) error {
 	h := l.h
 	if h == nil {
 		return nil
@@ -154,7 +152,7 @@ func (l *lifecycle) attach(dir string, st *State, pid int) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.dir, l.state = dir, st
-	x := &Extra{Limits: l.limits, Log: h.Log, Volumes: h.Volumes, Ports: h.Ports}
+	x := &Extra{Limits: lim, Log: h.Log, Volumes: h.Volumes, Ports: h.Ports}
 	x.InitPID = pid
 	x.InitStart, _ = procStart(pid)
 	l.extra = x

@@ -252,14 +252,8 @@ func lockedFlags(p string) uintptr {
 // delegated cgroup does not enforce.
 func limitsNotEnforced(asked Limits) i18n.Text {
 	var flags []string
-	if asked.Memory > 0 {
-		flags = append(flags, "--memory")
-	}
-	if asked.Pids > 0 {
-		flags = append(flags, "--pids")
-	}
-	if asked.CPUs > 0 {
-		flags = append(flags, "--cpus")
+	for _, c := range controllersFor(asked) {
+		flags = append(flags, map[string]string{"memory": "--memory", "pids": "--pids", "cpu": "--cpus"}[c])
 	}
 	l := strings.Join(flags, ", ")
 	verb := "are"

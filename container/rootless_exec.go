@@ -139,9 +139,7 @@ func execInto(pid int, dir string, o ExecOptions) (int, error) {
 			op("getpid", unix.SYS_GETPID).saving(regPid),
 			op("tcsetpgrp", unix.SYS_IOCTL, 0, unix.TIOCSPGRP, uintptr(unsafe.Pointer(&p.regs[regPid-1]))))
 	}
-	if err := b.privilegesAndExec(&spawnOptions{status: p.status, goAhead: -1, reaper: -1, seccomp: filter}); err != nil {
-		return fail("planning", err)
-	}
+	b.privilegesAndExec(&spawnOptions{status: p.status, goAhead: -1, reaper: -1, seccomp: filter})
 	f.prog = p
 
 	// The command's parent is this thread (Pdeathsig): hold it.

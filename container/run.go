@@ -457,7 +457,7 @@ func prepareRun(cfg *Config) (*run, error) {
 	if err != nil {
 		return fail(err)
 	}
-	ic.Limits, r.life.limits = lim, lim
+	ic.Limits = lim
 	if !notEnforced.IsZero() {
 		r.warn(notEnforced)
 	}
@@ -522,7 +522,7 @@ func (r *run) spawn() error {
 			return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
 		}
 	}
-	if err := r.life.attach(r.dir, r.st, c.pid); err != nil {
+	if err := r.life.attach(r.dir, r.st, c.pid, ic.Limits); err != nil {
 		c.abort()
 		return err
 	}

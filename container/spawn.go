@@ -143,9 +143,8 @@ const volumeFd = 999
 
 // progBuilder writes a spawnProg's ops.
 type progBuilder struct {
-	p   *spawnProg
-	ic  *initConfig
-	err error
+	p  *spawnProg
+	ic *initConfig
 }
 
 // cstr returns the address of s as a NUL-terminated string kept alive by p.
@@ -305,7 +304,7 @@ func (b *progBuilder) goAheadOp() {
 }
 
 // buildProg writes the child's work for ic down as system calls.
-func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
+func buildProg(ic *initConfig, s *spawnOptions) *spawnProg {
 	p := &spawnProg{}
 	copy(p.path[:], fdPathPrefix)
 	b := &progBuilder{p: p, ic: ic}
@@ -483,24 +482,20 @@ func buildProg(ic *initConfig, s *spawnOptions) (*spawnProg, error) {
 			op("bringing lo up", unix.SYS_IOCTL, 0, unix.SIOCSIFFLAGS, p.mem(ifr[:])).with(0, regSock))
 	}
 	b.add(op("unshare(CLONE_NEWCGROUP)", unix.SYS_UNSHARE, unix.CLONE_NEWCGROUP))
-	if err := b.privilegesAndExec(s); err != nil {
-		return nil, err
-	}
-	return p, b.err
+	b.privilegesAndExec(s)
+	return p
 }
 
 // privilegesAndExec adds the ops from the privileges to the execve, the
 // same for a container's first process and for a command run in it
 // rootless (rootless_exec.go).
-func (b *progBuilder) privilegesAndExec(s *spawnOptions) error {
+func (b *progBuilder) privilegesAndExec(s *spawnOptions) {
 	p, ic := b.p, b.ic
 	// 11. Privileges: no ptrace-style access from inside while this
 	// process still has the runtime's memory; the capability sets; the
 	// user; no_new_privs; the system call filter, last.
 	b.add(op("prctl(PR_SET_DUMPABLE)", unix.SYS_PRCTL, unix.PR_SET_DUMPABLE, 0))
-	if err := b.caps(); err != nil {
-		return err
-	}
+	b.caps()
 	if ic.UID != 0 || ic.GID != 0 {
 		b.add(op("setgroups", unix.SYS_SETGROUPS, 0, 0),
 			op("setgid", unix.SYS_SETGID, uintptr(ic.GID)),
@@ -554,7 +549,6 @@ func (b *progBuilder) privilegesAndExec(s *spawnOptions) error {
 		p.execStep = len(p.ops)
 		b.add(op("exec", unix.SYS_EXECVE, p.cstr(ic.Path), p.ptrs(ic.Args), p.ptrs(ic.Env)))
 	}
-	return nil
 }
 
 const atFdcwd = ^uintptr(99) // AT_FDCWD (-100)
@@ -562,7 +556,7 @@ const atFdcwd = ^uintptr(99) // AT_FDCWD (-100)
 // caps adds the ops that leave the command with ic.Caps only: the
 // bounding set, the ambient set cleared, and the effective, permitted and
 // inheritable sets.
-func (b *progBuilder) caps() error {
+func (b *progBuilder) caps() {
 	keep := map[int]bool{}
 	var mask uint64
 	for _, c := range b.ic.Caps {
@@ -582,7 +576,6 @@ func (b *progBuilder) caps() error {
 		data[i] = unix.CapUserData{Effective: w, Permitted: w} // inheritable empty, as Docker (CVE-2022-24769)
 	}
 	b.add(op("capset", unix.SYS_CAPSET, memOf(b.p, &hdr), memOf(b.p, &data)))
-	return nil
 }
 
 // runOps carries out the child's ops. It returns the index of the failed
@@ -854,10 +847,7 @@ func spawn(cfg *Config, ic *initConfig, hostReady func() (*Cgroup, error), goAhe
 		f.closers = append(f.closers, goR)
 		s.goAhead = int(goR.Fd())
 	}
-	p, err := buildProg(ic, s)
-	if err != nil {
-		return fail(err)
-	}
+	p := buildProg(ic, s)
 	p.stdio = stdio
 	f.prog = p
 

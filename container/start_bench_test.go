@@ -13,9 +13,7 @@ func BenchmarkBuildProg(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := buildProg(ic, &spawnOptions{status: 9, goAhead: -1, reaper: -1, seccomp: filter}); err != nil {
-			b.Fatal(err)
-		}
+		buildProg(ic, &spawnOptions{status: 9, goAhead: -1, reaper: -1, seccomp: filter})
 	}
 }
 

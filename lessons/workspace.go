@@ -140,15 +140,11 @@ func (w *Workspaces) find(id, dir string, st unix.Stat_t) *Workspace {
 // reset, see Reset); a directory with anything else in it is refused with
 // an i18n.Invalid error and left as it is.
 func (w *Workspaces) Start(l *Lesson, dir string) (*Prepared, error) {
-	t, fresh, err := openWorkspace(dir)
+	t, fresh, st, err := openStatWorkspace(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer t.Close()
-	st, err := t.stat()
-	if err != nil {
-		return nil, err
-	}
 	if ws := w.find(l.ID, dir, st); ws != nil {
 		return w.reset(l, t, ws)
 	}
@@ -171,15 +167,11 @@ func (w *Workspaces) Start(l *Lesson, dir string) (*Prepared, error) {
 // stops it before anything is removed. A missing dir is made; a
 // directory that is not l's recorded workspace is refused unless empty.
 func (w *Workspaces) Reset(l *Lesson, dir string) (*Prepared, error) {
-	t, fresh, err := openWorkspace(dir)
+	t, fresh, st, err := openStatWorkspace(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer t.Close()
-	st, err := t.stat()
-	if err != nil {
-		return nil, err
-	}
 	ws := w.find(l.ID, dir, st)
 	if ws == nil {
 		if names, err := t.names("."); err != nil {
@@ -193,6 +185,20 @@ func (w *Workspaces) Reset(l *Lesson, dir string) (*Prepared, error) {
 		ws = &Workspace{Lesson: l.ID, Dev: st.Dev, Ino: st.Ino}
 	}
 	return w.reset(l, t, ws)
+}
+
+// openStatWorkspace is openWorkspace, with the directory's own stat.
+func openStatWorkspace(dir string) (*tree, bool, unix.Stat_t, error) {
+	t, fresh, err := openWorkspace(dir)
+	if err != nil {
+		return nil, false, unix.Stat_t{}, err
+	}
+	st, err := t.stat()
+	if err != nil {
+		t.Close()
+		return nil, false, unix.Stat_t{}, err
+	}
+	return t, fresh, st, nil
 }
 
 // openWorkspace opens dir, making it (and its parents) when missing;

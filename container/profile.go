@@ -1,14 +1,9 @@
 package container
 
-import (
-	"unsafe"
+// The default profile's pieces as the runtime uses them: the device
+// rules on a container's cgroup and the system call filter.
 
-	"golang.org/x/sys/unix"
-)
-
-// deviceRulesV1 limits the devices cgroup v1 directory dir to
-// DefaultDevices.
-func deviceRulesV1(dir string) error { return writeDeviceRulesV1(dir) }
+import "golang.org/x/sys/unix"
 
 // deviceRulesV2 attaches the device filter to the cgroup v2 directory
 // dir, before anything runs in it. A directory that is not on cgroup2 (a
@@ -33,6 +28,5 @@ func seccompFilter(caps []int) ([]unix.SockFilter, error) {
 	if err != nil {
 		return nil, err
 	}
-	fp := p.Fprog()
-	return append([]unix.SockFilter(nil), unsafe.Slice(fp.Filter, fp.Len)...), nil
+	return p.Filter(), nil
 }
