@@ -114,9 +114,9 @@ type spawnProg struct {
 	// The overlay's and /proc's mounts (rootless: what a kernel may
 	// refuse in a user namespace, explained in describe).
 	overlayStep, procStep int
-	// vm: the child is started vfork-style, on stack (see cloneChild).
+	// vm: the child is started vfork-style, on a stack of its own whose top
+	// is stackTop (see cloneChild).
 	vm       bool
-	stack    []byte
 	stackTop uintptr
 	keep     [][]byte
 	filter   []unix.SockFilter // the seccomp filter
@@ -984,7 +984,7 @@ func (p *spawnProg) vfork() (release func(), err error) {
 	if err != nil {
 		return nil, fmt.Errorf("mapping the child's stack: %w", err)
 	}
-	p.vm, p.stack = true, stack
+	p.vm = true
 	p.stackTop = uintptr(unsafe.Pointer(&stack[0])) + childStack
 	p.flags |= unix.CLONE_VM | unix.CLONE_VFORK
 	if p.useClone3 {
