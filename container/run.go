@@ -605,6 +605,9 @@ func (r *run) wait() (*Result, error) {
 	if cgroupResult(r.st.Cgroup, res) {
 		r.st.Cgroup = nil // nothing left for collect to remove
 	}
+	// Its ports and network go before its end is written down: whoever
+	// waits for that (stop) finds them released.
+	r.life.finish()
 	switch {
 	case kind == recSetupErr:
 		return nil, c.describe(a, b, step, ic)
