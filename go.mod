@@ -1,4 +1,4 @@
-module sysdojo
+module github.com/sysdojo/sysdojo
 
 go 1.26.0
 

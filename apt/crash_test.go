@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/apt/mirrors"
+	"github.com/sysdojo/sysdojo/apt/mirrors"
 )
 
 // TestCrashHelper is the child of TestCrashSafety: it switches the root

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // The deb822 format: stanzas of "Field: value" lines separated by empty

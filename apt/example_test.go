@@ -3,7 +3,7 @@ package apt_test
 import (
 	"fmt"
 
-	"sysdojo/apt"
+	"github.com/sysdojo/sysdojo/apt"
 )
 
 func ExampleParse() {

@@ -4,7 +4,7 @@ import (
 	"runtime"
 	"strings"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // ExplainOptions are the settings apt-get update would use.

@@ -3,7 +3,7 @@ package apt
 import (
 	"strings"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // The one-line format, read the way apt's pkgSourceList reads it

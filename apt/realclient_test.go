@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/apt/mirrors"
-	"sysdojo/apt/serve"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/apt/mirrors"
+	"github.com/sysdojo/sysdojo/apt/serve"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // aptGet runs the real apt-get on the sandbox root only: its own sources,

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Paths apt reads, relative to the root.

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 const hostSecret = "deb http://host-secret.invalid/ubuntu noble main\n"

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Format is the syntax of a sources file.

@@ -8,8 +8,8 @@ import (
 	"sort"
 	"strings"
 
-	"sysdojo/apt/mirrors"
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/apt/mirrors"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Target is the mirror a switch points the archives at: one archive URL

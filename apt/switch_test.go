@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/apt/mirrors"
+	"github.com/sysdojo/sysdojo/apt/mirrors"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")

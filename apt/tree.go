@@ -13,7 +13,7 @@ import (
 	"strings"
 	"syscall"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // MaxFileSize is the most apt reads of one file it is given (a sources

@@ -20,7 +20,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/diff"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // BackupDir is where switch keeps its backups, under the root: outside

@@ -16,8 +16,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/sysinfo"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/sysinfo"
 )
 
 // Limits are the resource limits of a container; zero means no limit.

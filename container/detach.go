@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // monitorEnv marks the re-executed binary as a detached container's

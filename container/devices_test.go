@@ -17,8 +17,8 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/sysinfo"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/sysinfo"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 func TestDeviceRuleStrings(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/sysinfo"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/sysinfo"
 )
 
 // ExecOptions is one command to run inside a running container.

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Aspect is one thing compared between the host and a fresh container.

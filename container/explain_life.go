@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // ExplainLifecycle shows, for real, what exec and a published port do: it

@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // reaperName is argv[0] of the --init reaper: what ps shows as PID 1.

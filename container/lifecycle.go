@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Hooks are what the lifecycle commands (run -d, -v, -p, --net bridge)

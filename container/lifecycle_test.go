@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/container"
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // A detached container's monitor is this test binary re-executed (see

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/container"
-	"sysdojo/internal/sysinfo"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/sysinfo"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 func TestLimits(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"os"
 	"time"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Logs copies what a detached container wrote to w; with follow, it keeps

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"sysdojo/container"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // TestMain lets the test binary be a container's init (Run re-executes

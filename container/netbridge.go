@@ -12,7 +12,7 @@ import (
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // DefaultSubnet is the range --net bridge takes addresses from (change it

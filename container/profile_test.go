@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/container"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // The container's default profile, attack by attack: each test does what

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Rootfs sources for BuildOptions.From.

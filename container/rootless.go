@@ -37,8 +37,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/sysinfo"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/sysinfo"
 )
 
 // Rootless reports whether containers started by this process run

@@ -29,7 +29,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 func execInto(pid int, dir string, o ExecOptions) (int, error) {

@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/container"
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/sysinfo"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/sysinfo"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // rootlessRuntime runs one rootless container as a separate process, run

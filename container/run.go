@@ -16,8 +16,8 @@ import (
 	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/sysinfo"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/sysinfo"
 )
 
 // Config is one container to run.

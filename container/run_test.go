@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/container"
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 func runIn(t *testing.T, cfg container.Config) (*container.Result, string, string) {

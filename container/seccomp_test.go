@@ -17,8 +17,8 @@ import (
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 
-	"sysdojo/container"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // seccompVM runs p's program (through its binary form, as a re-executed

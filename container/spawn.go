@@ -43,7 +43,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // rawOp is one system call of the child. Its arguments are numbers or

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/container"
+	"github.com/sysdojo/sysdojo/container"
 )
 
 // TestStressCycles runs, in this process, run/exec/stop/rm cycles while

@@ -13,11 +13,11 @@ import (
 	"strings"
 	"time"
 
-	"sysdojo/apt"
-	"sysdojo/apt/rank"
-	"sysdojo/container"
-	"sysdojo/link"
-	"sysdojo/perm"
+	"github.com/sysdojo/sysdojo/apt"
+	"github.com/sysdojo/sysdojo/apt/rank"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/link"
+	"github.com/sysdojo/sysdojo/perm"
 )
 
 // node is what the checks need to know about one name.

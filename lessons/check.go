@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/perm"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/perm"
 )
 
 // Env is what a check looks at: the workspace and the student's answer.

@@ -20,7 +20,7 @@ import (
 	"syscall"
 	"time"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Check kinds on live state.

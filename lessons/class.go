@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // ClassCell is one student's state in one lesson. A class report has

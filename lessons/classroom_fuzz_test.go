@@ -3,7 +3,7 @@ package lessons
 import (
 	"testing"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // FuzzClassReport: any bytes as an export file give a row or a bad-file

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"sysdojo/lessons"
+	"github.com/sysdojo/sysdojo/lessons"
 )
 
 // A lesson is data: bind it to a student's seed, set up a workspace, and

@@ -12,8 +12,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // TestGradeForgedProgress is the attack of the issue: a progress file

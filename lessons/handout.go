@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/perm"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/perm"
 )
 
 // HandoutOptions say what a handout holds.

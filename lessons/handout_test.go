@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // TestHandouts renders every lesson's handout in both languages and both

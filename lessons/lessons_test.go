@@ -16,8 +16,8 @@ import (
 	"testing/fstest"
 	"time"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 var pathOnce sync.Once

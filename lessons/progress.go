@@ -11,7 +11,7 @@ import (
 	"github.com/google/renameio/v2"
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Progress is one student's state: their seed, the current lesson, and

@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/link"
-	"sysdojo/perm"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/link"
+	"github.com/sysdojo/sysdojo/perm"
 )
 
 // Quiz topics.

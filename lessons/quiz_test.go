@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // TestQuizAgainstRealTools checks every generated answer against the

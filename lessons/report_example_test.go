@@ -3,8 +3,8 @@ package lessons_test
 import (
 	"os"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/lessons"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/lessons"
 )
 
 // Grading results as TAP version 13: one test point per step, a YAML

@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"strings"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // placeholderRE matches ${name} in lesson texts, commands and checks.

@@ -11,8 +11,8 @@ import (
 	"syscall"
 	"testing"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 const nobody = 65534

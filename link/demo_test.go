@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // TestDemo runs the whole experiment for real: every action that should

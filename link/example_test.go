@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"sysdojo/link"
+	"github.com/sysdojo/sysdojo/link"
 )
 
 func ExampleInspect() {

@@ -18,7 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/perm"
+	"github.com/sysdojo/sysdojo/perm"
 )
 
 // MaxSymlinks is how many symbolic links the kernel follows in one path

@@ -17,7 +17,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // The differential test of Checker.Can against the kernel: a random tree of

@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 func TestDecide(t *testing.T) {

@@ -3,8 +3,8 @@ package perm_test
 import (
 	"fmt"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/perm"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/perm"
 )
 
 // What `chmod go=u-w,o+s` does to a 0754 file under umask 022, operator by

@@ -1,7 +1,7 @@
 package perm
 
 import (
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Parsed is a mode given in any of the forms people write.

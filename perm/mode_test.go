@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 func TestLsStringParseLs(t *testing.T) {

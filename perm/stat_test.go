@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // TestStatAgainstStat compares Stat with the real stat(1) on files of every

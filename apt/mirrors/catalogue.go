@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 //go:embed data/Ubuntu.mirrors data/Debian.mirrors

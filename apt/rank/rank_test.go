@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/apt/serve"
+	"github.com/sysdojo/sysdojo/apt/serve"
 )
 
 func TestRankServedMirrors(t *testing.T) {

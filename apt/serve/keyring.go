@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/renameio/v2"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // WriteKeyring writes the public test key (KeyBinary) to path, atomically.

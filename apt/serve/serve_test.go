@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // TestReleaseHashes: every file a Release lists has the size and SHA256

@@ -16,12 +16,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"sysdojo/apt"
-	"sysdojo/apt/mirrors"
-	"sysdojo/apt/rank"
-	"sysdojo/apt/serve"
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/term"
+	"github.com/sysdojo/sysdojo/apt"
+	"github.com/sysdojo/sysdojo/apt/mirrors"
+	"github.com/sysdojo/sysdojo/apt/rank"
+	"github.com/sysdojo/sysdojo/apt/serve"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/term"
 )
 
 func newAptCommand(e *env) *cli.Command {

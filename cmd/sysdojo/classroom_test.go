@@ -14,10 +14,10 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/term"
-	"sysdojo/lessons"
-	"sysdojo/perm"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/term"
+	"github.com/sysdojo/sysdojo/lessons"
+	"github.com/sysdojo/sysdojo/perm"
 )
 
 // sysdojo runs the CLI in-process with env as its environment and stdin

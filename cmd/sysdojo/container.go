@@ -10,9 +10,9 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
-	"sysdojo/container"
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/term"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/term"
 )
 
 func newContainerCommand(e *env) *cli.Command {

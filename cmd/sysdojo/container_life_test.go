@@ -10,7 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"sysdojo/container"
+	"github.com/sysdojo/sysdojo/container"
 )
 
 // setupContainers gives container scripts what lets several test runs on

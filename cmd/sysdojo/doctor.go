@@ -7,9 +7,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"sysdojo/container"
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/sysinfo"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/sysinfo"
 )
 
 func newDoctorCommand(e *env) *cli.Command {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/lessons"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/lessons"
 )
 
 // gradeStep is one step in `lesson check --all --format json`: the

@@ -7,9 +7,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/outfile"
-	"sysdojo/lessons"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/outfile"
+	"github.com/sysdojo/sysdojo/lessons"
 )
 
 func handoutFlags(e *env) []cli.Flag {

@@ -15,9 +15,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/term"
-	"sysdojo/lessons"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/term"
+	"github.com/sysdojo/sysdojo/lessons"
 )
 
 func (e *env) progressFlag() cli.Flag {

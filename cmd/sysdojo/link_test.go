@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // TestLinkUnreadableDir runs `link same` and `link broken` as an

@@ -7,9 +7,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"sysdojo/container"
-	"sysdojo/internal/term"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/term"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 func TestMain(m *testing.M) {

@@ -7,9 +7,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/term"
-	"sysdojo/perm"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/term"
+	"github.com/sysdojo/sysdojo/perm"
 )
 
 // The `perm can` report: a namei-like table, one row per decision on the

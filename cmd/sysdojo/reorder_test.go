@@ -10,8 +10,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/term"
-	"sysdojo/lessons"
+	"github.com/sysdojo/sysdojo/internal/term"
+	"github.com/sysdojo/sysdojo/lessons"
 )
 
 func TestReorder(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // A tour part: a heading, what to notice, and sysdojo commands run live,

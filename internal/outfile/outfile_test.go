@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"sysdojo/internal/i18n"
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 func read(t *testing.T, p string) string {

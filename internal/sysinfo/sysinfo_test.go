@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 const hybrid = `22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw

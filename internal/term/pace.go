@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // Pacer paces a narrated, step-by-step demo for a person watching (a

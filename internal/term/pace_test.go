@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 func TestWrap(t *testing.T) {

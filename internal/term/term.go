@@ -13,7 +13,7 @@ import (
 	"github.com/fatih/color"
 	"golang.org/x/sys/unix"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // IO is the streams and display settings a command works with.

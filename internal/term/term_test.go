@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 func TestColourFollowsSetting(t *testing.T) {

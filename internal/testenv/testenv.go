@@ -62,7 +62,7 @@ func StaticSysdojo(t testing.TB) string {
 			return
 		}
 		static.path = filepath.Join(dir, "sysdojo")
-		cmd := exec.Command(goTool, "build", "-o", static.path, "sysdojo/cmd/sysdojo")
+		cmd := exec.Command(goTool, "build", "-o", static.path, "github.com/sysdojo/sysdojo/cmd/sysdojo")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			static.err = fmt.Errorf("building a static sysdojo: %v\n%s", err, out)
