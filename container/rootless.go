@@ -151,31 +151,21 @@ var singleMapWarning = i18n.T(
 	"rootless: only your own user id is mapped (0 inside is you; no newuidmap/newgidmap or no /etc/subuid and /etc/subgid range for you): chown to another user fails inside, and apt-get cannot switch to its sandbox user _apt (use -o APT::Sandbox::User=root)",
 	"rootless: 내 사용자 ID 하나만 매핑됩니다 (안의 0번이 나입니다. newuidmap/newgidmap이 없거나 /etc/subuid, /etc/subgid에 내 범위가 없습니다): 안에서 다른 사용자로 chown할 수 없고, apt-get은 샌드박스 사용자 _apt로 바꾸지 못합니다 (-o APT::Sandbox::User=root를 쓰세요)")
 
-// apply writes the maps of the user namespace of process pid.
+// apply writes the maps of the user namespace of process pid through
+// newuidmap and newgidmap (full maps only: the child writes the single-id
+// mapping itself, see spawnOptions.selfMap).
 func (m *idMap) apply(pid int) error {
-	fail := func(err error) error {
-		return i18n.Failed(i18n.T("cannot map the user ids of the container's user namespace", "컨테이너의 사용자 네임스페이스에 사용자 ID를 매핑할 수 없습니다"), err)
-	}
 	p := strconv.Itoa(pid)
-	if m.full() {
-		for _, x := range []struct {
-			tool   string
-			id     int
-			sub    [2]uint64
-			subsys string
-		}{{m.newuidmap, m.uid, m.subUID, "subuid"}, {m.newgid, m.gid, m.subGID, "subgid"}} {
-			args := []string{p, "0", strconv.Itoa(x.id), "1", "1", strconv.FormatUint(x.sub[0], 10), strconv.FormatUint(x.sub[1], 10)}
-			out, err := exec.Command(x.tool, args...).CombinedOutput()
-			if err != nil {
-				return fail(fmt.Errorf("%s %s: %w: %s", filepath.Base(x.tool), strings.Join(args, " "), err, bytes.TrimSpace(out)))
-			}
-		}
-		return nil
-	}
-	proc := "/proc/" + p
-	for _, w := range [][2]string{{"setgroups", "deny"}, {"uid_map", "0 " + strconv.Itoa(m.uid) + " 1"}, {"gid_map", "0 " + strconv.Itoa(m.gid) + " 1"}} {
-		if err := os.WriteFile(filepath.Join(proc, w[0]), []byte(w[1]+"\n"), 0); err != nil {
-			return fail(err)
+	for _, x := range []struct {
+		tool string
+		id   int
+		sub  [2]uint64
+	}{{m.newuidmap, m.uid, m.subUID}, {m.newgid, m.gid, m.subGID}} {
+		args := []string{p, "0", strconv.Itoa(x.id), "1", "1", strconv.FormatUint(x.sub[0], 10), strconv.FormatUint(x.sub[1], 10)}
+		out, err := exec.Command(x.tool, args...).CombinedOutput()
+		if err != nil {
+			return i18n.Failed(i18n.T("cannot map the user ids of the container's user namespace", "컨테이너의 사용자 네임스페이스에 사용자 ID를 매핑할 수 없습니다"),
+				fmt.Errorf("%s %s: %w: %s", filepath.Base(x.tool), strings.Join(args, " "), err, bytes.TrimSpace(out)))
 		}
 	}
 	return nil

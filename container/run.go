@@ -486,8 +486,13 @@ func (r *run) spawn() error {
 	go func() { hostReady <- r.makeHostSide() }()
 	r.sigs, r.sigsReady = startSignals()
 	// Only a bridged network must be in place before the command starts.
-	// Rootless, the child waits for its uid and gid maps first.
-	goAhead := r.life.needsGoAhead() || ic.Rootless
+	// Rootless, the child waits for its uid and gid maps first when
+	// newuidmap writes them; it writes the single-id mapping itself.
+	var selfMap *[2]int
+	if ic.Rootless && !r.ids.full() {
+		selfMap = &[2]int{r.ids.uid, r.ids.gid}
+	}
+	goAhead := r.life.needsGoAhead() || ic.Rootless && selfMap == nil
 	var hostErr error
 	hostWaited := false
 	waitHost := func() error {
@@ -501,13 +506,13 @@ func (r *run) spawn() error {
 			return nil, err
 		}
 		return r.st.Cgroup, nil
-	}, goAhead, r.filter)
+	}, goAhead, r.filter, selfMap)
 	if err != nil {
 		waitHost() // (before cleanUp looks at what it made)
 		return err
 	}
 	r.child = c
-	if ic.Rootless {
+	if ic.Rootless && selfMap == nil {
 		if err := r.ids.apply(c.pid); err != nil {
 			c.abort()
 			return err

@@ -296,6 +296,15 @@ func (b *progBuilder) makeIn(what string, root int8, rel string, file bool, dst 
 	}
 }
 
+// writeFile adds the ops that write data to the host file path in one
+// write(2), as a /proc file wants it.
+func (b *progBuilder) writeFile(what, path, data string) {
+	p := b.p
+	b.add(op(what, unix.SYS_OPENAT, atFdcwd, p.cstr(path), unix.O_WRONLY|unix.O_CLOEXEC).saving(regT),
+		op(what, unix.SYS_WRITE, 0, p.mem([]byte(data)), uintptr(len(data))).with(0, regT),
+		op(what, unix.SYS_CLOSE, 0).with(0, regT))
+}
+
 // goAheadOp adds the read of the runtime's go-ahead byte.
 func (b *progBuilder) goAheadOp() {
 	rd := op("waiting for the runtime", unix.SYS_READ, uintptr(b.p.goAhead), uintptr(unsafe.Pointer(&b.p.buf[0])), 1)
@@ -324,7 +333,15 @@ func buildProg(ic *initConfig, s *spawnOptions) *spawnProg {
 	b.trace("cloned")
 	// Rootless: nothing before the runtime has written the uid and gid
 	// maps (until then this process is nobody, even to itself).
-	if ic.Rootless && s.goAhead >= 0 {
+	switch {
+	case ic.Rootless && s.selfMap != nil:
+		// A process may map its own user and group ids into the user
+		// namespace it is root of, once it has denied setgroups
+		// (user_namespaces(7)): no runtime to wait for.
+		b.writeFile("denying setgroups", "/proc/self/setgroups", "deny\n")
+		b.writeFile("mapping the user id", "/proc/self/uid_map", fmt.Sprintf("0 %d 1\n", s.selfMap[0]))
+		b.writeFile("mapping the group id", "/proc/self/gid_map", fmt.Sprintf("0 %d 1\n", s.selfMap[1]))
+	case ic.Rootless && s.goAhead >= 0:
 		b.goAheadOp()
 	}
 	b.add(op("naming init", unix.SYS_PRCTL, unix.PR_SET_NAME, p.cstr("sysdojo-init")))
@@ -750,6 +767,9 @@ type spawnOptions struct {
 	reaper  int     // this program, opened O_PATH (for --init), or -1
 	volumes []volFD // per ic.Mounts
 	seccomp []unix.SockFilter
+	// selfMap: rootless with the single-id mapping, which the child
+	// writes itself (as unshare -r does): its own uid and gid outside.
+	selfMap *[2]int
 }
 
 // volFD is what the runtime found of a volume's host side.
@@ -777,7 +797,7 @@ type spawned struct {
 // (*spawned).goAhead.
 // hostReady waits for the host side (state, cgroup) and returns the
 // cgroup to start in, nil for none.
-func spawn(cfg *Config, ic *initConfig, hostReady func() (*Cgroup, error), goAhead bool, filter []unix.SockFilter) (*spawned, error) {
+func spawn(cfg *Config, ic *initConfig, hostReady func() (*Cgroup, error), goAhead bool, filter []unix.SockFilter, selfMap *[2]int) (*spawned, error) {
 	fail := func(err error) (*spawned, error) {
 		return nil, i18n.Failed(i18n.T("cannot start the container", "컨테이너를 시작할 수 없습니다"), err)
 	}
@@ -794,7 +814,7 @@ func spawn(cfg *Config, ic *initConfig, hostReady func() (*Cgroup, error), goAhe
 			}
 		}
 	}()
-	s := &spawnOptions{goAhead: -1, reaper: -1, seccomp: filter}
+	s := &spawnOptions{goAhead: -1, reaper: -1, seccomp: filter, selfMap: selfMap}
 	keepFd := func(fd int) int {
 		f.closers = append(f.closers, os.NewFile(uintptr(fd), ""))
 		return fd
