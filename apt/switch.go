@@ -102,8 +102,8 @@ func ResolveTarget(cat *mirrors.Catalogue, arg, family string) (Target, error) {
 		}
 	}
 	if family != "" && t.Archive[family] == "" {
-		t.Notes = append(t.Notes, i18n.T("%s carries no %s archive: this system's entries stay as they are",
-			"%s에는 %s 저장소가 없어서 이 시스템의 항목은 그대로 둡니다").F(arg, family))
+		return t, i18n.Invalid(i18n.T("%s carries no %s archive", "%s에는 %s 저장소가 없습니다").F(arg, family)).
+			WithHint(i18n.T("see 'sysdojo apt mirrors --country KR --distro %s'", "'sysdojo apt mirrors --country KR --distro %s'로 찾아보세요").F(family))
 	}
 	return t, nil
 }

@@ -51,7 +51,8 @@ func newAptCommand(e *env) *cli.Command {
 				ArgsUsage: "MIRROR",
 				Flags: []cli.Flag{jsonFlag, rootFlag,
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: e.t("show the diff, write nothing", "바뀔 내용만 보여 주고 쓰지 않음")},
-					&cli.BoolFlag{Name: "security", Usage: e.t("move the security archive to the mirror too", "보안 저장소도 미러로 옮김")},
+					&cli.StringFlag{Name: "security", Usage: e.t("move the security archive to MIRROR too (a name or URL; it stays on the security host without this)", "보안 저장소도 MIRROR(이름이나 URL)로 옮김 (주지 않으면 보안 저장소는 그대로)"), Value: ""},
+					&cli.BoolFlag{Name: "allow-http", Usage: e.t("let an https source move to a mirror that serves only http", "https 소스를 http만 내주는 미러로 옮기는 것을 허용")},
 				},
 				Action: e.aptSwitch,
 			},
@@ -248,6 +249,11 @@ func (e *env) aptMirrors(c *cli.Context) error {
 		}
 		for _, m := range named {
 			fmt.Fprintf(io.Out, "  %s  %-6s  %s  %s\n", term.Pad(m.Name, wn), m.Distro, term.Pad(e.statusWord(m.Status), ws), io.Code(m.URL))
+			carries := strings.Join(m.Carries, " ")
+			if carries == "" {
+				carries = e.t("no Debian or Ubuntu archive", "데비안·우분투 저장소 없음")
+			}
+			fmt.Fprintf(io.Out, "      %s\n", io.Dim(strings.Join(m.Schemes, "+")+" · "+carries))
 			fmt.Fprint(io.Out, io.Dim(strings.TrimSuffix(term.WrapPrefix(io.T(m.Note), "      ", "      ", 80), "\n"))+"\n")
 		}
 	}
@@ -279,6 +285,8 @@ func (e *env) statusWord(s string) string {
 		return e.io.Bad("✗") + " " + e.t("retired", "운영 종료")
 	case mirrors.Renamed:
 		return "→ " + e.t("renamed", "이름 바뀜")
+	case mirrors.NoArchive:
+		return e.io.Bad("✗") + " " + e.t("no archive", "저장소 없음")
 	}
 	return "? " + e.t("unlisted", "목록에서 빠짐")
 }
@@ -303,22 +311,42 @@ func (e *env) aptSwitch(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	return e.runSwitch(c, sys, a[0], c.Bool("dry-run"))
+}
+
+// runSwitch resolves the mirror (and --security's), plans, writes unless
+// dry, and reports: the diff, why each URI changed, what was left alone,
+// the backup and the next command. apt rank --apply uses it too.
+func (e *env) runSwitch(c *cli.Context, sys *apt.System, mirror string, dry bool) error {
 	cat := mirrors.Default()
-	target, err := apt.ResolveTarget(cat, a[0], sys.OS.Family())
+	target, err := apt.ResolveTarget(cat, mirror, sys.OS.Family())
 	if err != nil {
 		return err
 	}
-	plan, err := apt.PlanSwitch(sys, cat, target, apt.SwitchOptions{Security: c.Bool("security")})
+	opt := apt.SwitchOptions{AllowHTTP: c.Bool("allow-http")}
+	if s := c.String("security"); s != "" {
+		st, err := apt.ResolveTarget(cat, s, sys.OS.Family())
+		if err != nil {
+			return err
+		}
+		opt.Security = &st
+	}
+	plan, err := apt.PlanSwitch(sys, cat, target, opt)
 	if err != nil {
 		return err
 	}
-	dry := c.Bool("dry-run")
 	var backup *apt.Backup
 	if !dry {
 		backup, err = plan.Apply(time.Now())
 		if err != nil {
 			return err
 		}
+	}
+	root := sys.Root
+	host := aptIsHostRoot(root)
+	backupPath := ""
+	if backup != nil {
+		backupPath = apt.HostPath(root, filepath.Join(apt.BackupDir, backup.ID))
 	}
 	if c.Bool("json") {
 		out := map[string]any{"target": plan.Target, "files": plan.Files, "kept": plan.Kept, "changed": plan.Changed(), "written": !dry && plan.Changed()}
@@ -329,7 +357,7 @@ func (e *env) aptSwitch(c *cli.Context) error {
 			out["kept"] = []apt.Kept{}
 		}
 		if backup != nil {
-			out["backup"] = filepath.Join(apt.BackupDir, backup.ID)
+			out["backup"] = backupPath
 		}
 		return e.writeJSON(out)
 	}
@@ -338,14 +366,17 @@ func (e *env) aptSwitch(c *cli.Context) error {
 		fmt.Fprintf(io.Out, "%s %s\n", io.Warn("!"), io.T(n))
 	}
 	if !plan.Changed() {
-		fmt.Fprintf(io.Out, "%s %s\n", io.OK("✓"), e.t("Nothing to change: the archives already point at "+a[0]+".",
-			"바꿀 것이 없습니다: 저장소가 이미 "+a[0]+"를 가리킵니다."))
+		fmt.Fprintf(io.Out, "%s %s\n", io.OK("✓"), e.t("Nothing to change: the archives already point at "+mirror+".",
+			"바꿀 것이 없습니다: 저장소가 이미 "+mirror+"를 가리킵니다."))
 		e.printKept(plan)
 		return nil
 	}
 	for _, f := range plan.Files {
 		fmt.Fprintln(io.Out)
 		e.printDiff(f.Diff)
+		for _, ch := range f.Changes {
+			fmt.Fprintf(io.Out, "  %s %s\n", io.Dim(fmt.Sprintf(":%d", ch.Line)), io.T(ch.Why))
+		}
 		if f.CloudInit {
 			fmt.Fprintf(io.Out, "%s %s\n", io.Warn("!"), e.t(
 				"cloud-init may rewrite "+f.Path+" from its template on the next boot: set 'apt_preserve_sources_list: true' in /etc/cloud/cloud.cfg to keep this change.",
@@ -365,10 +396,27 @@ func (e *env) aptSwitch(c *cli.Context) error {
 	fmt.Fprintf(io.Out, "%s %s\n", io.OK("✓"), e.t(
 		fmt.Sprintf("Switched: %d URI(s) in %d file(s), written atomically; mode and owner kept.", n, len(plan.Files)),
 		fmt.Sprintf("바꿨습니다: 파일 %d개에서 URI %d개를 원자적으로 썼고, 모드와 소유자는 그대로입니다.", len(plan.Files), n)))
-	fmt.Fprintf(io.Out, "%s %s\n", e.t("Backup:", "백업:"), filepath.Join(apt.BackupDir, backup.ID))
-	fmt.Fprintf(io.Out, "%s\n", e.t("Next: sudo apt-get update. To undo: sysdojo apt restore",
-		"다음 할 일: sudo apt-get update. 되돌리려면: sysdojo apt restore"))
+	fmt.Fprintf(io.Out, "%s %s\n", e.t("Backup:", "백업:"), backupPath)
+	if host {
+		fmt.Fprintf(io.Out, "%s\n", e.t("Next: sudo apt-get update. To undo: sysdojo apt restore",
+			"다음 할 일: sudo apt-get update. 되돌리려면: sysdojo apt restore"))
+	} else {
+		fmt.Fprintf(io.Out, "%s\n", e.t(
+			"This root is not the running system: its apt runs inside it (e.g. sudo chroot "+root+" apt-get update). To undo: sysdojo apt restore --root "+root,
+			"이 루트는 지금 돌아가는 시스템이 아닙니다. apt는 그 안에서 실행하세요 (예: sudo chroot "+root+" apt-get update). 되돌리려면: sysdojo apt restore --root "+root))
+	}
 	return nil
+}
+
+// aptIsHostRoot reports whether root is this machine's "/".
+func aptIsHostRoot(root string) bool {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return false
+	}
+	fi, err1 := os.Stat(abs)
+	rfi, err2 := os.Stat("/")
+	return err1 == nil && err2 == nil && os.SameFile(fi, rfi)
 }
 
 // printDiff shows a unified diff, coloured.
