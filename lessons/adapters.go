@@ -174,7 +174,7 @@ func rankMirrors(mirrors []string, suite string) []mirrorRank {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var out []mirrorRank
-	for _, r := range rank.Rank(ctx, mirrors, rank.Options{Suite: suite, Timeout: 5 * time.Second}) {
+	for _, r := range rank.Rank(ctx, mirrors, rank.Options{Suite: suite, Timeout: 5 * time.Second}).Results {
 		out = append(out, mirrorRank{URL: r.Mirror, OK: r.OK, Fresh: r.Fresh, TTFBms: r.TTFBms, Behind: r.Behind, Error: r.Error})
 	}
 	return out
