@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -95,7 +96,8 @@ const (
 // Rank probes every mirror URL (an archive root such as
 // http://mirror.kakao.com/ubuntu/) at once and returns the results sorted:
 // working and fresh first, then working but stale or syncing, then
-// failures; within a group, highest throughput first (latency breaks ties).
+// failures; within a group, highest throughput first (speeds within 1.5
+// times of each other count as equal: then lowest latency first).
 func Rank(ctx context.Context, mirrors []string, opt Options) Ranking {
 	if opt.Timeout <= 0 {
 		opt.Timeout = DefaultTimeout
@@ -161,13 +163,23 @@ func Rank(ctx context.Context, mirrors []string, opt Options) Ranking {
 		if gi != gj {
 			return gi < gj
 		}
-		if results[i].BytesPerS != results[j].BytesPerS {
-			return results[i].BytesPerS > results[j].BytesPerS
+		if si, sj := speedClass(results[i].BytesPerS), speedClass(results[j].BytesPerS); si != sj {
+			return si > sj
 		}
 		return results[i].TTFBms < results[j].TTFBms
 	})
 	rk.Results = results
 	return rk
+}
+
+// speedClass buckets a throughput: speeds within a factor of 1.5 of each
+// other, or both above 100 MB/s (more than a 1 MB sample can tell apart),
+// count as equal, and latency decides between them.
+func speedClass(bps float64) int {
+	if bps <= 1 {
+		return 0
+	}
+	return int(math.Floor(math.Log(min(bps, 100e6)) / math.Log(1.5)))
 }
 
 // Answered reports whether at least one mirror answered.
