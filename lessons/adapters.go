@@ -87,6 +87,19 @@ func classes(m perm.Mode) []perm.Access { return perm.Classes(m) }
 // aptURIs returns the URIs of the enabled entries of the sources files
 // under root (a sandbox directory treated as "/"), through the apt package.
 func aptURIs(root string) ([]string, error) {
+	srcs, err := aptSources(root)
+	var out []string
+	for _, s := range srcs {
+		out = append(out, s.URI)
+	}
+	return out, err
+}
+
+// aptSource is one enabled entry: where it points and for which suite.
+type aptSource struct{ URI, Suite string }
+
+// aptSources returns the enabled entries of the sources files under root.
+func aptSources(root string) ([]aptSource, error) {
 	if err := sourcesAreFiles(root); err != nil {
 		return nil, err
 	}
@@ -94,10 +107,10 @@ func aptURIs(root string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var out []aptSource
 	for _, e := range sys.Entries() {
 		if e.Enabled && !e.Commented {
-			out = append(out, e.URI)
+			out = append(out, aptSource{e.URI, e.Suite})
 		}
 	}
 	return out, nil
@@ -165,7 +178,9 @@ type mirrorRank struct {
 	Fresh  bool
 	TTFBms float64
 	Behind string
-	Error  string
+	// BehindKo is Behind in Korean ("3일").
+	BehindKo string
+	Error    string
 }
 
 // rankMirrors probes the mirrors at once through apt/rank (which sorts
@@ -175,7 +190,7 @@ func rankMirrors(mirrors []string, suite string) []mirrorRank {
 	defer cancel()
 	var out []mirrorRank
 	for _, r := range rank.Rank(ctx, mirrors, rank.Options{Suite: suite, Timeout: 5 * time.Second}).Results {
-		out = append(out, mirrorRank{URL: r.Mirror, OK: r.OK, Fresh: r.Fresh, TTFBms: r.TTFBms, Behind: r.Behind, Error: r.Error})
+		out = append(out, mirrorRank{URL: r.Mirror, OK: r.OK, Fresh: r.Fresh, TTFBms: r.TTFBms, Behind: r.Behind, BehindKo: r.BehindKo, Error: r.Error})
 	}
 	return out
 }

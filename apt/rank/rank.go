@@ -61,6 +61,7 @@ type Result struct {
 	// Behind is how far the Release Date is behind the reference ("3 days",
 	// "5 hours"), empty when it is not behind.
 	Behind   string  `json:"behind,omitempty"`
+	BehindKo string  `json:"behind_ko,omitempty"` // the same in Korean ("3일")
 	BehindS  float64 `json:"behind_s"`
 	Syncing  bool    `json:"syncing"`
 	File     string  `json:"file,omitempty"` // InRelease or Release
@@ -213,7 +214,7 @@ func judge(rs []Result, ref time.Time, tolerance time.Duration) {
 		}
 		behind := ref.Sub(r.date)
 		if behind > 0 {
-			r.Behind = Ago(behind)
+			r.Behind, r.BehindKo = Ago(behind), AgoKo(behind)
 			r.BehindS = behind.Seconds()
 		}
 		r.Fresh = !r.date.IsZero() && behind <= tolerance && !r.Syncing
@@ -242,6 +243,19 @@ func Ago(d time.Duration) string {
 
 // probe measures one mirror; without sample, only its InRelease (for the
 // reference archive, whose Date alone matters).
+// AgoKo is Ago in Korean: "3일", "5시간", "12분", "40초".
+func AgoKo(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "일"
+	case d >= time.Hour:
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "시간"
+	case d >= time.Minute:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + "분"
+	}
+	return strconv.FormatInt(int64(d/time.Second), 10) + "초"
+}
+
 func probe(ctx context.Context, mirror string, opt Options, sample bool) Result {
 	r := Result{Mirror: mirror}
 	base := mirror

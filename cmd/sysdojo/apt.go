@@ -734,9 +734,9 @@ func (e *env) printRank(rk rank.Ranking, suite, sample string, took time.Duratio
 			case r.Fresh && r.Behind == "":
 				verdict = io.OK("✓") + " " + e.t("up to date", "최신")
 			case r.Fresh:
-				verdict = io.OK("✓") + " " + e.t(r.Behind+" behind (ok)", aptAgoKo(r.Behind)+" 늦음 (괜찮음)")
+				verdict = io.OK("✓") + " " + e.t(r.Behind+" behind (ok)", r.BehindKo+" 늦음 (괜찮음)")
 			default:
-				verdict = io.Warn("!") + " " + e.t(r.Behind+" behind", aptAgoKo(r.Behind)+" 뒤처짐")
+				verdict = io.Warn("!") + " " + e.t(r.Behind+" behind", r.BehindKo+" 뒤처짐")
 			}
 			lat = fmt.Sprintf("%.0f ms", r.TTFBms)
 			speed = fmt.Sprintf("%.1f MB/s", r.BytesPerS/1e6)
@@ -778,20 +778,6 @@ func aptShort(s string, n int) string {
 		return s
 	}
 	return s[:n-1] + "…"
-}
-
-// aptAgoKo puts rank.Ago's words in Korean: "3 days" -> "3일".
-func aptAgoKo(s string) string {
-	n, unit, _ := strings.Cut(s, " ")
-	switch strings.TrimSuffix(unit, "s") {
-	case "day":
-		return n + "일"
-	case "hour":
-		return n + "시간"
-	case "minute":
-		return n + "분"
-	}
-	return n + "초"
 }
 
 // ---- serve
