@@ -199,3 +199,25 @@ func TestNoSilentSkips(t *testing.T) {
 		}
 	}
 }
+
+// The real files added for issue 17: an https mirror file keeps https and
+// refuses an http-only mirror; cloud-init's deb822 file gets the warning.
+func TestRealFilesIssue17(t *testing.T) {
+	root, _ := sandbox(t, "testdata/examples/ubuntu-24.04-tuna-https-security-on-mirror.sources", ubuntuOS)
+	if _, err := plan(t, root, "siwoo", SwitchOptions{}); err == nil || !strings.Contains(err.Error(), "serves no https") {
+		t.Errorf("tuna -> siwoo: %v", err)
+	}
+	p, err := plan(t, root, "lanet", SwitchOptions{})
+	must(t, err)
+	for _, c := range p.Files[0].Changes {
+		if !strings.HasPrefix(c.New, "https://ftp.lanet.kr/") {
+			t.Errorf("tuna -> lanet: %+v", c)
+		}
+	}
+	root, _ = sandbox(t, "testdata/examples/ubuntu-24.04-cloud-init-ec2-deb822.sources", ubuntuOS)
+	p, err = plan(t, root, "kakao", SwitchOptions{})
+	must(t, err)
+	if len(p.Files) != 1 || !p.Files[0].CloudInit {
+		t.Errorf("ec2 cloud-init file: no warning: %+v", p.Files)
+	}
+}
