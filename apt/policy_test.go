@@ -221,3 +221,24 @@ func TestRealFilesIssue17(t *testing.T) {
 		t.Errorf("ec2 cloud-init file: no warning: %+v", p.Files)
 	}
 }
+
+// Two entries that become twins (the archive and a catalogue mirror for
+// the same suite, on two lines) are switched, with a warning that apt will
+// say "configured multiple times"; twins in one stanza's URIs apt reads
+// once without a word (apt-get update --print-uris shows both), so no
+// warning there.
+func TestDuplicateWarning(t *testing.T) {
+	root := rootWith(t, ubuntuOS, SourceList, "deb http://archive.ubuntu.com/ubuntu/ noble main\ndeb http://mirror.kakao.com/ubuntu noble main universe\n")
+	p, err := plan(t, root, "kaist", SwitchOptions{})
+	must(t, err)
+	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0].En, "configured multiple times") || !strings.Contains(p.Warnings[0].En, "sources.list:1, /etc/apt/sources.list:2") {
+		t.Errorf("warnings: %+v", p.Warnings)
+	}
+	const one = "Types: deb\nURIs: http://archive.ubuntu.com/ubuntu/ http://mirror.kakao.com/ubuntu/\nSuites: noble\nComponents: main\n"
+	root = rootWith(t, ubuntuOS, SourceParts+"/u.sources", one)
+	p, err = plan(t, root, "kaist", SwitchOptions{})
+	must(t, err)
+	if len(p.Warnings) != 0 {
+		t.Errorf("one stanza: %+v", p.Warnings)
+	}
+}

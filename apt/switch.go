@@ -152,6 +152,9 @@ type Plan struct {
 	Target Target     `json:"target"`
 	Files  []FilePlan `json:"files"`
 	Kept   []Kept     `json:"kept"`
+	// Warnings are what the new content makes apt say that it did not
+	// before (an entry listed twice).
+	Warnings []i18n.Text `json:"warnings,omitempty"`
 }
 
 // Changed reports whether the plan changes anything.
@@ -318,6 +321,7 @@ func PlanSwitch(sys *System, cat *mirrors.Catalogue, t Target, opt SwitchOptions
 			CloudInit: cloudInitManaged(tr, f),
 		})
 	}
+	p.Warnings = duplicates(sys, p)
 	if len(refused) > 0 {
 		r := refused[0]
 		return nil, i18n.Failed(i18n.T("refusing to switch (nothing written): %s: %s", "바꾸지 않았습니다 (아무것도 쓰지 않음): %s: %s").F(r.e.Where(), r.why), nil).
@@ -325,6 +329,80 @@ func PlanSwitch(sys *System, cat *mirrors.Catalogue, t Target, opt SwitchOptions
 				"https를 내주는 미러를 고르거나('sysdojo apt mirrors --country KR'에 스킴이 나옵니다), 낮춰도 된다면 --allow-http를 주세요"))
 	}
 	return p, nil
+}
+
+// duplicates finds entries the switch makes twins of (same type, archive,
+// suite and component, both enabled, on different lines): apt then warns
+// "configured multiple times" on every update (twins inside one deb822
+// stanza it reads once, silently: checked with apt-get). Twins that were
+// there before are not news.
+func duplicates(sys *System, p *Plan) []i18n.Text {
+	count := func(files map[string][]Entry) map[string][]string {
+		seen := map[string][]string{}
+		for _, es := range files {
+			for _, e := range es {
+				if !e.Enabled {
+					continue
+				}
+				for _, c := range append(e.Components, "") {
+					if c == "" && len(e.Components) > 0 {
+						continue
+					}
+					k := e.Type + " " + mirrors.Key(e.URI) + " " + e.Suite + " " + c
+					seen[k] = append(seen[k], e.Where())
+				}
+			}
+		}
+		return seen
+	}
+	before := map[string][]Entry{}
+	after := map[string][]Entry{}
+	for _, f := range sys.Files {
+		before[f.Path] = f.Entries
+		after[f.Path] = f.Entries
+	}
+	for _, fp := range p.Files {
+		if nf, err := Parse(fp.Path, fp.New); err == nil {
+			after[fp.Path] = nf.Entries
+		}
+	}
+	old, now := count(before), count(after)
+	var keys []string
+	for k, w := range now {
+		if len(w) > 1 && len(old[k]) < len(w) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []i18n.Text
+	done := map[string]bool{}
+	for _, k := range keys {
+		f := strings.Fields(k)
+		places := uniqStrings(now[k])
+		if len(places) < 2 {
+			continue // twins in one stanza: apt reads them once, silently
+		}
+		where := strings.Join(places, ", ")
+		if done[f[1]+" "+f[2]+" "+where] {
+			continue
+		}
+		done[f[1]+" "+f[2]+" "+where] = true
+		out = append(out, i18n.T("after the switch %s %s is listed more than once (%s): apt will warn that it is configured multiple times; remove the extra entry",
+			"바꾼 뒤에는 %s %s가 여러 번 나옵니다 (%s). apt가 'configured multiple times' 경고를 내니 남는 항목을 지우세요").F(f[1], f[2], where))
+	}
+	return out
+}
+
+func uniqStrings(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // carryScheme rewrites the target URL to with the scheme and wrapper of

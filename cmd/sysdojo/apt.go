@@ -355,7 +355,7 @@ func (e *env) runSwitch(c *cli.Context, sys *apt.System, mirror string, dry bool
 		backupPath = apt.HostPath(root, filepath.Join(apt.BackupDir, backup.ID))
 	}
 	if c.Bool("json") {
-		out := map[string]any{"target": plan.Target, "files": plan.Files, "kept": plan.Kept, "changed": plan.Changed(), "written": !dry && plan.Changed()}
+		out := map[string]any{"target": plan.Target, "files": plan.Files, "kept": plan.Kept, "warnings": plan.Warnings, "changed": plan.Changed(), "written": !dry && plan.Changed()}
 		if plan.Files == nil {
 			out["files"] = []apt.FilePlan{}
 		}
@@ -390,6 +390,9 @@ func (e *env) runSwitch(c *cli.Context, sys *apt.System, mirror string, dry bool
 		}
 	}
 	e.printKept(plan)
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(io.Out, "%s %s\n", io.Warn("!"), io.T(w))
+	}
 	fmt.Fprintln(io.Out)
 	if dry {
 		io.Println(i18n.T("Dry run: nothing was written.", "연습 실행(--dry-run): 아무것도 쓰지 않았습니다."))
