@@ -424,16 +424,16 @@ func carryScheme(to string, c mirrors.Class, t Target, allowHTTP bool) (string, 
 		why = i18n.T("%s: https lowered to http (--allow-http)", "%s: https를 http로 낮춤 (--allow-http)").F(kind)
 	case src == "https":
 		return "", i18n.T("it uses https and %s serves no https, which would be a downgrade",
-			"https를 쓰는데 %s는 https를 내주지 않아 보안이 낮아집니다").F(t.Name), false
+			"https를 쓰는데 %s 미러는 https를 내주지 않아 보안이 낮아집니다").F(t.Name), false
 	case t.serves(src):
 		scheme = src
 		why = i18n.T("%s: %s kept", "%s: %s 유지").F(kind, src)
 	case t.serves("http"):
 		scheme = "http"
-		why = i18n.T("%s: %s becomes http (what %s serves)", "%s: %s를 http로 (%s가 내주는 방식)").F(kind, src, t.Name)
+		why = i18n.T("%s: %s becomes http (what %s serves)", "%s: %s 대신 http (%s 미러가 내주는 방식)").F(kind, src, t.Name)
 	default:
 		scheme = "https"
-		why = i18n.T("%s: %s becomes https (what %s serves)", "%s: %s를 https로 (%s가 내주는 방식)").F(kind, src, t.Name)
+		why = i18n.T("%s: %s becomes https (what %s serves)", "%s: %s 대신 https (%s 미러가 내주는 방식)").F(kind, src, t.Name)
 	}
 	out := scheme + "://" + rest
 	if c.Wrapper == "tor" {
@@ -458,7 +458,7 @@ func kindWord(c mirrors.Class) i18n.Text {
 func thirdParty(uri string, c mirrors.Class) i18n.Text {
 	if c.Mirror != nil && c.Mirror.Status == mirrors.NoArchive {
 		return i18n.Text{En: c.Mirror.Host + " is no Ubuntu or Debian archive mirror (" + c.Mirror.Note.En + "): left as it is",
-			Ko: c.Mirror.Host + "는 우분투나 데비안 저장소 미러가 아닙니다 (" + c.Mirror.Note.Ko + "). 그대로 둡니다"}
+			Ko: c.Mirror.Host + ": 우분투나 데비안 저장소 미러가 아닙니다 (" + c.Mirror.Note.Ko + "). 그대로 둡니다"}
 	}
 	_, _, inner := mirrors.SplitTransport(uri)
 	if u, err := url.Parse(inner); err == nil && strings.HasSuffix(strings.ToLower(u.Hostname()), ".onion") {
@@ -470,7 +470,7 @@ func thirdParty(uri string, c mirrors.Class) i18n.Text {
 		host = u.Host
 	}
 	return i18n.T("third-party repository (%s is not the distribution's archive or a known mirror of it): never touched",
-		"외부 저장소 (%s는 배포판 저장소도, 알려진 미러도 아닙니다): 건드리지 않습니다").F(host)
+		"외부 저장소 (%s: 배포판 저장소도, 알려진 미러도 아닙니다): 건드리지 않습니다").F(host)
 }
 
 // checkOnlyURIs re-reads the new content and makes sure every entry is

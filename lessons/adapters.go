@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -183,8 +184,8 @@ type mirrorRank struct {
 	Error    string
 }
 
-// rankMirrors probes the mirrors at once through apt/rank (which sorts
-// them: working and fresh first, fastest first).
+// rankMirrors probes the mirrors at once through apt/rank: working and
+// fresh first, then by time to the first byte.
 func rankMirrors(mirrors []string, suite string) []mirrorRank {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -192,6 +193,23 @@ func rankMirrors(mirrors []string, suite string) []mirrorRank {
 	for _, r := range rank.Rank(ctx, mirrors, rank.Options{Suite: suite, Timeout: 5 * time.Second}).Results {
 		out = append(out, mirrorRank{URL: r.Mirror, OK: r.OK, Fresh: r.Fresh, TTFBms: r.TTFBms, Behind: r.Behind, BehindKo: r.BehindKo, Error: r.Error})
 	}
+	// The lesson's "fastest" is the first to answer (its class mirrors
+	// differ by delay, not bandwidth): order each group by latency.
+	grp := func(m mirrorRank) int {
+		switch {
+		case m.OK && m.Fresh:
+			return 0
+		case m.OK:
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if gi, gj := grp(out[i]), grp(out[j]); gi != gj {
+			return gi < gj
+		}
+		return out[i].TTFBms < out[j].TTFBms
+	})
 	return out
 }
 
