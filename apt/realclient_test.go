@@ -31,6 +31,23 @@ func aptGet(t *testing.T, root string, args ...string) (string, error) {
 	conf := filepath.Join(root, "apt.conf")
 	must(t, os.WriteFile(conf, []byte("Dir::Etc::Parts \""+filepath.Join(root, "etc/apt/apt.conf.d")+"\";\n"), 0o644))
 	j := func(p string) string { return filepath.Join(root, p) }
+	// apt's own methods, plus tor+http(s) as apt-transport-tor installs
+	// them (its http method, which knows the tor+ prefix), and foo+https
+	// for the fixtures' unknown X+Y transport (apt accepts the line and
+	// looks for a method of that name), so that such entries are checked
+	// like the others.
+	methods := j("methods")
+	if _, err := os.Stat(methods); err != nil {
+		must(t, os.MkdirAll(methods, 0o755))
+		des, err := os.ReadDir("/usr/lib/apt/methods")
+		must(t, err)
+		for _, d := range des {
+			must(t, os.Symlink(filepath.Join("/usr/lib/apt/methods", d.Name()), filepath.Join(methods, d.Name())))
+		}
+		for _, m := range []string{"tor", "tor+http", "tor+https", "foo+https"} {
+			must(t, os.Symlink("/usr/lib/apt/methods/http", filepath.Join(methods, m)))
+		}
+	}
 	full := []string{
 		"-o", "Dir::Etc::SourceList=" + j("etc/apt/sources.list"),
 		"-o", "Dir::Etc::SourceParts=" + j("etc/apt/sources.list.d"),
@@ -43,6 +60,8 @@ func aptGet(t *testing.T, root string, args ...string) (string, error) {
 		"-o", "Dir::State::status=" + status,
 		"-o", "Dir::Cache=" + j("var/cache/apt"),
 		"-o", "Dir::Log=" + j("var/log/apt"),
+		"-o", "Dir::Bin::Methods=" + methods,
+		"-o", "Dir::Bin::Methods::ftp=ftp", // apt disables ftp by default; the syntax is what is checked
 		"-o", "Debug::NoLocking=1",
 		"-o", "APT::Sandbox::User=root",
 		"-o", "APT::Architecture=amd64",
@@ -94,7 +113,7 @@ func TestRealAptGet(t *testing.T) {
 			cat := mirrors.Default()
 			tg, err := ResolveTarget(cat, c.mirror, sys.OS.Family())
 			must(t, err)
-			plan, err := PlanSwitch(sys, cat, tg, SwitchOptions{Security: true})
+			plan, err := PlanSwitch(sys, cat, tg, SwitchOptions{Security: &tg, AllowHTTP: true})
 			must(t, err)
 			_, err = plan.Apply(time.Now())
 			must(t, err)

@@ -5,6 +5,27 @@
 //
 // Everything works under a root directory treated as "/", so tests and
 // lessons never touch the real /etc/apt.
+//
+// Parsing keeps every byte: field names of deb822 files are matched in any
+// case, as apt matches them; values and URIs are kept as written, whatever
+// their transport (http, https, ftp, file, cdrom, copy, mirror+..., tor+...
+// or an unknown X+Y, which stays opaque).
+//
+// The switch policy (PlanSwitch):
+//   - an entry moves when it points at its distribution's official archive
+//     (archive.ubuntu.com and its country names, deb.debian.org...) or at
+//     any catalogue mirror of that archive, or at a mirror sysdojo switched
+//     to before; enabled, disabled and commented-out entries alike;
+//   - ports (ubuntu-ports, for arm64 and other ports) move only to a mirror
+//     the catalogue shows carrying ubuntu-ports; security stays on its host
+//     unless --security MIRROR names where it goes;
+//   - the scheme is kept: https stays https, and a mirror without https is
+//     refused for an https source (nothing is written) unless --allow-http;
+//   - a tor+ wrapper is kept around the new URI; mirror+ lists and unknown
+//     X+Y transports are left as they are: a wrapper is never dropped;
+//   - cdrom:, file:, copy: and third-party repositories are never touched;
+//     every entry left alone is reported with the reason (Plan.Kept), and
+//     every change with what was kept (Change.Why).
 package apt
 
 import (

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sysdojo/sysdojo/apt/mirrors"
 )
 
 func fixtureFiles(t *testing.T) []string {
@@ -188,6 +190,12 @@ func fuzzFormat(f *testing.F, name string) {
 		}
 	}
 	f.Add([]byte("deb [ a=b ]] x:y s c\r\n#deb \"x:\" ./ \n\xff"))
+	f.Add([]byte("deb tor+https://archive.ubuntu.com/ubuntu/ noble main\ndeb Tor+HTTP://deb.debian.org/debian x y\n"))
+	cat := mirrors.Default()
+	kakao, err := ResolveTarget(cat, "kakao", "ubuntu")
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse(name, data)
 		if err != nil {
@@ -204,6 +212,21 @@ func fuzzFormat(f *testing.F, name string) {
 			l := file.Lines[e.URISpan.Line].Text
 			if e.URISpan.Start < 0 || e.URISpan.End > len(l) || e.URISpan.Start >= e.URISpan.End {
 				t.Fatalf("bad span %v in %q", e.URISpan, l)
+			}
+			// The transport splits without losing a byte, and a switch
+			// never drops a tor+ wrapper nor lowers https.
+			w, _, inner := mirrors.SplitTransport(e.URI)
+			if w != "" && e.URI[:len(e.URI)-len(inner)] != e.URI[:len(w)]+"+" {
+				t.Fatalf("SplitTransport(%q) = %q, %q", e.URI, w, inner)
+			}
+			c := cat.Classify(e.URI, nil)
+			if to, _, ok := carryScheme("http://mirror.kakao.com/ubuntu/", c, kakao, false); ok {
+				if c.Wrapper == "tor" && !strings.HasPrefix(to, "tor+") {
+					t.Fatalf("%q: tor+ dropped: %q", e.URI, to)
+				}
+				if c.Scheme == "https" && !strings.Contains(to, "https://") {
+					t.Fatalf("%q: https lowered: %q", e.URI, to)
+				}
 			}
 		}
 	})

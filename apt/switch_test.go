@@ -51,6 +51,16 @@ func osFor(name string) string {
 	return ubuntuOS
 }
 
+// sameMirror asks switchRoot to move security to the same mirror.
+var sameMirror = &Target{Name: "(same)"}
+
+func secOpt(security bool) SwitchOptions {
+	if security {
+		return SwitchOptions{Security: sameMirror}
+	}
+	return SwitchOptions{}
+}
+
 func switchRoot(t *testing.T, root, mirror string, opt SwitchOptions) *Plan {
 	t.Helper()
 	sys, err := Load(root)
@@ -58,6 +68,9 @@ func switchRoot(t *testing.T, root, mirror string, opt SwitchOptions) *Plan {
 	cat := mirrors.Default()
 	tg, err := ResolveTarget(cat, mirror, sys.OS.Family())
 	must(t, err)
+	if opt.Security == sameMirror {
+		opt.Security = &tg
+	}
 	p, err := PlanSwitch(sys, cat, tg, opt)
 	must(t, err)
 	return p
@@ -100,7 +113,7 @@ func TestSwitchGolden(t *testing.T) {
 				must(t, os.Chown(HostPath(root, p), int(uid), int(gid)))
 			}
 			orig, _ := os.ReadFile(HostPath(root, p))
-			plan := switchRoot(t, root, c.mirror, SwitchOptions{Security: c.security})
+			plan := switchRoot(t, root, c.mirror, secOpt(c.security))
 			var diff strings.Builder
 			for _, f := range plan.Files {
 				diff.WriteString(f.Diff)
@@ -139,7 +152,7 @@ func TestSwitchGolden(t *testing.T) {
 				}
 			}
 			// Twice = once.
-			again := switchRoot(t, root, c.mirror, SwitchOptions{Security: c.security})
+			again := switchRoot(t, root, c.mirror, secOpt(c.security))
 			if again.Changed() {
 				t.Errorf("second switch changes again:\n%s", again.Files[0].Diff)
 			}

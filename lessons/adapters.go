@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -87,6 +88,19 @@ func classes(m perm.Mode) []perm.Access { return perm.Classes(m) }
 // aptURIs returns the URIs of the enabled entries of the sources files
 // under root (a sandbox directory treated as "/"), through the apt package.
 func aptURIs(root string) ([]string, error) {
+	srcs, err := aptSources(root)
+	var out []string
+	for _, s := range srcs {
+		out = append(out, s.URI)
+	}
+	return out, err
+}
+
+// aptSource is one enabled entry: where it points and for which suite.
+type aptSource struct{ URI, Suite string }
+
+// aptSources returns the enabled entries of the sources files under root.
+func aptSources(root string) ([]aptSource, error) {
 	if err := sourcesAreFiles(root); err != nil {
 		return nil, err
 	}
@@ -94,10 +108,10 @@ func aptURIs(root string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var out []aptSource
 	for _, e := range sys.Entries() {
 		if e.Enabled && !e.Commented {
-			out = append(out, e.URI)
+			out = append(out, aptSource{e.URI, e.Suite})
 		}
 	}
 	return out, nil
@@ -165,18 +179,37 @@ type mirrorRank struct {
 	Fresh  bool
 	TTFBms float64
 	Behind string
-	Error  string
+	// BehindKo is Behind in Korean ("3일").
+	BehindKo string
+	Error    string
 }
 
-// rankMirrors probes the mirrors at once through apt/rank (which sorts
-// them: working and fresh first, fastest first).
+// rankMirrors probes the mirrors at once through apt/rank: working and
+// fresh first, then by time to the first byte.
 func rankMirrors(mirrors []string, suite string) []mirrorRank {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var out []mirrorRank
-	for _, r := range rank.Rank(ctx, mirrors, rank.Options{Suite: suite, Timeout: 5 * time.Second}) {
-		out = append(out, mirrorRank{URL: r.Mirror, OK: r.OK, Fresh: r.Fresh, TTFBms: r.TTFBms, Behind: r.Behind, Error: r.Error})
+	for _, r := range rank.Rank(ctx, mirrors, rank.Options{Suite: suite, Timeout: 5 * time.Second}).Results {
+		out = append(out, mirrorRank{URL: r.Mirror, OK: r.OK, Fresh: r.Fresh, TTFBms: r.TTFBms, Behind: r.Behind, BehindKo: r.BehindKo, Error: r.Error})
 	}
+	// The lesson's "fastest" is the first to answer (its class mirrors
+	// differ by delay, not bandwidth): order each group by latency.
+	grp := func(m mirrorRank) int {
+		switch {
+		case m.OK && m.Fresh:
+			return 0
+		case m.OK:
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if gi, gj := grp(out[i]), grp(out[j]); gi != gj {
+			return gi < gj
+		}
+		return out[i].TTFBms < out[j].TTFBms
+	})
 	return out
 }
 

@@ -354,18 +354,32 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 
 	case KindMirror:
 		root := abs(p)
-		uris, err := aptURIs(root)
+		srcs, err := aptSources(root)
 		if err != nil {
 			return Criterion{Saw: "error", Want: c.Want, Line: t("cannot read the sources under %s: %v", "%s 아래의 소스 파일을 읽을 수 없습니다: %v").F(p, err)}
 		}
-		var bad, good []string
-		for _, u := range uris {
+		// Every line counts: the archive lines must use the mirror, and
+		// the security lines (suite -security) must stay on a security
+		// archive, whatever their URI now says.
+		var bad, good, moved []string
+		for _, s := range srcs {
+			sec := strings.HasSuffix(s.Suite, "-security")
 			switch {
-			case sameMirror(u, c.Want):
-				good = append(good, u)
-			case !isSecurity(u):
-				bad = append(bad, u)
+			case sec && !isSecurity(s.URI):
+				moved = append(moved, s.URI)
+			case sec:
+			case sameMirror(s.URI, c.Want):
+				good = append(good, s.URI)
+			default:
+				bad = append(bad, s.URI)
 			}
+		}
+		uris := srcs
+		if len(moved) > 0 {
+			saw := strings.Join(uniq(moved), ", ")
+			return Criterion{Saw: saw, Want: c.Want,
+				Line: t("the security line under %s now uses %s: security updates stay on the security archive (security.ubuntu.com)",
+					"%s 아래의 보안(security) 줄이 %s 미러를 쓰게 되었습니다. 보안 업데이트는 보안 저장소(security.ubuntu.com)에 그대로 두세요").F(p, saw)}
 		}
 		switch {
 		case len(good) > 0 && len(bad) == 0:

@@ -465,7 +465,7 @@ func checkFastest(c Check, env Env) Criterion {
 			case !r.OK:
 				whyEn, whyKo = "it does not answer: "+r.Error, "응답이 없습니다: "+r.Error
 			case !r.Fresh:
-				whyEn, whyKo = "it is stale ("+r.Behind+" behind)", "최신이 아닙니다 ("+r.Behind+" 뒤처짐)"
+				whyEn, whyKo = "it is stale ("+r.Behind+" behind)", "최신이 아닙니다 ("+r.BehindKo+" 뒤처짐)"
 			default:
 				whyEn, whyKo = fmt.Sprintf("it is slower: %.0f ms against %.0f ms", r.TTFBms, best.TTFBms),
 					fmt.Sprintf("더 느립니다: %.0f ms 대 %.0f ms", r.TTFBms, best.TTFBms)

@@ -8,6 +8,7 @@ package mirrors
 import (
 	"bufio"
 	"embed"
+	"encoding/json"
 	"net/url"
 	"sort"
 	"strings"
@@ -15,23 +16,40 @@ import (
 	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
-//go:embed data/Ubuntu.mirrors data/Debian.mirrors
+//go:embed data/Ubuntu.mirrors data/Debian.mirrors data/korea.json
 var data embed.FS
 
 // Mirror is one mirror of one distribution.
 type Mirror struct {
 	Name     string    `json:"name,omitempty"` // short name usable with switch (kakao, kaist...)
 	Host     string    `json:"host"`
-	Distro   string    `json:"distro"` // ubuntu or debian
+	Distro   string    `json:"distro"` // ubuntu or debian ("" for a site that carries neither)
 	Country  string    `json:"country,omitempty"`
 	URL      string    `json:"url"`                // the archive, e.g. http://mirror.kakao.com/ubuntu/
-	Ports    string    `json:"ports,omitempty"`    // ubuntu-ports, when known
-	Security string    `json:"security,omitempty"` // debian-security, when known
-	Status   string    `json:"status"`             // active, retired, renamed, unlisted
+	Ports    string    `json:"ports,omitempty"`    // ubuntu-ports, when the site carries it
+	Security string    `json:"security,omitempty"` // debian-security, when the site carries it
+	Status   string    `json:"status"`             // active, retired, renamed, unlisted, no-archive
 	Note     i18n.Text `json:"note,omitempty"`
 	// Now is the current name of a renamed mirror.
-	Now    string `json:"now,omitempty"`
-	Source string `json:"source"` // where the fact comes from
+	Now string `json:"now,omitempty"`
+	// Schemes are the URL schemes the site serves ("http", "https").
+	Schemes []string `json:"schemes"`
+	// Carries are the archives the site carries (debian, debian-security,
+	// ubuntu, ubuntu-ports), whatever the distribution of this entry.
+	Carries []string `json:"carries"`
+	// History lists the site's names, oldest first.
+	History []string `json:"history,omitempty"`
+	Source  string   `json:"source"` // where the facts come from
+}
+
+// HTTPS reports whether the mirror serves https.
+func (m Mirror) HTTPS() bool {
+	for _, s := range m.Schemes {
+		if s == "https" {
+			return true
+		}
+	}
+	return false
 }
 
 // Statuses.
@@ -40,56 +58,105 @@ const (
 	Retired  = "retired"
 	Renamed  = "renamed"
 	Unlisted = "unlisted"
+	// NoArchive is a mirror site that carries no Debian or Ubuntu
+	// package archive (ISO images or other distributions only).
+	NoArchive = "no-archive"
 )
 
 const listSource = "python-apt templates (2020)"
-const notesSource = "sysdojo notes (2025)"
 
-// named are the mirrors a Korean class meets, with their history.
-var named = []Mirror{
-	{Name: "ubuntu", Host: "archive.ubuntu.com", Distro: "ubuntu", URL: "http://archive.ubuntu.com/ubuntu/", Ports: "http://ports.ubuntu.com/ubuntu-ports/", Status: Active,
-		Note: i18n.T("the primary Ubuntu archive", "우분투 공식 주 저장소")},
-	{Name: "debian", Host: "deb.debian.org", Distro: "debian", URL: "http://deb.debian.org/debian/", Security: "http://deb.debian.org/debian-security/", Status: Active,
-		Note: i18n.T("Debian's CDN in front of every mirror", "데비안의 CDN 주소 (가까운 미러로 연결)")},
-	{Name: "kr", Host: "kr.archive.ubuntu.com", Distro: "ubuntu", Country: "KR", URL: "http://kr.archive.ubuntu.com/ubuntu/", Status: Active,
-		Note: i18n.T("the official Korean country mirror name; Canonical points it at a mirror in Korea",
-			"공식 한국 국가 미러 이름. 캐노니컬이 국내 미러 하나를 이 이름으로 연결해 둡니다")},
-	{Name: "kakao", Host: "mirror.kakao.com", Distro: "ubuntu", Country: "KR", URL: "http://mirror.kakao.com/ubuntu/", Status: Active,
-		Note: i18n.T("Kakao's mirror; older guides call it ftp.daumkakao.com (and ftp.daum.net)",
-			"카카오 미러. 옛 자료에는 ftp.daumkakao.com(그 전에는 ftp.daum.net)으로 나옵니다")},
-	{Name: "kakao", Host: "mirror.kakao.com", Distro: "debian", Country: "KR", URL: "http://mirror.kakao.com/debian/", Status: Active,
-		Note: i18n.T("Kakao's mirror (formerly ftp.daumkakao.com)", "카카오 미러 (예전 이름 ftp.daumkakao.com)")},
-	{Name: "daumkakao", Host: "ftp.daumkakao.com", Distro: "ubuntu", Country: "KR", URL: "http://ftp.daumkakao.com/ubuntu/", Status: Renamed, Now: "kakao",
-		Note: i18n.T("renamed: now mirror.kakao.com", "이름이 바뀌었습니다: 지금은 mirror.kakao.com")},
-	{Name: "daumkakao", Host: "ftp.daumkakao.com", Distro: "debian", Country: "KR", URL: "http://ftp.daumkakao.com/debian/", Status: Renamed, Now: "kakao",
-		Note: i18n.T("renamed: now mirror.kakao.com", "이름이 바뀌었습니다: 지금은 mirror.kakao.com")},
-	{Name: "daum", Host: "ftp.daum.net", Distro: "ubuntu", Country: "KR", URL: "http://ftp.daum.net/ubuntu/", Status: Renamed, Now: "kakao",
-		Note: i18n.T("the oldest name of Kakao's mirror: now mirror.kakao.com", "카카오 미러의 가장 옛 이름: 지금은 mirror.kakao.com")},
-	{Name: "kaist", Host: "ftp.kaist.ac.kr", Distro: "ubuntu", Country: "KR", URL: "http://ftp.kaist.ac.kr/ubuntu/", Ports: "http://ftp.kaist.ac.kr/ubuntu-ports/", Status: Unlisted,
-		Note: i18n.T("KAIST's mirror (Ubuntu, ubuntu-ports, Debian); dropped off Launchpad's list in early 2025: rank it before trusting it",
-			"KAIST 미러 (우분투, ubuntu-ports, 데비안). 2025년 초 Launchpad 목록에서 빠졌으니 rank로 확인하고 쓰세요")},
-	{Name: "kaist", Host: "ftp.kaist.ac.kr", Distro: "debian", Country: "KR", URL: "http://ftp.kaist.ac.kr/debian/", Status: Active,
-		Note: i18n.T("KAIST's mirror", "KAIST 미러")},
-	{Name: "lanet", Host: "ftp.lanet.kr", Distro: "ubuntu", Country: "KR", URL: "http://ftp.lanet.kr/ubuntu/", Status: Active,
-		Note: i18n.T("LANET's mirror", "LANET 미러")},
-	{Name: "lanet", Host: "ftp.lanet.kr", Distro: "debian", Country: "KR", URL: "http://ftp.lanet.kr/debian/", Status: Active,
-		Note: i18n.T("LANET's mirror", "LANET 미러")},
-	{Name: "neowiz", Host: "ftp.neowiz.com", Distro: "ubuntu", Country: "KR", URL: "http://ftp.neowiz.com/ubuntu/", Status: Retired,
-		Note: i18n.T("retired: left the Ubuntu mirror list in 2020", "운영 종료: 2020년에 우분투 미러 목록에서 빠졌습니다")},
-	{Name: "harukasan", Host: "ftp.harukasan.org", Distro: "ubuntu", Country: "KR", URL: "http://ftp.harukasan.org/ubuntu/", Status: Unlisted,
-		Note: i18n.T("listed in 2020, not on today's lists", "2020년 목록에는 있었지만 지금 목록에는 없습니다")},
-	{Name: "elice", Host: "mirror.elice.io", Distro: "ubuntu", Country: "KR", URL: "http://mirror.elice.io/ubuntu/", Status: Active,
-		Note: i18n.T("a newer Korean Ubuntu mirror", "새로 생긴 국내 우분투 미러")},
-	{Name: "jeonnam", Host: "mirror.jeonnam.school", Distro: "ubuntu", Country: "KR", URL: "http://mirror.jeonnam.school/ubuntu/", Status: Active,
-		Note: i18n.T("a newer Korean Ubuntu mirror", "새로 생긴 국내 우분투 미러")},
-	{Name: "siwoo", Host: "mirror.siwoo.org", Distro: "ubuntu", Country: "KR", URL: "http://mirror.siwoo.org/ubuntu/", Status: Active,
-		Note: i18n.T("a newer Korean mirror (Ubuntu and Debian)", "새로 생긴 국내 미러 (우분투와 데비안)")},
-	{Name: "siwoo", Host: "mirror.siwoo.org", Distro: "debian", Country: "KR", URL: "http://mirror.siwoo.org/debian/", Status: Active,
-		Note: i18n.T("a newer Korean mirror (Ubuntu and Debian)", "새로 생긴 국내 미러 (우분투와 데비안)")},
-	{Name: "morgan", Host: "mirror.morgan.kr", Distro: "ubuntu", Country: "KR", URL: "http://mirror.morgan.kr/ubuntu/", Status: Active,
-		Note: i18n.T("a newer Korean Ubuntu mirror", "새로 생긴 국내 우분투 미러")},
-	{Name: "kr-debian", Host: "ftp.kr.debian.org", Distro: "debian", Country: "KR", URL: "http://ftp.kr.debian.org/debian/", Status: Active,
-		Note: i18n.T("Debian's official Korean country mirror name", "데비안 공식 한국 국가 미러 이름")},
+// site is one entry of data/korea.json.
+type site struct {
+	Name       string               `json:"name"`
+	Host       string               `json:"host"`
+	Country    string               `json:"country"`
+	Status     string               `json:"status"`
+	Now        string               `json:"now"`
+	Schemes    []string             `json:"schemes"`
+	Archives   map[string]string    `json:"archives"`
+	Ports      string               `json:"ports"`
+	Unlisted   []string             `json:"unlisted"`
+	Note       i18n.Text            `json:"note"`
+	DistroNote map[string]i18n.Text `json:"distro_note"`
+	History    []string             `json:"history"`
+	Sources    []string             `json:"sources"`
+}
+
+type siteFile struct {
+	Sources map[string]string `json:"sources"`
+	Sites   []site            `json:"sites"`
+}
+
+// named returns the named mirrors of data/korea.json, one per
+// distribution a site carries (one with no distribution for a site that
+// carries none).
+func named() []Mirror {
+	b, err := data.ReadFile("data/korea.json")
+	if err != nil {
+		panic(err) // embedded: cannot happen
+	}
+	var f siteFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		panic("apt/mirrors: data/korea.json: " + err.Error())
+	}
+	var out []Mirror
+	for _, s := range f.Sites {
+		var cites []string
+		for _, c := range s.Sources {
+			if t, ok := f.Sources[c]; ok {
+				c = t
+			}
+			cites = append(cites, c)
+		}
+		var carries []string
+		for _, a := range []string{"debian", "debian-security", "ubuntu", "ubuntu-ports"} {
+			if _, ok := s.Archives[a]; ok {
+				carries = append(carries, a)
+			}
+		}
+		base := func(distro string) Mirror {
+			m := Mirror{Name: s.Name, Host: s.Host, Distro: distro, Country: s.Country, Status: s.Status, Now: s.Now,
+				Note: s.Note, Schemes: s.Schemes, Carries: carries, History: s.History, Source: strings.Join(cites, "; ")}
+			if m.Carries == nil {
+				m.Carries = []string{}
+			}
+			for _, u := range s.Unlisted {
+				if u == distro {
+					m.Status = Unlisted
+				}
+			}
+			if dn, ok := s.DistroNote[distro]; ok {
+				m.Note = i18n.Text{En: m.Note.En + "; " + dn.En, Ko: m.Note.Ko + ". " + dn.Ko}
+			}
+			return m
+		}
+		url := func(p string) string { return "http://" + s.Host + p }
+		n := len(out)
+		if p, ok := s.Archives["ubuntu"]; ok {
+			m := base("ubuntu")
+			m.URL = url(p)
+			if pp, ok := s.Archives["ubuntu-ports"]; ok {
+				m.Ports = url(pp)
+			} else if s.Ports != "" {
+				m.Ports = s.Ports
+			}
+			out = append(out, m)
+		}
+		if p, ok := s.Archives["debian"]; ok {
+			m := base("debian")
+			m.URL = url(p)
+			if sp, ok := s.Archives["debian-security"]; ok {
+				m.Security = url(sp)
+			}
+			out = append(out, m)
+		}
+		if len(out) == n {
+			m := base("")
+			m.URL = url("/")
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Catalogue is every known mirror.
@@ -97,13 +164,13 @@ type Catalogue struct {
 	Mirrors []Mirror
 }
 
-// Default returns the embedded catalogue: the named mirrors first, then the
-// per-country lists (without duplicating a named one).
+// Default returns the embedded catalogue: the named mirrors first
+// (data/korea.json, each fact with its source), then the per-country lists
+// (without duplicating a named one).
 func Default() *Catalogue {
 	c := &Catalogue{}
 	seen := map[string]bool{}
-	for _, m := range named {
-		m.Source = notesSource
+	for _, m := range named() {
 		c.Mirrors = append(c.Mirrors, m)
 		seen[m.Distro+" "+Key(m.URL)] = true
 	}
@@ -143,7 +210,12 @@ func ParseList(text, distro string) []Mirror {
 		if err != nil || u.Host == "" {
 			continue
 		}
-		out = append(out, Mirror{Host: u.Hostname(), Distro: distro, Country: country, URL: l, Status: Active})
+		carries := []string{distro}
+		if strings.HasSuffix(strings.TrimRight(u.Path, "/"), "ubuntu-ports") {
+			carries = []string{"ubuntu-ports"}
+		}
+		out = append(out, Mirror{Host: u.Hostname(), Distro: distro, Country: country, URL: l, Status: Active,
+			Schemes: []string{u.Scheme}, Carries: carries})
 	}
 	return out
 }

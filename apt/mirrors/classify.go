@@ -20,17 +20,49 @@ const (
 )
 
 // Class is a URI's kind and the distribution it belongs to ("" for a
-// third party).
+// third party), with the transport it was written with.
 type Class struct {
 	Kind   Kind   `json:"kind"`
 	Distro string `json:"distro,omitempty"`
+	// Wrapper is the transport wrapped around the scheme: "tor" for
+	// tor+https://..., "" for a plain http://...
+	Wrapper string `json:"wrapper,omitempty"`
+	// Scheme is the inner scheme: http, https, ftp, file, cdrom, copy...
+	Scheme string `json:"scheme,omitempty"`
+	// Mirror is the catalogue entry the URI matched, if any.
+	Mirror *Mirror `json:"-"`
+}
+
+// SplitTransport splits a URI's scheme into the wrapper and the inner
+// scheme, as apt names its methods: "tor+https://h/" gives ("tor",
+// "https", "https://h/"); "http://h/" gives ("", "http", "http://h/");
+// "mirror+file:/x" gives ("mirror", "file", "file:/x"). A scheme is
+// compared in lower case; the URI itself is never changed.
+func SplitTransport(uri string) (wrapper, scheme, inner string) {
+	colon := strings.IndexByte(uri, ':')
+	if colon < 0 {
+		return "", "", uri
+	}
+	s := strings.ToLower(uri[:colon])
+	if plus := strings.IndexByte(s, '+'); plus >= 0 {
+		return s[:plus], s[plus+1:], uri[plus+1:]
+	}
+	return "", s, uri
 }
 
 // Classify says what uri points at. extra are archive URLs known to be
 // mirrors (e.g. ones sysdojo switched to before), by distribution.
 func (c *Catalogue) Classify(uri string, extra map[string][]string) Class {
-	scheme, _, _ := strings.Cut(uri, ":")
-	scheme = strings.ToLower(scheme)
+	wrapper, scheme, inner := SplitTransport(uri)
+	cl := c.classify(inner, scheme, extra)
+	cl.Wrapper, cl.Scheme = wrapper, scheme
+	if wrapper == "mirror" || scheme == "mirror" {
+		cl = Class{Kind: MirrorList, Wrapper: wrapper, Scheme: scheme}
+	}
+	return cl
+}
+
+func (c *Catalogue) classify(uri, scheme string, extra map[string][]string) Class {
 	switch {
 	case scheme == "cdrom" || scheme == "file" || scheme == "copy":
 		return Class{Kind: Local}
@@ -47,27 +79,41 @@ func (c *Catalogue) Classify(uri string, extra map[string][]string) Class {
 	switch {
 	case host == "security.ubuntu.com":
 		return Class{Kind: Security, Distro: "ubuntu"}
-	case host == "security.debian.org" || last == "debian-security":
+	case host == "security.debian.org" || (host == "deb.debian.org" || host == "ftp.debian.org") && last == "debian-security":
 		return Class{Kind: Security, Distro: "debian"}
 	case host == "ports.ubuntu.com":
 		return Class{Kind: Ports, Distro: "ubuntu"}
 	case host == "archive.ubuntu.com" || strings.HasSuffix(host, ".archive.ubuntu.com"):
+		if last == "ubuntu-ports" {
+			return Class{Kind: Ports, Distro: "ubuntu"}
+		}
 		return Class{Kind: Archive, Distro: "ubuntu"}
 	case (host == "deb.debian.org" || host == "ftp.debian.org" || host == "http.debian.net" ||
 		host == "httpredir.debian.org" || strings.HasSuffix(host, ".debian.org") && strings.HasPrefix(host, "ftp.")) && last == "debian":
 		return Class{Kind: Archive, Distro: "debian"}
 	}
 	key := Key(uri)
-	for _, m := range c.Mirrors {
+	for i := range c.Mirrors {
+		m := &c.Mirrors[i]
+		if m.Status == NoArchive {
+			if strings.EqualFold(m.Host, host) {
+				return Class{Kind: ThirdParty, Mirror: m}
+			}
+			continue
+		}
 		if Key(m.URL) == key {
-			return Class{Kind: Archive, Distro: m.Distro}
+			return Class{Kind: Archive, Distro: m.Distro, Mirror: m}
 		}
 		if m.Ports != "" && Key(m.Ports) == key {
-			return Class{Kind: Ports, Distro: m.Distro}
+			return Class{Kind: Ports, Distro: m.Distro, Mirror: m}
 		}
 		if m.Security != "" && Key(m.Security) == key {
-			return Class{Kind: Security, Distro: m.Distro}
+			return Class{Kind: Security, Distro: m.Distro, Mirror: m}
 		}
+	}
+	if last == "debian-security" {
+		// A mirror's debian-security that the catalogue does not list.
+		return Class{Kind: Security, Distro: "debian"}
 	}
 	for distro, urls := range extra {
 		for _, x := range urls {

@@ -34,19 +34,19 @@ func TestRankServedMirrors(t *testing.T) {
 		urls = append(urls, x.Archive("ubuntu"))
 	}
 	calls := 0
-	rs := Rank(context.Background(), urls, Options{Suite: "noble", Timeout: 5 * time.Second, Progress: func(done, total int) {
+	rs := Rank(context.Background(), urls, Options{Suite: "noble", Sample: "Contents-amd64.gz", Timeout: 5 * time.Second, Progress: func(done, total int, _ Result) {
 		calls++
 		if total != len(urls) || done != calls {
 			t.Errorf("progress %d/%d after %d calls", done, total, calls)
 		}
-	}})
+	}}).Results
 	want := []struct {
 		url          string
 		ok, fresh, s bool
 	}{
-		{m[3].Archive("ubuntu"), true, true, false},
-		{m[2].Archive("ubuntu"), true, true, false},
-		{m[0].Archive("ubuntu"), true, true, false},
+		{"", true, true, false}, // the three fresh ones, unthrottled: any order
+		{"", true, true, false},
+		{"", true, true, false},
 		{"", true, false, false}, // stale and syncing, in either order
 		{"", true, false, false},
 		{dead, false, false, false},
@@ -63,7 +63,7 @@ func TestRankServedMirrors(t *testing.T) {
 	for _, r := range rs {
 		switch r.Mirror {
 		case m[1].Archive("ubuntu"):
-			if r.Behind != "72h0m0s" || r.Syncing {
+			if r.Behind != "3 days" || r.BehindS != (72*time.Hour).Seconds() || r.Syncing {
 				t.Errorf("stale mirror: %+v", r)
 			}
 		case m[4].Archive("ubuntu"):
@@ -75,7 +75,7 @@ func TestRankServedMirrors(t *testing.T) {
 				t.Errorf("dead mirror has no error: %+v", r)
 			}
 		default:
-			if r.File != "InRelease" || r.Bytes == 0 || r.Date == "" || r.Error != "" {
+			if r.File != "InRelease" || r.Bytes == 0 || r.Date == "" || r.Error != "" || r.Sample != "Contents-amd64.gz" || r.SampleN != 1<<20 || r.BytesPerS <= 0 {
 				t.Errorf("fresh mirror: %+v", r)
 			}
 		}
@@ -93,9 +93,110 @@ func TestJudgeAndOrder(t *testing.T) {
 		{Mirror: "broken", Error: "timed out"},
 		{Mirror: "fast", OK: true, TTFBms: 10, date: now.Add(-time.Hour)},
 	}
-	judge(rs, DefaultTolerance)
-	if !rs[0].Fresh || rs[1].Fresh || !rs[3].Fresh || rs[1].Behind != "7h0m0s" {
+	judge(rs, time.Time{}, DefaultTolerance)
+	if !rs[0].Fresh || rs[1].Fresh || !rs[3].Fresh || rs[1].Behind != "7 hours" {
 		t.Errorf("verdicts: %+v", rs)
+	}
+	// Against an official reference older than a mirror: never a negative
+	// "behind" (the old code printed "stale -72h0m0s").
+	rs = []Result{{Mirror: "ahead", OK: true, date: now}}
+	judge(rs, now.Add(-72*time.Hour), DefaultTolerance)
+	if !rs[0].Fresh || rs[0].Behind != "" || rs[0].BehindS != 0 {
+		t.Errorf("a mirror ahead of the reference: %+v", rs[0])
+	}
+}
+
+func TestAgo(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		72 * time.Hour: "3 days", 24 * time.Hour: "1 day", 5*time.Hour + 59*time.Minute: "5 hours",
+		time.Minute: "1 minute", 40 * time.Second: "40 seconds",
+	} {
+		if got := Ago(d); got != want {
+			t.Errorf("Ago(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// The nearest mirror (no delay) is the slowest to download: the ranking
+// follows throughput, not latency. Rates differ 25 times, so the order
+// does not depend on the machine's speed.
+func TestThroughputBeatsLatency(t *testing.T) {
+	srv, err := serve.Start("127.0.0.1:0", []serve.MirrorConfig{
+		{Delay: 0, Rate: 200_000},
+		{Delay: 150 * time.Millisecond, Rate: 5_000_000},
+	}, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	near, far := srv.Mirrors[0].Archive("ubuntu"), srv.Mirrors[1].Archive("ubuntu")
+	rk := Rank(context.Background(), []string{near, far}, Options{Suite: "noble", Sample: "Contents-amd64.gz",
+		SampleBytes: 256 << 10, SampleTime: time.Second, Timeout: 10 * time.Second})
+	rs := rk.Results
+	if len(rs) != 2 || !rs[0].OK || !rs[1].OK {
+		t.Fatalf("results: %+v", rs)
+	}
+	if rs[0].Mirror != far {
+		t.Errorf("ranked by latency: %+v", rs)
+	}
+	if rs[0].TTFBms <= rs[1].TTFBms {
+		t.Errorf("the far mirror should answer later: %+v", rs)
+	}
+	if rs[1].SampleN == 0 || rs[1].SampleN >= 256<<10 && rs[1].SampleMs < 1000 {
+		t.Errorf("the slow sample: %+v", rs[1])
+	}
+}
+
+// A mirror without the guessed sample file is measured on the largest
+// file its InRelease lists.
+func TestSampleFallback(t *testing.T) {
+	srv, err := serve.Start("127.0.0.1:0", []serve.MirrorConfig{{}}, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rk := Rank(context.Background(), []string{srv.Mirrors[0].Archive("debian")}, Options{Suite: "bookworm", Sample: "no/such/file.gz"})
+	r := rk.Results[0]
+	if !r.OK || r.Sample != "main/Contents-amd64.gz" || r.SampleN != DefaultSampleBytes {
+		t.Errorf("%+v", r)
+	}
+}
+
+// No mirror answered: Answered is false (the command exits 1).
+func TestNoneAnswered(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String() + "/ubuntu/"
+	ln.Close()
+	if rk := Rank(context.Background(), []string{dead}, Options{Suite: "noble"}); rk.Answered() {
+		t.Errorf("answered: %+v", rk.Results)
+	}
+}
+
+// Freshness is judged against the official archive when it answers: a
+// class of mirrors all 3 days behind is stale, not "fresh among equals".
+func TestReference(t *testing.T) {
+	srv, err := serve.Start("127.0.0.1:0", []serve.MirrorConfig{{}, {Stale: true}, {Stale: true}}, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	m := srv.Mirrors
+	urls := []string{m[1].Archive("ubuntu"), m[2].Archive("ubuntu")}
+	rk := Rank(context.Background(), urls, Options{Suite: "noble", Reference: m[0].Archive("ubuntu")})
+	if rk.ReferenceUsed != "official" {
+		t.Fatalf("reference: %+v", rk)
+	}
+	for _, r := range rk.Results {
+		if r.Fresh || r.Behind != "3 days" {
+			t.Errorf("%+v", r)
+		}
+	}
+	rk = Rank(context.Background(), urls, Options{Suite: "noble"})
+	if rk.ReferenceUsed != "newest mirror" || !rk.Results[0].Fresh {
+		t.Errorf("without a reference: %+v", rk)
 	}
 }
 

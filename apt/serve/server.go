@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,9 @@ type MirrorConfig struct {
 	Delay   time.Duration // before the first byte of every response
 	Stale   bool          // its Release files are StaleBy older than the others'
 	Syncing bool          // it advertises Archive-Update-in-Progress
+	// Rate limits the bytes per second of every response body (0: no
+	// limit), so that a class can see throughput apart from latency.
+	Rate int64
 }
 
 // StaleBy is how far behind a stale mirror's Release Date is.
@@ -175,12 +179,49 @@ func (m *Mirror) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Last-Modified", m.tree.Date.Format(http.TimeFormat))
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodGet {
-		w.Write(body)
+	if m.Config.Rate > 0 {
+		w = &throttled{ResponseWriter: w, rate: m.Config.Rate, start: time.Now(), done: r.Context().Done()}
 	}
+	// ServeContent answers Range requests (apt rank asks for a byte range
+	// of a large file) and HEAD.
+	http.ServeContent(w, r, "", m.tree.Date, bytes.NewReader(body))
+}
+
+// throttled writes a body at rate bytes per second: in small chunks, each
+// sent when the bytes so far are due.
+type throttled struct {
+	http.ResponseWriter
+	rate  int64
+	start time.Time
+	n     int64
+	done  <-chan struct{}
+}
+
+func (t *throttled) Write(p []byte) (int, error) {
+	chunk := int(max(t.rate/50, 512))
+	written := 0
+	for len(p) > 0 {
+		k := min(chunk, len(p))
+		n, err := t.ResponseWriter.Write(p[:k])
+		written += n
+		t.n += int64(n)
+		if err != nil {
+			return written, err
+		}
+		if f, ok := t.ResponseWriter.(http.Flusher); ok {
+			f.Flush()
+		}
+		p = p[k:]
+		due := t.start.Add(time.Duration(float64(t.n) / float64(t.rate) * float64(time.Second)))
+		if d := time.Until(due); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-t.done:
+				return written, http.ErrAbortHandler
+			}
+		}
+	}
+	return written, nil
 }
 
 // isSyncMarker: ftpsync leaves Archive-Update-in-Progress-HOST at the top

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ulikunitz/xz"
@@ -145,6 +146,9 @@ func Build(date time.Time) (*Tree, error) {
 				addAll(comp+"/i18n/Translation-en", translation(comp))
 				addAll(comp+"/source/Sources", sources(comp, suite))
 			}
+			// A large file, as real archives have, for apt rank's
+			// throughput sample (apt-get update does not fetch it).
+			index[contentsPath(a)] = sample()
 			release := releaseFile(a, suite, t.Date, index)
 			dir := "/" + a.Path + "/dists/" + suite + "/"
 			for name, body := range index {
@@ -171,12 +175,72 @@ func releaseFile(a Archive, suite string, date time.Time, index map[string][]byt
 	fmt.Fprintf(&b, "Description: %s %s, a tiny copy served by sysdojo apt serve\n", a.Origin, suite)
 	b.WriteString("MD5Sum:\n")
 	for _, n := range names {
-		s := md5.Sum(index[n])
-		fmt.Fprintf(&b, " %s %8d %s\n", hex.EncodeToString(s[:]), len(index[n]), n)
+		fmt.Fprintf(&b, " %s %8d %s\n", md5Hex(index[n]), len(index[n]), n)
 	}
 	b.WriteString("SHA256:\n")
 	for _, n := range names {
-		fmt.Fprintf(&b, " %s %8d %s\n", hex.EncodeToString(sha256Sum(index[n])), len(index[n]), n)
+		fmt.Fprintf(&b, " %s %8d %s\n", sha256Hex(index[n]), len(index[n]), n)
 	}
 	return []byte(b.String())
+}
+
+// SampleSize is the size of the large Contents file every suite serves.
+const SampleSize = 2 << 20
+
+var sampleOnce struct {
+	sync.Once
+	body        []byte
+	md5, sha256 string
+}
+
+// sample is a valid gzip file (stored, not compressed) of a Contents
+// listing, SampleSize bytes or a little more: the same bytes for every
+// suite, hashed once.
+func sample() []byte {
+	s := &sampleOnce
+	s.Do(func() {
+		var text bytes.Buffer
+		for i := 0; text.Len() < SampleSize; i++ {
+			fmt.Fprintf(&text, "usr/share/doc/sysdojo-hello-main/examples/file-%07d.txt    misc/sysdojo-hello-main\n", i)
+		}
+		var out bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&out, gzip.NoCompression)
+		w.Write(text.Bytes())
+		w.Close()
+		s.body = out.Bytes()
+		m := md5.Sum(s.body)
+		s.md5 = hex.EncodeToString(m[:])
+		s.sha256 = hex.EncodeToString(sha256Sum(s.body))
+	})
+	return s.body
+}
+
+func isSample(b []byte) bool {
+	s := sample()
+	return len(b) == len(s) && len(b) > 0 && &b[0] == &s[0]
+}
+
+func md5Hex(b []byte) string {
+	if isSample(b) {
+		return sampleOnce.md5
+	}
+	m := md5.Sum(b)
+	return hex.EncodeToString(m[:])
+}
+
+func sha256Hex(b []byte) string {
+	if isSample(b) {
+		return sampleOnce.sha256
+	}
+	return hex.EncodeToString(sha256Sum(b))
+}
+
+// contentsPath is where an archive keeps its Contents file for its first
+// architecture, relative to dists/SUITE/: Ubuntu at the top, Debian per
+// component.
+func contentsPath(a Archive) string {
+	if a.Distro == "debian" {
+		return a.Components[0] + "/Contents-" + a.Archs[0] + ".gz"
+	}
+	return "Contents-" + a.Archs[0] + ".gz"
 }

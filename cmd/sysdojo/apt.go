@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -51,7 +52,8 @@ func newAptCommand(e *env) *cli.Command {
 				ArgsUsage: "MIRROR",
 				Flags: []cli.Flag{jsonFlag, rootFlag,
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: e.t("show the diff, write nothing", "바뀔 내용만 보여 주고 쓰지 않음")},
-					&cli.BoolFlag{Name: "security", Usage: e.t("move the security archive to the mirror too", "보안 저장소도 미러로 옮김")},
+					&cli.StringFlag{Name: "security", Usage: e.t("move the security archive to MIRROR too (a name or URL; it stays on the security host without this)", "보안 저장소도 MIRROR(이름이나 URL)로 옮김 (주지 않으면 보안 저장소는 그대로)"), Value: ""},
+					&cli.BoolFlag{Name: "allow-http", Usage: e.t("let an https source move to a mirror that serves only http", "https 소스를 http만 내주는 미러로 옮기는 것을 허용")},
 				},
 				Action: e.aptSwitch,
 			},
@@ -79,6 +81,10 @@ func newAptCommand(e *env) *cli.Command {
 					&cli.StringFlag{Name: "suite", Usage: e.t("suite to probe (default: the release's codename)", "잴 배포판 이름 (기본값: 설치된 릴리스의 코드네임)")},
 					&cli.DurationFlag{Name: "timeout", Value: rank.DefaultTimeout, Usage: e.t("per mirror", "미러 하나당")},
 					&cli.IntFlag{Name: "concurrency", Value: rank.DefaultConcurrency, Usage: e.t("probes at once", "동시에 재는 개수")},
+					&cli.StringFlag{Name: "reference", Usage: e.t("the official archive to judge freshness by (default: the distribution's, when ranking the catalogue)", "최신 여부를 견줄 공식 저장소 (기본값: 카탈로그를 잴 때 배포판의 공식 저장소)")},
+					&cli.BoolFlag{Name: "apply", Usage: e.t("switch to the winner, through the same safe switch (diff, backup, atomic write)", "1위 미러로 바꿈 (switch와 같은 안전한 방법: diff, 백업, 원자적 쓰기)")},
+					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: e.t("with --apply: show the diff, write nothing", "--apply와 함께: 바뀔 내용만 보여 주고 쓰지 않음")},
+					&cli.BoolFlag{Name: "allow-http", Usage: e.t("with --apply: let an https source move to an http-only winner", "--apply와 함께: https 소스를 http만 내주는 미러로 옮기는 것을 허용")},
 				},
 				Action: e.aptRank,
 			},
@@ -89,6 +95,7 @@ func newAptCommand(e *env) *cli.Command {
 					&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8000", Usage: e.t("listen address (port 0: any free port)", "들을 주소 (포트 0: 빈 포트 아무거나)")},
 					&cli.IntFlag{Name: "mirrors", Value: 1, Usage: e.t("how many mirrors (ports addr, addr+1, ...)", "미러 개수 (포트 addr, addr+1, ...)")},
 					&cli.StringFlag{Name: "delay", Usage: e.t("delay before each response: D or MIN..MAX spread over the mirrors", "응답마다 지연: D 또는 MIN..MAX (미러마다 고르게 나눔)")},
+					&cli.StringFlag{Name: "rate", Usage: e.t("bandwidth of each mirror in bytes/s: R or MIN..MAX spread over the mirrors (k = 1000, m = 1000000), e.g. 200k..5m", "미러마다 대역폭 (바이트/초): R 또는 MIN..MAX (미러마다 고르게 나눔, k = 1000, m = 1000000), 예: 200k..5m")},
 					&cli.BoolFlag{Name: "stale", Usage: e.t("the last mirror is 3 days behind", "마지막 미러를 3일 뒤처지게 함")},
 					&cli.StringFlag{Name: "keyring", Usage: e.t("also write the signing key (binary keyring) to this file", "서명 키(바이너리 키링)를 이 파일에도 씀")},
 					&cli.BoolFlag{Name: "force", Usage: e.t("let --keyring replace an existing file that is not sysdojo's key", "--keyring이 sysdojo 키가 아닌 기존 파일도 바꾸게 함")},
@@ -248,6 +255,11 @@ func (e *env) aptMirrors(c *cli.Context) error {
 		}
 		for _, m := range named {
 			fmt.Fprintf(io.Out, "  %s  %-6s  %s  %s\n", term.Pad(m.Name, wn), m.Distro, term.Pad(e.statusWord(m.Status), ws), io.Code(m.URL))
+			carries := strings.Join(m.Carries, " ")
+			if carries == "" {
+				carries = e.t("no Debian or Ubuntu archive", "데비안·우분투 저장소 없음")
+			}
+			fmt.Fprintf(io.Out, "      %s\n", io.Dim(strings.Join(m.Schemes, "+")+" · "+carries))
 			fmt.Fprint(io.Out, io.Dim(strings.TrimSuffix(term.WrapPrefix(io.T(m.Note), "      ", "      ", 80), "\n"))+"\n")
 		}
 	}
@@ -279,6 +291,8 @@ func (e *env) statusWord(s string) string {
 		return e.io.Bad("✗") + " " + e.t("retired", "운영 종료")
 	case mirrors.Renamed:
 		return "→ " + e.t("renamed", "이름 바뀜")
+	case mirrors.NoArchive:
+		return e.io.Bad("✗") + " " + e.t("no archive", "저장소 없음")
 	}
 	return "? " + e.t("unlisted", "목록에서 빠짐")
 }
@@ -303,16 +317,30 @@ func (e *env) aptSwitch(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	return e.runSwitch(c, sys, a[0], c.Bool("dry-run"))
+}
+
+// runSwitch resolves the mirror (and --security's), plans, writes unless
+// dry, and reports: the diff, why each URI changed, what was left alone,
+// the backup and the next command. apt rank --apply uses it too.
+func (e *env) runSwitch(c *cli.Context, sys *apt.System, mirror string, dry bool) error {
 	cat := mirrors.Default()
-	target, err := apt.ResolveTarget(cat, a[0], sys.OS.Family())
+	target, err := apt.ResolveTarget(cat, mirror, sys.OS.Family())
 	if err != nil {
 		return err
 	}
-	plan, err := apt.PlanSwitch(sys, cat, target, apt.SwitchOptions{Security: c.Bool("security")})
+	opt := apt.SwitchOptions{AllowHTTP: c.Bool("allow-http")}
+	if s := c.String("security"); s != "" {
+		st, err := apt.ResolveTarget(cat, s, sys.OS.Family())
+		if err != nil {
+			return err
+		}
+		opt.Security = &st
+	}
+	plan, err := apt.PlanSwitch(sys, cat, target, opt)
 	if err != nil {
 		return err
 	}
-	dry := c.Bool("dry-run")
 	var backup *apt.Backup
 	if !dry {
 		backup, err = plan.Apply(time.Now())
@@ -320,8 +348,14 @@ func (e *env) aptSwitch(c *cli.Context) error {
 			return err
 		}
 	}
+	root := sys.Root
+	host := aptIsHostRoot(root)
+	backupPath := ""
+	if backup != nil {
+		backupPath = apt.HostPath(root, filepath.Join(apt.BackupDir, backup.ID))
+	}
 	if c.Bool("json") {
-		out := map[string]any{"target": plan.Target, "files": plan.Files, "kept": plan.Kept, "changed": plan.Changed(), "written": !dry && plan.Changed()}
+		out := map[string]any{"target": plan.Target, "files": plan.Files, "kept": plan.Kept, "warnings": plan.Warnings, "changed": plan.Changed(), "written": !dry && plan.Changed()}
 		if plan.Files == nil {
 			out["files"] = []apt.FilePlan{}
 		}
@@ -329,7 +363,7 @@ func (e *env) aptSwitch(c *cli.Context) error {
 			out["kept"] = []apt.Kept{}
 		}
 		if backup != nil {
-			out["backup"] = filepath.Join(apt.BackupDir, backup.ID)
+			out["backup"] = backupPath
 		}
 		return e.writeJSON(out)
 	}
@@ -338,14 +372,17 @@ func (e *env) aptSwitch(c *cli.Context) error {
 		fmt.Fprintf(io.Out, "%s %s\n", io.Warn("!"), io.T(n))
 	}
 	if !plan.Changed() {
-		fmt.Fprintf(io.Out, "%s %s\n", io.OK("✓"), e.t("Nothing to change: the archives already point at "+a[0]+".",
-			"바꿀 것이 없습니다: 저장소가 이미 "+a[0]+"를 가리킵니다."))
+		fmt.Fprintf(io.Out, "%s %s\n", io.OK("✓"), e.t("Nothing to change: the archives already point at "+mirror+".",
+			"바꿀 것이 없습니다: 저장소가 이미 "+mirror+"를 가리킵니다."))
 		e.printKept(plan)
 		return nil
 	}
 	for _, f := range plan.Files {
 		fmt.Fprintln(io.Out)
 		e.printDiff(f.Diff)
+		for _, ch := range f.Changes {
+			fmt.Fprintf(io.Out, "  %s %s\n", io.Dim(fmt.Sprintf(":%d", ch.Line)), io.T(ch.Why))
+		}
 		if f.CloudInit {
 			fmt.Fprintf(io.Out, "%s %s\n", io.Warn("!"), e.t(
 				"cloud-init may rewrite "+f.Path+" from its template on the next boot: set 'apt_preserve_sources_list: true' in /etc/cloud/cloud.cfg to keep this change.",
@@ -353,6 +390,9 @@ func (e *env) aptSwitch(c *cli.Context) error {
 		}
 	}
 	e.printKept(plan)
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(io.Out, "%s %s\n", io.Warn("!"), io.T(w))
+	}
 	fmt.Fprintln(io.Out)
 	if dry {
 		io.Println(i18n.T("Dry run: nothing was written.", "연습 실행(--dry-run): 아무것도 쓰지 않았습니다."))
@@ -365,10 +405,27 @@ func (e *env) aptSwitch(c *cli.Context) error {
 	fmt.Fprintf(io.Out, "%s %s\n", io.OK("✓"), e.t(
 		fmt.Sprintf("Switched: %d URI(s) in %d file(s), written atomically; mode and owner kept.", n, len(plan.Files)),
 		fmt.Sprintf("바꿨습니다: 파일 %d개에서 URI %d개를 원자적으로 썼고, 모드와 소유자는 그대로입니다.", len(plan.Files), n)))
-	fmt.Fprintf(io.Out, "%s %s\n", e.t("Backup:", "백업:"), filepath.Join(apt.BackupDir, backup.ID))
-	fmt.Fprintf(io.Out, "%s\n", e.t("Next: sudo apt-get update. To undo: sysdojo apt restore",
-		"다음 할 일: sudo apt-get update. 되돌리려면: sysdojo apt restore"))
+	fmt.Fprintf(io.Out, "%s %s\n", e.t("Backup:", "백업:"), backupPath)
+	if host {
+		fmt.Fprintf(io.Out, "%s\n", e.t("Next: sudo apt-get update. To undo: sysdojo apt restore",
+			"다음 할 일: sudo apt-get update. 되돌리려면: sysdojo apt restore"))
+	} else {
+		fmt.Fprintf(io.Out, "%s\n", e.t(
+			"This root is not the running system: its apt runs inside it (e.g. sudo chroot "+root+" apt-get update). To undo: sysdojo apt restore --root "+root,
+			"이 루트는 지금 돌아가는 시스템이 아닙니다. apt는 그 안에서 실행하세요 (예: sudo chroot "+root+" apt-get update). 되돌리려면: sysdojo apt restore --root "+root))
+	}
 	return nil
+}
+
+// aptIsHostRoot reports whether root is this machine's "/".
+func aptIsHostRoot(root string) bool {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return false
+	}
+	fi, err1 := os.Stat(abs)
+	rfi, err2 := os.Stat("/")
+	return err1 == nil && err2 == nil && os.SameFile(fi, rfi)
 }
 
 // printDiff shows a unified diff, coloured.
@@ -514,9 +571,18 @@ func (e *env) aptRank(c *cli.Context) error {
 	if c.Duration("timeout") <= 0 {
 		return usagef(helpHint(c.Command.HelpName), i18n.T("--timeout must be positive (e.g. 3s)", "--timeout은 0보다 커야 합니다 (예: 3s)"))
 	}
+	if (c.Bool("dry-run") || c.Bool("allow-http")) && !c.Bool("apply") {
+		return usagef(helpHint(c.Command.HelpName), i18n.T("--dry-run and --allow-http go with --apply", "--dry-run과 --allow-http는 --apply와 함께 씁니다"))
+	}
 	var osinfo apt.OS
-	if sys, err := apt.Load(c.String("root")); err == nil {
+	sys, sysErr := apt.Load(c.String("root"))
+	if sysErr == nil {
 		osinfo = sys.OS
+	}
+	if c.Bool("apply") {
+		if _, err := e.loadSystem(c); err != nil {
+			return err
+		}
 	}
 	distro := strings.ToLower(c.String("distro"))
 	if distro == "" {
@@ -535,12 +601,18 @@ func (e *env) aptRank(c *cli.Context) error {
 	if suite == "" {
 		suite = map[string]string{"ubuntu": "noble", "debian": "bookworm"}[distro]
 	}
+	isURL := func(u string) bool { return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") }
 	urls := c.StringSlice("mirror")
 	for _, u := range urls {
-		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		if !isURL(u) {
 			return usagef(helpHint(c.Command.HelpName), i18n.T("--mirror %s is not an http:// or https:// URL", "--mirror %s는 http://나 https:// 주소가 아닙니다"), u)
 		}
 	}
+	reference := c.String("reference")
+	if reference != "" && !isURL(reference) {
+		return usagef(helpHint(c.Command.HelpName), i18n.T("--reference %s is not an http:// or https:// URL", "--reference %s는 http://나 https:// 주소가 아닙니다"), reference)
+	}
+	names := map[string]string{} // URL -> catalogue name, for --apply
 	if len(urls) == 0 {
 		country := strings.ToUpper(c.String("country"))
 		if country == "" {
@@ -548,25 +620,43 @@ func (e *env) aptRank(c *cli.Context) error {
 		}
 		seen := map[string]bool{}
 		for _, m := range mirrors.Default().Filter(country, distro) {
-			if m.Status == mirrors.Retired || m.Status == mirrors.Renamed || seen[mirrors.Key(m.URL)] || !strings.HasPrefix(m.URL, "http") {
+			if m.Status == mirrors.Retired || m.Status == mirrors.Renamed || m.Status == mirrors.NoArchive || seen[mirrors.Key(m.URL)] || !isURL(m.URL) {
 				continue
 			}
 			seen[mirrors.Key(m.URL)] = true
 			urls = append(urls, m.URL)
+			if m.Name != "" {
+				names[m.URL] = m.Name
+			} else {
+				names[m.URL] = m.Host
+			}
 		}
 		if len(urls) == 0 {
 			return usagef(helpHint(c.Command.HelpName), i18n.T("no %s mirrors for country '%s'", "국가 '%[2]s'의 %[1]s 미러가 없습니다"), distro, country)
 		}
+		if reference == "" {
+			reference = map[string]string{"ubuntu": "http://archive.ubuntu.com/ubuntu/", "debian": "http://deb.debian.org/debian/"}[distro]
+		}
 	}
-	opt := rank.Options{Suite: suite, Timeout: c.Duration("timeout"), Concurrency: c.Int("concurrency")}
+	arch := apt.NativeArch()
+	sample := "Contents-" + arch + ".gz"
+	if distro == "debian" {
+		sample = "main/" + sample
+	}
+	opt := rank.Options{Suite: suite, Timeout: c.Duration("timeout"), Concurrency: c.Int("concurrency"), Sample: sample, Reference: reference}
 	var pmu sync.Mutex
 	if e.io.ErrTTY {
-		opt.Progress = func(done, total int) {
+		answered := 0
+		opt.Progress = func(done, total int, r rank.Result) {
 			pmu.Lock()
 			defer pmu.Unlock()
+			if r.OK {
+				answered++
+			}
 			const w = 30
 			n := done * w / total
-			fmt.Fprintf(e.io.Err, "\r%s [%s%s] %d/%d", e.t("probing", "재는 중"), strings.Repeat("█", n), strings.Repeat("·", w-n), done, total)
+			fmt.Fprintf(e.io.Err, "\r\033[K%s [%s%s] %d/%d, %d %s  %s", e.t("probing", "재는 중"), strings.Repeat("█", n), strings.Repeat("·", w-n), done, total,
+				answered, e.t("answered", "응답"), aptShort(r.Mirror, 30))
 			if done == total {
 				fmt.Fprint(e.io.Err, "\r\033[K")
 			}
@@ -575,57 +665,122 @@ func (e *env) aptRank(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
-	rs := rank.Rank(ctx, urls, opt)
+	rk := rank.Rank(ctx, urls, opt)
 	took := time.Since(start)
+	noneErr := i18n.Failed(i18n.T("no mirror answered", "응답한 미러가 없습니다"), nil).
+		WithHint(i18n.T("check the network, or raise --timeout", "네트워크를 확인하거나 --timeout을 늘려 보세요"))
 	if c.Bool("json") {
-		return e.writeJSON(rs)
+		if err := e.writeJSON(rk.Results); err != nil {
+			return err
+		}
+		if !rk.Answered() {
+			return noneErr
+		}
+	} else {
+		e.printRank(rk, suite, sample, took)
+		if !rk.Answered() {
+			return noneErr
+		}
 	}
-	e.printRank(rs, suite, took)
-	return nil
+	best := rk.Results[0]
+	if !c.Bool("apply") {
+		return nil
+	}
+	if !best.Fresh {
+		return i18n.Failed(i18n.T("not applying: no mirror is both answering and up to date", "적용하지 않았습니다: 응답하면서 최신인 미러가 없습니다"), nil)
+	}
+	arg := best.Mirror
+	if n, ok := names[best.Mirror]; ok {
+		arg = n
+	}
+	fmt.Fprintf(e.io.Out, "\n%s\n", e.io.Heading(e.t("Applying: sysdojo apt switch "+arg, "적용: sysdojo apt switch "+arg)))
+	sys, err := e.loadSystem(c)
+	if err != nil {
+		return err
+	}
+	return e.runSwitch(c, sys, arg, c.Bool("dry-run"))
 }
 
-func (e *env) printRank(rs []rank.Result, suite string, took time.Duration) {
+func (e *env) printRank(rk rank.Ranking, suite, sample string, took time.Duration) {
 	io := e.io
-	fmt.Fprintf(io.Out, "%s\n\n", e.t(
-		fmt.Sprintf("%d mirrors probed at once (dists/%s/InRelease) in %s:", len(rs), suite, took.Round(time.Millisecond)),
-		fmt.Sprintf("미러 %d개를 동시에 재 봤습니다 (dists/%s/InRelease), 걸린 시간 %s:", len(rs), suite, took.Round(time.Millisecond))))
-	maxT := 0.0
+	rs := rk.Results
+	fmt.Fprintf(io.Out, "%s\n", e.t(
+		fmt.Sprintf("%d mirrors probed at once in %s: latency = connect + first byte of dists/%s/InRelease; speed = up to 1 MB of %s (or the largest file InRelease lists).",
+			len(rs), took.Round(time.Millisecond), suite, sample),
+		fmt.Sprintf("미러 %d개를 동시에 재 봤습니다 (걸린 시간 %s). 지연 = dists/%s/InRelease의 연결과 첫 바이트까지, 속도 = %s(없으면 InRelease에 적힌 가장 큰 파일)를 최대 1 MB 받아 잰 값.",
+			len(rs), took.Round(time.Millisecond), suite, sample)))
+	if rk.ReferenceUsed == "official" {
+		fmt.Fprintf(io.Out, "%s\n\n", io.Dim(e.t("Freshness: against the official archive's InRelease Date.", "최신 여부: 공식 저장소 InRelease의 Date와 견줌.")))
+	} else {
+		fmt.Fprintf(io.Out, "%s\n\n", io.Dim(e.t("Freshness: against the newest mirror seen (no official archive to compare with).",
+			"최신 여부: 잰 미러 중 가장 새로운 것과 견줌 (견줄 공식 저장소 없음).")))
+	}
+	maxR := 0.0
 	for _, r := range rs {
-		if r.OK && r.TTFBms > maxT {
-			maxT = r.TTFBms
+		if r.OK && r.BytesPerS > maxR {
+			maxR = r.BytesPerS
 		}
 	}
 	tw := tabwriter.NewWriter(io.Out, 0, 0, 1, ' ', 0)
+	fmt.Fprintf(tw, " #\t%s\t%s\t%s\t%s\t%s\n", e.t("mirror", "미러"), e.t("state", "상태"), e.t("latency", "지연"), e.t("speed", "속도"), "")
 	for i, r := range rs {
-		var verdict, ttfb, bar string
+		var verdict, lat, speed, bar string
 		switch {
 		case !r.OK:
 			verdict = io.Bad("✗") + " " + e.t("failed", "실패")
-			ttfb = "-"
+			lat, speed = "-", "-"
 			bar = io.Dim(r.Error)
 		default:
 			switch {
-			case r.Fresh:
-				verdict = io.OK("✓") + " " + e.t("fresh", "최신")
 			case r.Syncing:
 				verdict = io.Warn("~") + " " + e.t("syncing", "동기화 중")
+			case r.Fresh && r.Behind == "":
+				verdict = io.OK("✓") + " " + e.t("up to date", "최신")
+			case r.Fresh:
+				verdict = io.OK("✓") + " " + e.t(r.Behind+" behind (ok)", r.BehindKo+" 늦음 (괜찮음)")
 			default:
-				verdict = io.Warn("!") + " " + e.t("stale", "뒤처짐") + " -" + r.Behind
+				verdict = io.Warn("!") + " " + e.t(r.Behind+" behind", r.BehindKo+" 뒤처짐")
 			}
-			ttfb = fmt.Sprintf("%.0f ms", r.TTFBms)
+			lat = fmt.Sprintf("%.0f ms", r.TTFBms)
+			speed = fmt.Sprintf("%.1f MB/s", r.BytesPerS/1e6)
 			n := 1
-			if maxT > 0 {
-				n = max(1, int(r.TTFBms/maxT*20+0.5))
+			if maxR > 0 {
+				n = max(1, int(r.BytesPerS/maxR*20+0.5))
 			}
 			bar = strings.Repeat("█", n)
 		}
-		fmt.Fprintf(tw, "%2d\t%s\t%s\t%8s\t%s\n", i+1, r.Mirror, verdict, ttfb, bar)
+		fmt.Fprintf(tw, "%2d\t%s\t%s\t%8s\t%11s\t%s\n", i+1, r.Mirror, verdict, lat, speed, bar)
 	}
 	tw.Flush()
-	if len(rs) > 0 && rs[0].OK && rs[0].Fresh {
-		fmt.Fprintf(io.Out, "\n%s\n", e.t("Best: "+rs[0].Mirror+"  (try: sysdojo apt switch --dry-run "+rs[0].Mirror+")",
-			"가장 좋은 미러: "+rs[0].Mirror+"  (해 보기: sysdojo apt switch --dry-run "+rs[0].Mirror+")"))
+	if len(rs) == 0 || !rs[0].OK {
+		return
 	}
+	// Say why when the nearest mirror is not the winner.
+	nearest := rs[0]
+	for _, r := range rs {
+		if r.OK && r.Fresh && r.TTFBms < nearest.TTFBms {
+			nearest = r
+		}
+	}
+	if nearest.Mirror != rs[0].Mirror {
+		fmt.Fprintf(io.Out, "\n%s\n", e.t(
+			fmt.Sprintf("Ranked by download speed: %s answers first (%.0f ms) but downloads at %.1f MB/s; %s downloads at %.1f MB/s.",
+				nearest.Mirror, nearest.TTFBms, nearest.BytesPerS/1e6, rs[0].Mirror, rs[0].BytesPerS/1e6),
+			fmt.Sprintf("받는 속도로 순위를 매겼습니다. 가장 먼저 응답한 미러: %s (%.0f ms, 받는 속도 %.1f MB/s). 1위: %s (%.1f MB/s).",
+				nearest.Mirror, nearest.TTFBms, nearest.BytesPerS/1e6, rs[0].Mirror, rs[0].BytesPerS/1e6)))
+	}
+	if rs[0].Fresh {
+		fmt.Fprintf(io.Out, "\n%s\n", e.t("Best: "+rs[0].Mirror+"  (apply it: add --apply, or try sysdojo apt switch --dry-run "+rs[0].Mirror+")",
+			"가장 좋은 미러: "+rs[0].Mirror+"  (적용하려면 --apply를 붙이거나, sysdojo apt switch --dry-run "+rs[0].Mirror+"로 먼저 보세요)"))
+	}
+}
+
+// aptShort cuts s to at most n bytes for the progress line.
+func aptShort(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
 }
 
 // ---- serve
@@ -649,6 +804,39 @@ func aptParseDelay(s string) (time.Duration, time.Duration, error) {
 	return min, max, nil
 }
 
+// aptParseRate reads R or MIN..MAX in bytes per second, with k (1000)
+// and m (1000000) suffixes. Zero means no limit.
+func aptParseRate(s string) (int64, int64, error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	one := func(v string) (int64, error) {
+		v = strings.ToLower(strings.TrimSpace(v))
+		mul := int64(1)
+		switch {
+		case strings.HasSuffix(v, "k"):
+			mul, v = 1000, strings.TrimSuffix(v, "k")
+		case strings.HasSuffix(v, "m"):
+			mul, v = 1000000, strings.TrimSuffix(v, "m")
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || f*float64(mul) < 1000 || f*float64(mul) > 1e10 {
+			return 0, fmt.Errorf("bad rate")
+		}
+		return int64(f * float64(mul)), nil
+	}
+	lo, hi, isRange := strings.Cut(s, "..")
+	a, err := one(lo)
+	if err != nil || !isRange {
+		return a, a, err
+	}
+	b, err := one(hi)
+	if err != nil || b < a {
+		return 0, 0, fmt.Errorf("bad rate")
+	}
+	return a, b, nil
+}
+
 func (e *env) aptServe(c *cli.Context) error {
 	if _, err := args(c, 0, 0, ""); err != nil {
 		return err
@@ -661,9 +849,29 @@ func (e *env) aptServe(c *cli.Context) error {
 	if err != nil {
 		return usagef(helpHint(c.Command.HelpName), i18n.T("bad --delay '%s' (e.g. 50ms or 20ms..400ms)", "잘못된 --delay '%s' (예: 50ms 또는 20ms..400ms)"), c.String("delay"))
 	}
+	rlo, rhi, err := aptParseRate(c.String("rate"))
+	if err != nil {
+		return usagef(helpHint(c.Command.HelpName), i18n.T("bad --rate '%s' (e.g. 500k or 200k..5m)", "잘못된 --rate '%s' (예: 500k 또는 200k..5m)"), c.String("rate"))
+	}
 	configs := make([]serve.MirrorConfig, n)
 	for i, d := range serve.Spread(n, lo, hi) {
 		configs[i].Delay = d
+	}
+	if rlo > 0 {
+		for i := range configs {
+			// Spread from the fastest down, so that with --delay the
+			// nearest mirror is the slowest to download.
+			if n > 1 {
+				configs[i].Rate = rhi - (rhi-rlo)*int64(i)/int64(n-1)
+			} else {
+				configs[i].Rate = rlo
+			}
+		}
+		if lo < hi {
+			for i, j := 0, n-1; i < j; i, j = i+1, j-1 {
+				configs[i].Rate, configs[j].Rate = configs[j].Rate, configs[i].Rate
+			}
+		}
 	}
 	if c.Bool("stale") {
 		configs[n-1].Stale = true
@@ -684,6 +892,9 @@ func (e *env) aptServe(c *cli.Context) error {
 		extra := ""
 		if m.Config.Delay > 0 {
 			extra += " " + e.t("delay", "지연") + " " + m.Config.Delay.String()
+		}
+		if m.Config.Rate > 0 {
+			extra += " " + e.t("rate", "대역폭") + " " + fmt.Sprintf("%.2f MB/s", float64(m.Config.Rate)/1e6)
 		}
 		if m.Config.Stale {
 			extra += " " + e.t("stale (3 days behind)", "뒤처짐 (3일 전 상태)")
