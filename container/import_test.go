@@ -111,7 +111,7 @@ var wantTree = []string{"bin", "bin/ash -> sh", "bin/sh = #!fake", "d", "d/new =
 func TestImport(t *testing.T) {
 	img := testImage(t)
 	tmp := t.TempDir()
-	ref, _ := name.ParseReference("github.com/sysdojo/sysdojo/test:latest")
+	ref, _ := name.ParseReference("sysdojo/test:latest")
 
 	save := filepath.Join(tmp, "save.tar")
 	if err := tarball.WriteToFile(save, ref, img); err != nil {
