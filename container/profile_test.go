@@ -91,9 +91,10 @@ func TestSeccompDefault(t *testing.T) {
 // TestForkBombHeld: without --pids a fork bomb stops at the default limit.
 func TestForkBombHeld(t *testing.T) {
 	rootfs := testRootfs(t)
-	// Far more sleeps than the default limit allows; the shell notes each
-	// refused fork.
-	script := "i=0; n=0; while [ $i -lt 2600 ]; do sleep 30 2>/dev/null & [ $? -eq 0 ] || n=$((n+1)); i=$((i+1)); done; echo started; kill -9 -1 2>/dev/null; true"
+	// Far more sleeps than the default limit allows, each long enough to
+	// outlast the loop however slow the machine; the shell notes each
+	// refused fork, then kills them all.
+	script := "i=0; n=0; while [ $i -lt 2600 ]; do sleep 3600 2>/dev/null & [ $? -eq 0 ] || n=$((n+1)); i=$((i+1)); done; echo started; kill -9 -1 2>/dev/null; true"
 	res, _, _ := runIn(t, container.Config{Rootfs: rootfs, Init: true, Args: sh(script)})
 	if res.Limits.Pids != container.DefaultPids {
 		t.Errorf("limits %+v, want the default pids limit %d", res.Limits, container.DefaultPids)
