@@ -44,7 +44,12 @@ func reap(args []string) int {
 	// No ptrace-style access to PID 1 from inside: its /proc/1/exe is
 	// the runtime's own binary.
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
-	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&[]byte(reaperName + "\x00")[0])), 0, 0, 0)
+	// Named through /proc/self/comm, the thread group leader's name that
+	// ps shows: prctl(PR_SET_NAME) would name only the thread this
+	// goroutine happens to run on.
+	if os.WriteFile("/proc/self/comm", []byte(reaperName), 0) != nil {
+		unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&[]byte(reaperName + "\x00")[0])), 0, 0, 0)
+	}
 	unix.CloseOnExec(3)
 	status := os.NewFile(3, "status")
 	report := func(kind, a, b int32) {
