@@ -185,7 +185,7 @@ func TestNATOut(t *testing.T) {
 			id = i.ID
 			during = rulesOf(t, i.ID)
 		}},
-		Args: sh(`ip route | grep default; cat /etc/resolv.conf; wget -q -O - ` + inet.httpURL + `; nslookup example.test || echo NSLOOKUP-FAILED`),
+		Args:   sh(`ip route | grep default; cat /etc/resolv.conf; wget -q -O - ` + inet.httpURL + `; nslookup example.test || echo NSLOOKUP-FAILED`),
 		Stdout: &out, Stderr: &out})
 	if err != nil {
 		t.Fatal(err)
