@@ -46,11 +46,11 @@ func DemoDeb() ([]byte, error) {
 					" Permission is hereby granted, free of charge, to any person obtaining a copy\n" +
 					" of this software, to deal in it without restriction.\n")},
 			{Path: "/usr/share/doc/sysdojo-hello/changelog.gz", Mode: 0o644, Body: gz([]byte(
-				"sysdojo-hello (1.0) unstable; urgency=medium\n\n" +
-					"  * The class mirror's demo package.\n\n" +
+				"sysdojo-hello (1.0) unstable; urgency=medium\n\n"+
+					"  * The class mirror's demo package.\n\n"+
 					" -- sysdojo <apt-serve@sysdojo.invalid>  Thu, 01 Jan 2026 00:00:00 +0000\n"), mtime)},
 			{Path: "/usr/share/man/man1/sysdojo-hello.1.gz", Mode: 0o644, Body: gz([]byte(
-				".TH SYSDOJO-HELLO 1\n.SH NAME\nsysdojo-hello \\- greeting from the class mirror\n" +
+				".TH SYSDOJO-HELLO 1\n.SH NAME\nsysdojo-hello \\- greeting from the class mirror\n"+
 					".SH SYNOPSIS\n.B sysdojo-hello\n.SH DESCRIPTION\nPrints a short greeting, in English and Korean.\n"), mtime)},
 		}
 		demoOnce.deb, demoOnce.err = BuildDeb(control, files, mtime)
