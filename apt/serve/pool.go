@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // A pool is a directory of .deb files (/var/cache/apt/archives, or what
@@ -56,8 +58,29 @@ type PoolDeb struct {
 
 // Skipped is a file of the pool that is not served, and why.
 type Skipped struct {
-	File   string `json:"file"`
-	Reason string `json:"reason"`
+	File   string    `json:"file"`   // its name, quoted
+	Reason string    `json:"reason"` // Why in English
+	Why    i18n.Text `json:"-"`
+}
+
+// skip is why a file is not served.
+type skip struct{ why i18n.Text }
+
+func (s *skip) Error() string { return s.why.En }
+
+func skipped(file string, err error) Skipped {
+	var s *skip
+	if errors.As(err, &s) {
+		return Skipped{File: file, Reason: s.why.En, Why: s.why}
+	}
+	why := i18n.T("cannot be read: %s", "읽을 수 없습니다: %s").F(err.Error())
+	return Skipped{File: file, Reason: why.En, Why: why}
+}
+
+func skipf(why i18n.Text) error { return &skip{why} }
+
+func notDeb(err error) error {
+	return skipf(i18n.T("not a valid .deb: %s", "올바른 .deb가 아닙니다: %s").F(err.Error()))
 }
 
 // OpenPool scans dir. It fails only when dir itself cannot be read; each
@@ -91,16 +114,16 @@ func OpenPool(dir string) (*Pool, error) {
 		}
 		show := strconv.Quote(name)
 		if len(p.Debs) >= MaxPoolFiles {
-			p.Skipped = append(p.Skipped, Skipped{show, fmt.Sprintf("more than %d .deb files in the pool", MaxPoolFiles)})
+			p.Skipped = append(p.Skipped, skipped(show, skipf(i18n.T("more than %d .deb files in the pool", "풀에 든 .deb 파일이 %d개를 넘습니다").F(MaxPoolFiles))))
 			continue
 		}
 		deb, err := p.scan(name)
 		if err != nil {
-			p.Skipped = append(p.Skipped, Skipped{show, err.Error()})
+			p.Skipped = append(p.Skipped, skipped(show, err))
 			continue
 		}
 		if other, dup := seen[deb.Filename]; dup {
-			p.Skipped = append(p.Skipped, Skipped{show, "the same package, version and architecture as " + other})
+			p.Skipped = append(p.Skipped, skipped(show, skipf(i18n.T("the same package, version and architecture as %s", "패키지, 버전, 아키텍처가 이미 있는 것(%s)과 겹칩니다").F(other))))
 			continue
 		}
 		seen[deb.Filename] = show
@@ -121,7 +144,7 @@ func (p *Pool) Close() error {
 // hashed as a whole and its control file read.
 func (p *Pool) scan(name string) (*PoolDeb, error) {
 	if !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return nil, errors.New("a control character in the file name")
+		return nil, skipf(i18n.T("a control character in its name", "이름에 제어 문자가 있습니다"))
 	}
 	f, fi, err := p.openFile(name)
 	if err != nil {
@@ -130,7 +153,7 @@ func (p *Pool) scan(name string) (*PoolDeb, error) {
 	defer f.Close()
 	size := fi.Size()
 	if size > MaxDebSize {
-		return nil, fmt.Errorf("larger than %d bytes", int64(MaxDebSize))
+		return nil, skipf(i18n.T("larger than %d bytes", "%d 바이트보다 큽니다").F(int64(MaxDebSize)))
 	}
 	h5, h256 := md5.New(), sha256.New()
 	n, err := io.Copy(io.MultiWriter(h5, h256), io.LimitReader(f, size+1))
@@ -138,19 +161,19 @@ func (p *Pool) scan(name string) (*PoolDeb, error) {
 		return nil, err
 	}
 	if n != size {
-		return nil, errors.New("it changed while it was read")
+		return nil, skipf(i18n.T("it changed while it was read", "읽는 동안 바뀌었습니다"))
 	}
 	ctl, err := ReadControl(f, size)
 	if err != nil {
-		return nil, fmt.Errorf("not a valid .deb: %w", err)
+		return nil, notDeb(err)
 	}
 	para, err := ParseControl(ctl)
 	if err != nil {
-		return nil, fmt.Errorf("not a valid .deb: %w", err)
+		return nil, notDeb(err)
 	}
 	fn, err := poolPath(para)
 	if err != nil {
-		return nil, fmt.Errorf("not a valid .deb: %w", err)
+		return nil, notDeb(err)
 	}
 	return &PoolDeb{File: name, Filename: fn, Size: size, MD5: hex.EncodeToString(h5.Sum(nil)),
 		SHA256: hex.EncodeToString(h256.Sum(nil)), Control: indexFields(para), ModTime: fi.ModTime()}, nil
@@ -161,9 +184,9 @@ func (p *Pool) scan(name string) (*PoolDeb, error) {
 // before it is read).
 func (p *Pool) openFile(name string) (*os.File, fs.FileInfo, error) {
 	if strings.ContainsRune(name, '/') || name == "." || name == ".." {
-		return nil, nil, errors.New("not a file name")
+		return nil, nil, skipf(i18n.T("not a file name", "파일 이름이 아닙니다"))
 	}
-	symlink := errors.New("a symbolic link (only the pool's own regular files are served)")
+	symlink := skipf(i18n.T("a symbolic link (only the pool's own regular files are served)", "심볼릭 링크입니다 (풀 안의 일반 파일만 제공합니다)"))
 	if fi, err := p.root.Lstat(name); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		return nil, nil, symlink
 	}
@@ -182,7 +205,7 @@ func (p *Pool) openFile(name string) (*os.File, fs.FileInfo, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, errors.New("not a regular file")
+		return nil, nil, skipf(i18n.T("not a regular file", "일반 파일이 아닙니다"))
 	}
 	return f, fi, nil
 }

@@ -166,6 +166,11 @@ func BuildWith(date time.Time, pool *Pool) (*Tree, error) {
 				for _, arch := range append(append([]string{}, a.Archs...), "all") {
 					body := packages(a.Distro, comp, arch, suite)
 					if comp == "main" {
+						if pool != nil {
+							// Only real packages: the same list in every
+							// suite, compressed once.
+							body = nil
+						}
 						body = append(body, real[arch]...)
 						if arch != "all" {
 							body = append(body, real["all"]...)

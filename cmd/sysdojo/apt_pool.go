@@ -24,8 +24,8 @@ func (e *env) aptOpenPool(dir string) (*serve.Pool, error) {
 		return nil, i18n.Failed(i18n.T("cannot read the pool %s", "풀 %s를 읽을 수 없습니다").F(dir), err)
 	}
 	for _, s := range pool.Skipped {
-		fmt.Fprintf(e.io.Err, "%s\n", e.t("warning: "+s.File+" is not served: "+s.Reason,
-			"경고: "+s.File+"는 제공하지 않습니다: "+s.Reason))
+		fmt.Fprintf(e.io.Err, "%s\n", e.t("warning: "+s.File+" is not served: "+s.Why.En,
+			"경고: "+s.File+" 파일은 제공하지 않습니다: "+s.Why.Ko))
 	}
 	return pool, nil
 }
