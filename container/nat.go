@@ -202,9 +202,11 @@ func natSweep(gone func(id string) bool) (int, error) {
 		return 0, fmt.Errorf("nftables: %w", err)
 	}
 	n := 0
-	left := 0
+	left := 0    // rules of containers still there
+	foreign := 0 // rules someone else put in sysdojo's table: kept
 	if t, err := c.ListTableOfFamily(NATTable, nftables.TableFamilyIPv4); err == nil {
 		chains, _ := c.ListChainsOfTableFamily(nftables.TableFamilyIPv4)
+		var guards []*nftables.Rule
 		for _, ch := range chains {
 			if ch.Table.Name != NATTable {
 				continue
@@ -224,11 +226,22 @@ func natSweep(gone func(id string) bool) (int, error) {
 					n++
 				case ok:
 					left++
+				case s == natGuardComment:
+					guards = append(guards, r)
+				default:
+					foreign++
 				}
 			}
 		}
-		if left == 0 {
+		switch {
+		case left == 0 && foreign == 0:
 			c.DelTable(t)
+		case left == 0:
+			for _, r := range guards {
+				if err := c.DelRule(r); err != nil {
+					return n, err
+				}
+			}
 		}
 		if err := c.Flush(); err != nil {
 			return 0, fmt.Errorf("removing the NAT rules: %w", err)

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/nftables"
+	"github.com/google/nftables/expr"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/net/dns/dnsmessage"
@@ -299,4 +301,63 @@ func TestResolvConf(t *testing.T) {
 			t.Errorf("%s: --dns did not replace the host's:\n%s", c.name, got)
 		}
 	}
+}
+
+// TestNATLeavesOthersAlone: tables and rules sysdojo did not add stay as
+// they were through a bridged container's life and gc, even a rule put
+// into sysdojo's own table.
+func TestNATLeavesOthersAlone(t *testing.T) {
+	testenv.NeedRoot(t)
+	c, err := nftables.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r [3]byte
+	rand.Read(r[:])
+	foreign := c.AddTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: fmt.Sprintf("sdjtest_foreign_%x", r)})
+	fch := c.AddChain(&nftables.Chain{Name: "theirs", Table: foreign})
+	c.AddRule(&nftables.Rule{Table: foreign, Chain: fch, Exprs: []expr.Any{&expr.Counter{}}})
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { c.DelTable(foreign); c.Flush() }()
+	in, root := detach(t, container.Config{Name: "neighbour", Hooks: &container.Hooks{Bridge: &container.Bridge{}}, Args: []string{"sleep", "1000"}})
+	id := find(t, root, in.Name).ID
+	ours := &nftables.Table{Family: nftables.TableFamilyIPv4, Name: container.NATTable}
+	fwd, err := c.ListChain(ours, "forward")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.AddRule(&nftables.Rule{Table: ours, Chain: fwd, Exprs: []expr.Any{&expr.Counter{}}})
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := container.Remove(root, in.Name, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := container.GCAll(root); err != nil {
+		t.Fatal(err)
+	}
+	if left := rulesOf(t, id); len(left) > 0 {
+		t.Errorf("the container's rules left: %q", left)
+	}
+	if rules, err := c.GetRules(foreign, fch); err != nil || len(rules) != 1 {
+		t.Errorf("the foreign table's rule: %d rules, %v", len(rules), err)
+	}
+	rules, err := c.GetRules(ours, fwd)
+	if err != nil {
+		t.Fatalf("the rule someone put in sysdojo's table went with the table: %v", err)
+	}
+	found := false
+	for _, r := range rules {
+		if len(r.UserData) == 0 {
+			found = true
+			c.DelRule(r)
+		}
+	}
+	if !found {
+		t.Errorf("the rule someone put in sysdojo's table is gone: %d rules left", len(rules))
+	}
+	c.Flush()
+	container.GCAll(root) // (the empty table goes now)
 }
