@@ -136,7 +136,7 @@ func (l *lifecycle) prepare(cfg *Config, ic *initConfig) error {
 		return i18n.Invalid(i18n.T("-p needs the container's own network (--net none or bridge); with --net host its ports are the host's already",
 			"-p는 컨테이너 자신의 네트워크(--net none이나 bridge)에서만 씁니다. --net host에서는 포트가 이미 호스트의 것입니다"))
 	}
-	if h.Bridge != nil && ic.Rootfs != "" {
+	if h.Bridge != nil && ic.Rootfs != "" && !Rootless() { // (rootless, a bridge is refused later)
 		// The container's resolvers, bound over its /etc/resolv.conf
 		// (where that leads, inside the rootfs).
 		target, err := inRoot(ic.Rootfs, "/etc/resolv.conf")
