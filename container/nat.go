@@ -26,7 +26,6 @@ package container
 // last container.
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -38,7 +37,6 @@ import (
 	"github.com/google/nftables/binaryutil"
 	"github.com/google/nftables/expr"
 	"github.com/google/nftables/userdata"
-	"golang.org/x/sys/unix"
 )
 
 // NATTable is the name of sysdojo's own nftables table (family ip).
@@ -351,21 +349,4 @@ func hostIfName(id string) string {
 		n = n[:15]
 	}
 	return n
-}
-
-var errNoNFTables = errors.New("this kernel has no nf_tables")
-
-// natAvailable checks that nftables can be used here.
-func natAvailable() error {
-	c, err := nftables.New()
-	if err != nil {
-		return err
-	}
-	if _, err := c.ListTables(); err != nil {
-		if errors.Is(err, unix.EPROTONOSUPPORT) || errors.Is(err, unix.ENOENT) {
-			return errNoNFTables
-		}
-		return err
-	}
-	return nil
 }

@@ -361,3 +361,50 @@ func TestNATLeavesOthersAlone(t *testing.T) {
 	c.Flush()
 	container.GCAll(root) // (the empty table goes now)
 }
+
+// TestForwardingGuard: when sysdojo switches IPv4 forwarding on for a
+// bridged container, the host still forwards nothing between other
+// networks: one test namespace cannot reach the other through the host,
+// while the container can reach both.
+func TestForwardingGuard(t *testing.T) {
+	if ipForward(t) != "0" {
+		if _, err := os.Stat(container.ForwardingFile()); err != nil {
+			t.Log("IPv4 forwarding is already on, not by sysdojo: there is no guard to test")
+			return
+		}
+	}
+	a, b := newInternet(t), newInternet(t)
+	in, root := detach(t, container.Config{Name: "guarded", Hooks: &container.Hooks{Bridge: &container.Bridge{}}, Args: []string{"sleep", "1000"}})
+	defer container.Remove(root, in.Name, true)
+	if ipForward(t) != "1" {
+		t.Fatalf("ip_forward %s while a bridged container runs", ipForward(t))
+	}
+	// a routes b's address through the host, and b a's.
+	for _, x := range []struct{ from, to *internet }{{a, b}, {b, a}} {
+		h, err := netlink.NewHandleAt(x.from.ns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, dst, _ := net.ParseCIDR(x.to.IP + "/32")
+		if err := h.RouteAdd(&netlink.Route{Dst: dst, Gw: net.ParseIP(x.from.HostIP)}); err != nil {
+			t.Fatal(err)
+		}
+		h.Close()
+	}
+	runtime.LockOSThread()
+	orig, _ := netns.Get()
+	netns.Set(a.ns)
+	conn, err := net.DialTimeout("tcp4", strings.TrimSuffix(strings.TrimPrefix(b.httpURL, "http://"), "/"), 2*time.Second)
+	netns.Set(orig)
+	orig.Close()
+	runtime.UnlockOSThread()
+	if err == nil {
+		conn.Close()
+		t.Errorf("the host forwarded from %s to %s, two networks that are not sysdojo's", a.IP, b.IP)
+	}
+	for _, x := range []*internet{a, b} {
+		if code, out := execIn(t, root, in.Name, "wget", "-q", "-O", "-", x.httpURL); code != 0 || !strings.Contains(out, "hello from the internet") {
+			t.Errorf("the container to %s: %d %q", x.httpURL, code, out)
+		}
+	}
+}
