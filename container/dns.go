@@ -150,3 +150,54 @@ func writeResolvConf(id string, dns []string) (string, error) {
 func resolvPath(id string) string {
 	return filepath.Join(filepath.Dir(DefaultStateRoot), "net", "resolv-"+id+".conf")
 }
+
+func hostsPath(id string) string {
+	return filepath.Join(filepath.Dir(DefaultStateRoot), "net", "hosts-"+id)
+}
+
+// netFiles are container id's files on the host, by what gc calls them.
+func netFiles(id string) map[string]string {
+	return map[string]string{"resolv.conf": resolvPath(id), "hosts": hostsPath(id)}
+}
+
+// netFileID returns the container ID in the name of one of those files
+// ("" for another name).
+func netFileID(name string) string {
+	if id, ok := strings.CutPrefix(name, "resolv-"); ok {
+		if id, ok := strings.CutSuffix(id, ".conf"); ok {
+			return id
+		}
+	}
+	if id, ok := strings.CutPrefix(name, "hosts-"); ok {
+		return id
+	}
+	return ""
+}
+
+// Hosts is a bridged container's /etc/hosts: localhost, and its own name
+// at its address (when known).
+func Hosts(hostname, ip string) []byte {
+	b := "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+	if ip != "" && hostname != "" {
+		b += ip + "\t" + hostname + "\n"
+	}
+	return []byte(b)
+}
+
+// writeHosts writes container id's /etc/hosts in place (its inode kept:
+// it may be bound into the container already) and returns its path.
+func writeHosts(id, hostname, ip string) (string, error) {
+	p := hostsPath(id)
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return "", err
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o644)
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Write(Hosts(hostname, ip)); err != nil {
+		f.Close()
+		return "", err
+	}
+	return p, f.Close()
+}

@@ -20,7 +20,8 @@
 // container lo only; --net host, the host's network; --net bridge, a veth
 // pair to the host with a /30 of its own, the host's end as its default
 // route, masquerade out through the host in an nftables table of
-// sysdojo's own (IPv4 forwarding switched on only while needed), and a
-// resolv.conf made from the host's as Docker makes it. Everything goes
+// sysdojo's own (IPv4 forwarding switched on only while needed), a
+// resolv.conf made from the host's as Docker makes it, and an /etc/hosts
+// with its own name. Everything goes
 // with the container: at its end, by rm, or by GC after a killed runtime.
 package container

@@ -48,6 +48,8 @@ type lifecycle struct {
 	stopped bool
 	cid     string // the ID, once chosen
 	resolv  string // the container's resolv.conf on the host (bridge)
+	hosts   string // its /etc/hosts on the host (bridge)
+	host    string // its host name
 }
 
 func newLifecycle(h *Hooks) *lifecycle { return &lifecycle{h: h} }
@@ -149,6 +151,17 @@ func (l *lifecycle) prepare(cfg *Config, ic *initConfig) error {
 		}
 		l.resolv = p
 		ic.Mounts = append(ic.Mounts, Volume{Host: p, Container: target})
+		// Its /etc/hosts: localhost and, once the address is known
+		// (attach), its own name.
+		if target, err = inRoot(ic.Rootfs, "/etc/hosts"); err != nil {
+			return invalidErr(i18n.T("the rootfs's /etc/hosts leads nowhere usable", "rootfs의 /etc/hosts가 쓸 수 없는 곳을 가리킵니다"), err)
+		}
+		l.host = ic.Hostname
+		if p, err = writeHosts(l.id(), l.host, ""); err != nil {
+			return i18n.Failed(i18n.T("cannot write the container's /etc/hosts", "컨테이너의 /etc/hosts를 쓸 수 없습니다"), err)
+		}
+		l.hosts = p
+		ic.Mounts = append(ic.Mounts, Volume{Host: p, Container: target})
 	}
 	for _, p := range h.Ports {
 		lis, err := listenPort(p.Host)
@@ -189,6 +202,12 @@ func (l *lifecycle) attach(dir string, st *State, pid int, lim Limits) error {
 		}
 		x.Net = info
 		target = info.ContainerIP
+		if l.hosts != "" {
+			// (Rewritten in place: the container sees it through its bind mount.)
+			if _, err := writeHosts(st.ID, l.host, info.ContainerIP); err != nil {
+				return i18n.Failed(i18n.T("cannot write the container's /etc/hosts", "컨테이너의 /etc/hosts를 쓸 수 없습니다"), err)
+			}
+		}
 		if err := writeExtra(dir, x); err != nil {
 			return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
 		}
@@ -249,6 +268,9 @@ func (l *lifecycle) finish() {
 	}
 	if l.resolv != "" {
 		os.Remove(l.resolv)
+	}
+	if l.hosts != "" {
+		os.Remove(l.hosts)
 	}
 }
 
@@ -542,8 +564,10 @@ func removeAll(dir string, s *State, x *Extra) ([]Collected, error) {
 			out = append(out, Collected{ID: s.ID, What: "nat", Path: NATTable})
 		}
 	}
-	if p := resolvPath(s.ID); os.Remove(p) == nil {
-		out = append(out, Collected{ID: s.ID, What: "resolv.conf", Path: p})
+	for what, p := range netFiles(s.ID) {
+		if os.Remove(p) == nil {
+			out = append(out, Collected{ID: s.ID, What: what, Path: p})
+		}
 	}
 	if x != nil && x.Log != "" {
 		if err := os.Remove(x.Log); err == nil {

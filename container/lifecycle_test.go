@@ -498,8 +498,8 @@ func TestRuntimeKilled(t *testing.T) {
 	for _, g := range got {
 		what[g.What] = true
 	}
-	if !what["dir"] || !what["cgroup"] || !what["log"] || !what["nat"] || !what["resolv.conf"] {
-		t.Errorf("gc removed %+v, want the state dir, cgroup, log, NAT rules and resolv.conf", got)
+	if !what["dir"] || !what["cgroup"] || !what["log"] || !what["nat"] || !what["resolv.conf"] || !what["hosts"] {
+		t.Errorf("gc removed %+v, want the state dir, cgroup, log, NAT rules, resolv.conf and hosts", got)
 	}
 	if left := rulesOf(t, st.ID); len(left) > 0 {
 		t.Errorf("NAT rules left after gc: %q", left)

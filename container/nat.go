@@ -301,7 +301,7 @@ func NATRules() ([]string, error) {
 
 // gcNAT removes the rules of containers whose veth is gone (their
 // network namespace ended with them), the note of forwarding switched on
-// for nobody, and the resolv.conf files of containers gone; under the
+// for nobody, and the resolv.conf and hosts files of containers gone; under the
 // network lock.
 func gcNAT() ([]Collected, error) {
 	if os.Geteuid() != 0 {
@@ -327,16 +327,17 @@ func gcNAT() ([]Collected, error) {
 	// (A minute's grace for a container being set up.)
 	ents, _ := os.ReadDir(filepath.Dir(resolvPath("x")))
 	for _, e := range ents {
-		id, ok := strings.CutPrefix(e.Name(), "resolv-")
-		id, ok2 := strings.CutSuffix(id, ".conf")
-		if !ok || !ok2 || linkExists(hostIfName(id)) {
+		id := netFileID(e.Name())
+		if id == "" || linkExists(hostIfName(id)) {
 			continue
 		}
 		if fi, err := e.Info(); err != nil || time.Since(fi.ModTime()) < time.Minute {
 			continue
 		}
-		if os.Remove(resolvPath(id)) == nil {
-			out = append(out, Collected{ID: id, What: "resolv.conf", Path: resolvPath(id)})
+		for what, p := range netFiles(id) {
+			if os.Remove(p) == nil {
+				out = append(out, Collected{ID: id, What: what, Path: p})
+			}
 		}
 	}
 	return out, err

@@ -187,8 +187,9 @@ func TestNATOut(t *testing.T) {
 			id = i.ID
 			during = rulesOf(t, i.ID)
 		}},
-		Args:   sh(`ip route | grep default; cat /etc/resolv.conf; wget -q -O - ` + inet.httpURL + `; nslookup example.test || echo NSLOOKUP-FAILED`),
-		Stdout: &out, Stderr: &out})
+		Hostname: "natbox",
+		Args:     sh(`ip route | grep default; cat /etc/resolv.conf; grep natbox /etc/hosts; wget -q -O - ` + inet.httpURL + `; nslookup example.test || echo NSLOOKUP-FAILED`),
+		Stdout:   &out, Stderr: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,6 +205,9 @@ func TestNATOut(t *testing.T) {
 		}
 	default:
 		t.Errorf("the server saw no request")
+	}
+	if !strings.Contains(got, "10.203.") || !strings.Contains(got, "\tnatbox\n") {
+		t.Errorf("/etc/hosts: no line for the container's own name and address:\n%s", got)
 	}
 	if !strings.Contains(got, "nameserver "+inet.dnsIP) || !strings.Contains(got, "10.204.0.99") {
 		t.Errorf("DNS through the NAT: output:\n%s", got)
