@@ -45,8 +45,8 @@ func ParseDNS(s string) (string, error) {
 	return a.String(), nil
 }
 
-// readSmall reads a regular file of at most 64 KiB (not through a
-// symbolic link at its last component when nofollow is set).
+// readSmall reads the host's file p: a regular file, at most 64 KiB of it
+// (a FIFO or a device is refused before it is read).
 func readSmall(p string) ([]byte, error) {
 	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
