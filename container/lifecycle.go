@@ -46,6 +46,10 @@ type lifecycle struct {
 	dir     string
 	state   *State
 	stopped bool
+	cid     string // the ID, once chosen
+	resolv  string // the container's resolv.conf on the host (bridge)
+	hosts   string // its /etc/hosts on the host (bridge)
+	host    string // its host name
 }
 
 func newLifecycle(h *Hooks) *lifecycle { return &lifecycle{h: h} }
@@ -92,10 +96,13 @@ func (l *lifecycle) extraDisposable() bool {
 }
 
 func (l *lifecycle) id() string {
-	if l.h == nil || l.h.ID == "" {
-		return newID()
+	if l.cid == "" {
+		l.cid = newID()
+		if l.h != nil && l.h.ID != "" {
+			l.cid = l.h.ID
+		}
 	}
-	return l.h.ID
+	return l.cid
 }
 
 // prepare checks the volumes and takes the host ports, before anything
@@ -130,6 +137,31 @@ func (l *lifecycle) prepare(cfg *Config, ic *initConfig) error {
 	if len(h.Ports) > 0 && !ic.NewNet {
 		return i18n.Invalid(i18n.T("-p needs the container's own network (--net none or bridge); with --net host its ports are the host's already",
 			"-p는 컨테이너 자신의 네트워크(--net none이나 bridge)에서만 씁니다. --net host에서는 포트가 이미 호스트의 것입니다"))
+	}
+	if h.Bridge != nil && ic.Rootfs != "" && !Rootless() { // (rootless, a bridge is refused later)
+		// The container's resolvers, bound over its /etc/resolv.conf
+		// (where that leads, inside the rootfs).
+		target, err := inRoot(ic.Rootfs, "/etc/resolv.conf")
+		if err != nil {
+			return invalidErr(i18n.T("the rootfs's /etc/resolv.conf leads nowhere usable", "rootfs의 /etc/resolv.conf가 쓸 수 없는 곳을 가리킵니다"), err)
+		}
+		p, err := writeResolvConf(l.id(), h.Bridge.DNS)
+		if err != nil {
+			return i18n.Failed(i18n.T("cannot write the container's resolv.conf", "컨테이너의 resolv.conf를 쓸 수 없습니다"), err)
+		}
+		l.resolv = p
+		ic.Mounts = append(ic.Mounts, Volume{Host: p, Container: target})
+		// Its /etc/hosts: localhost and, once the address is known
+		// (attach), its own name.
+		if target, err = inRoot(ic.Rootfs, "/etc/hosts"); err != nil {
+			return invalidErr(i18n.T("the rootfs's /etc/hosts leads nowhere usable", "rootfs의 /etc/hosts가 쓸 수 없는 곳을 가리킵니다"), err)
+		}
+		l.host = ic.Hostname
+		if p, err = writeHosts(l.id(), l.host, ""); err != nil {
+			return i18n.Failed(i18n.T("cannot write the container's /etc/hosts", "컨테이너의 /etc/hosts를 쓸 수 없습니다"), err)
+		}
+		l.hosts = p
+		ic.Mounts = append(ic.Mounts, Volume{Host: p, Container: target})
 	}
 	for _, p := range h.Ports {
 		lis, err := listenPort(p.Host)
@@ -170,6 +202,12 @@ func (l *lifecycle) attach(dir string, st *State, pid int, lim Limits) error {
 		}
 		x.Net = info
 		target = info.ContainerIP
+		if l.hosts != "" {
+			// (Rewritten in place: the container sees it through its bind mount.)
+			if _, err := writeHosts(st.ID, l.host, info.ContainerIP); err != nil {
+				return i18n.Failed(i18n.T("cannot write the container's /etc/hosts", "컨테이너의 /etc/hosts를 쓸 수 없습니다"), err)
+			}
+		}
 		if err := writeExtra(dir, x); err != nil {
 			return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
 		}
@@ -224,6 +262,15 @@ func (l *lifecycle) finish() {
 	}
 	if l.veth != "" {
 		deleteLink(l.veth)
+	}
+	if l.h != nil && l.h.Bridge != nil && l.state != nil {
+		natRemove(l.state.ID)
+	}
+	if l.resolv != "" {
+		os.Remove(l.resolv)
+	}
+	if l.hosts != "" {
+		os.Remove(l.hosts)
 	}
 }
 
@@ -512,6 +559,16 @@ func removeAll(dir string, s *State, x *Extra) ([]Collected, error) {
 			out = append(out, Collected{ID: s.ID, What: "veth", Path: x.Net.HostIf})
 		}
 	}
+	if x != nil && x.Net != nil {
+		if n, err := natRemove(s.ID); err == nil && n > 0 {
+			out = append(out, Collected{ID: s.ID, What: "nat", Path: NATTable})
+		}
+	}
+	for what, p := range netFiles(s.ID) {
+		if os.Remove(p) == nil {
+			out = append(out, Collected{ID: s.ID, What: what, Path: p})
+		}
+	}
 	if x != nil && x.Log != "" {
 		if err := os.Remove(x.Log); err == nil {
 			out = append(out, Collected{ID: s.ID, What: "log", Path: x.Log})
@@ -545,6 +602,13 @@ func GCAll(root string) ([]Collected, error) {
 		}
 	}
 	got, err := GC(root)
+	out = append(out, got...)
+	if err != nil && first == nil {
+		first = err
+	}
+	// NAT rules whose container's veth is gone (whatever state root it
+	// had), and forwarding sysdojo switched on for nobody.
+	got, err = gcNAT()
 	out = append(out, got...)
 	if err != nil && first == nil {
 		first = err

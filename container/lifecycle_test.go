@@ -441,8 +441,8 @@ func TestPorts(t *testing.T) {
 					t.Errorf("host veth %s: %v", got.Net.HostIf, err)
 				}
 				_, out := execIn(t, root, in.Name, "ip", "route")
-				if strings.Contains(out, "default") || strings.Count(strings.TrimSpace(out), "\n") != 0 {
-					t.Errorf("routes inside: %q, want only the /30 link", out)
+				if !strings.Contains(out, "default via "+got.Net.HostIP) || strings.Count(strings.TrimSpace(out), "\n") != 1 {
+					t.Errorf("routes inside: %q, want the /30 link and the default route through the host's end", out)
 				}
 				defer func() {
 					if _, err := os.Stat("/sys/class/net/" + got.Net.HostIf); err == nil {
@@ -484,6 +484,9 @@ func TestRuntimeKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "ps to see it ended", func() bool { return !find(t, root, "crash").Running() })
+	if len(rulesOf(t, st.ID)) == 0 {
+		t.Errorf("no NAT rules of the killed container before gc: the test cannot see a leak")
+	}
 	if got := find(t, root, "crash"); got.ExitCode != nil {
 		t.Errorf("exit code %d reported, but nobody saw it end", *got.ExitCode)
 	}
@@ -495,8 +498,11 @@ func TestRuntimeKilled(t *testing.T) {
 	for _, g := range got {
 		what[g.What] = true
 	}
-	if !what["dir"] || !what["cgroup"] || !what["log"] {
-		t.Errorf("gc removed %+v, want the state dir, cgroup and log", got)
+	if !what["dir"] || !what["cgroup"] || !what["log"] || !what["nat"] || !what["resolv.conf"] || !what["hosts"] {
+		t.Errorf("gc removed %+v, want the state dir, cgroup, log, NAT rules, resolv.conf and hosts", got)
+	}
+	if left := rulesOf(t, st.ID); len(left) > 0 {
+		t.Errorf("NAT rules left after gc: %q", left)
 	}
 	if tr := traces(t, root); len(tr) > 0 {
 		t.Errorf("left behind: %q", tr)

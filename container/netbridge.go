@@ -17,9 +17,9 @@ import (
 
 // DefaultSubnet is the range --net bridge takes addresses from (change it
 // with --subnet). Each container gets a /30 of it: the host's end of the
-// veth pair is the first address, the container's eth0 the second. Only
-// those two addresses and the /30 route between them are made: no
-// default route, no NAT, no forwarding, nothing reaches beyond the host.
+// veth pair is the first address, the container's eth0 the second, with
+// the host's end as its default route; the host masquerades what the
+// container sends out (nat.go), and nothing new comes in by forwarding.
 const DefaultSubnet = "10.203.0.0/24"
 
 // vethPrefix names the host ends of sysdojo's veth pairs: "sdj" + ID.
@@ -27,15 +27,17 @@ const vethPrefix = "sdj"
 
 // Bridge is the --net bridge setting.
 type Bridge struct {
-	Subnet string `json:"subnet"` // default DefaultSubnet
+	Subnet string   `json:"subnet"`        // default DefaultSubnet
+	DNS    []string `json:"dns,omitempty"` // --dns: the container's nameservers (default: the host's, see dns.go)
 }
 
 // BridgeInfo is one container's link to the host.
 type BridgeInfo struct {
-	HostIf      string `json:"host_if"`      // the host's end of the veth pair
-	HostIP      string `json:"host_ip"`      // its address
-	ContainerIP string `json:"container_ip"` // eth0's address inside
-	Prefix      int    `json:"prefix"`       // both in a /Prefix of their own
+	HostIf      string `json:"host_if"`       // the host's end of the veth pair
+	HostIP      string `json:"host_ip"`       // its address
+	ContainerIP string `json:"container_ip"`  // eth0's address inside
+	Prefix      int    `json:"prefix"`        // both in a /Prefix of their own
+	NAT         bool   `json:"nat,omitempty"` // masqueraded out through the host (nat.go)
 }
 
 // ParseSubnet checks a --subnet: an IPv4 private range between /16 and /29.
@@ -63,7 +65,7 @@ func (b *Bridge) setup(id string, pid int) (*BridgeInfo, error) {
 		return nil, err
 	}
 	// One container at a time picks its /30.
-	lock, err := lockFile(filepath.Join(filepath.Dir(DefaultStateRoot), "net.lock"))
+	lock, err := lockFile(netLockPath())
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -93,10 +95,7 @@ func (b *Bridge) setup(id string, pid int) (*BridgeInfo, error) {
 	if !hostIP.IsValid() {
 		return nil, i18n.Failed(i18n.T("no free addresses left in %s", "%s에 남은 주소가 없습니다").F(pfx.String()), nil)
 	}
-	info := &BridgeInfo{HostIf: vethPrefix + id, HostIP: hostIP.String(), ContainerIP: ctrIP.String(), Prefix: 30}
-	if len(info.HostIf) > 15 {
-		info.HostIf = info.HostIf[:15]
-	}
+	info := &BridgeInfo{HostIf: hostIfName(id), HostIP: hostIP.String(), ContainerIP: ctrIP.String(), Prefix: 30}
 	peer := "sdc" + strings.TrimPrefix(info.HostIf, vethPrefix)
 	veth := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: info.HostIf}, PeerName: peer}
 	if err := netlink.LinkAdd(veth); err != nil {
@@ -148,6 +147,15 @@ func (b *Bridge) setup(id string, pid int) (*BridgeInfo, error) {
 	if lo, err := h.LinkByName("lo"); err == nil {
 		h.LinkSetUp(lo)
 	}
+	// The way out: the host's end is the default gateway, and the host
+	// masquerades what comes from it (nat.go).
+	if err := h.RouteAdd(&netlink.Route{LinkIndex: in.Attrs().Index, Gw: net.IP(hostIP.AsSlice())}); err != nil {
+		return info, fail(fmt.Errorf("adding the default route: %w", err))
+	}
+	if err := natAdd(id, info.HostIf, ctrIP); err != nil {
+		return info, fail(err)
+	}
+	info.NAT = true
 	return info, nil
 }
 

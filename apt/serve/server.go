@@ -61,6 +61,11 @@ func Spread(n int, min, max time.Duration) []time.Duration {
 // 0 picks free ports; with a fixed port the mirrors take port, port+1,
 // ...). date is the fresh mirrors' Release date.
 func Start(addr string, configs []MirrorConfig, date time.Time) (*Server, error) {
+	return StartWith(addr, configs, date, nil)
+}
+
+// StartWith is Start with the packages of pool (nil for none) served too.
+func StartWith(addr string, configs []MirrorConfig, date time.Time, pool *Pool) (*Server, error) {
 	host, portStr, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("address %q: %w", addr, err)
@@ -69,7 +74,7 @@ func Start(addr string, configs []MirrorConfig, date time.Time) (*Server, error)
 	if err != nil {
 		return nil, fmt.Errorf("address %q: bad port", addr)
 	}
-	fresh, err := Build(date)
+	fresh, err := BuildWith(date, pool)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +83,7 @@ func Start(addr string, configs []MirrorConfig, date time.Time) (*Server, error)
 	var stale *Tree
 	for _, c := range configs {
 		if c.Stale && stale == nil {
-			if stale, err = Build(date.Add(-StaleBy)); err != nil {
+			if stale, err = BuildWith(date.Add(-StaleBy), pool); err != nil {
 				return nil, err
 			}
 		}
@@ -165,6 +170,10 @@ func (m *Mirror) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "sysdojo apt serve: archive update in progress")
 		return
 	}
+	if d, ok := m.tree.Debs[p]; ok {
+		m.serveDeb(w, r, d)
+		return
+	}
 	body, ok := m.tree.Files[p]
 	if !ok {
 		if p == "/" || p == "" {
@@ -233,4 +242,26 @@ func isSyncMarker(p, host string) bool {
 		}
 	}
 	return false
+}
+
+// serveDeb serves one package: the demo from memory, a pool file opened
+// again inside the pool (no link followed, a regular file of the size it
+// was listed with).
+func (m *Mirror) serveDeb(w http.ResponseWriter, r *http.Request, d *PoolDeb) {
+	w.Header().Set("Content-Type", "application/vnd.debian.binary-package")
+	if d.body != nil {
+		http.ServeContent(w, r, "", d.ModTime, bytes.NewReader(d.body))
+		return
+	}
+	f, fi, err := m.tree.pool.openFile(d.File)
+	if err != nil || fi.Size() != d.Size {
+		if f != nil {
+			f.Close()
+		}
+		w.Header().Del("Content-Type")
+		http.Error(w, "sysdojo apt serve: this package changed in the pool since it was listed; restart apt serve", http.StatusNotFound)
+		return
+	}
+	defer f.Close()
+	http.ServeContent(w, r, "", fi.ModTime(), f)
 }

@@ -48,10 +48,13 @@ var Archives = []Archive{
 		Components: []string{"main", "contrib", "non-free", "non-free-firmware"}, Archs: []string{"amd64", "arm64"}},
 }
 
-// Tree is the files of one mirror, by path ("/ubuntu/dists/noble/InRelease").
+// Tree is the files of one mirror, by path ("/ubuntu/dists/noble/InRelease"),
+// and the packages it serves, by path ("/debian/pool/main/s/...deb").
 type Tree struct {
 	Files map[string][]byte
+	Debs  map[string]*PoolDeb
 	Date  time.Time
+	pool  *Pool
 }
 
 // KeyArmored returns the public test key (armored), for Signed-By.
@@ -127,11 +130,32 @@ func translation(comp string) []byte {
 
 // Build makes the tree of one mirror whose archive was last updated at
 // date.
-func Build(date time.Time) (*Tree, error) {
+func Build(date time.Time) (*Tree, error) { return BuildWith(date, nil) }
+
+// BuildWith is Build with the packages of pool (nil for none) in every
+// suite's main component, beside the demo package (DemoDeb).
+func BuildWith(date time.Time, pool *Pool) (*Tree, error) {
 	signer := newPGPKey()
-	t := &Tree{Files: map[string][]byte{}, Date: date.UTC().Truncate(time.Second)}
+	t := &Tree{Files: map[string][]byte{}, Debs: map[string]*PoolDeb{}, Date: date.UTC().Truncate(time.Second), pool: pool}
 	c := &compressor{gzc: map[string][]byte{}, xzc: map[string][]byte{}}
+	demo, err := demoPoolDeb()
+	if err != nil {
+		return nil, fmt.Errorf("building the demo package: %w", err)
+	}
+	debs := []*PoolDeb{demo}
+	if pool != nil {
+		debs = append(debs, pool.Debs...)
+	}
+	// The real packages' stanzas, by architecture (arch: all ones in
+	// every architecture's list too, as Debian's archive does).
+	real := map[string]string{}
+	for _, d := range debs {
+		real[d.arch()] += d.stanza()
+	}
 	for _, a := range Archives {
+		for _, d := range debs {
+			t.Debs["/"+a.Path+"/"+d.Filename] = d
+		}
 		for _, suite := range a.Suites {
 			index := map[string][]byte{}
 			addAll := func(name string, body []byte) {
@@ -141,7 +165,19 @@ func Build(date time.Time) (*Tree, error) {
 			}
 			for _, comp := range a.Components {
 				for _, arch := range append(append([]string{}, a.Archs...), "all") {
-					addAll(comp+"/binary-"+arch+"/Packages", packages(a.Distro, comp, arch, suite))
+					body := packages(a.Distro, comp, arch, suite)
+					if comp == "main" {
+						if pool != nil {
+							// Only real packages: the same list in every
+							// suite, compressed once.
+							body = nil
+						}
+						body = append(body, real[arch]...)
+						if arch != "all" {
+							body = append(body, real["all"]...)
+						}
+					}
+					addAll(comp+"/binary-"+arch+"/Packages", body)
 				}
 				addAll(comp+"/i18n/Translation-en", translation(comp))
 				addAll(comp+"/source/Sources", sources(comp, suite))

@@ -100,6 +100,8 @@ func newAptCommand(e *env) *cli.Command {
 					&cli.StringFlag{Name: "keyring", Usage: e.t("also write the signing key (binary keyring) to this file", "서명 키(바이너리 키링)를 이 파일에도 씀")},
 					&cli.BoolFlag{Name: "force", Usage: e.t("let --keyring replace an existing file that is not sysdojo's key", "--keyring이 sysdojo 키가 아닌 기존 파일도 바꾸게 함")},
 					&cli.DurationFlag{Name: "for", Usage: e.t("stop after this long (default: until Ctrl-C)", "이 시간이 지나면 멈춤 (기본값: Ctrl-C까지)")},
+					&cli.StringFlag{Name: "pool", Usage: e.t("also serve the .deb files in this directory (e.g. /var/cache/apt/archives) in every suite's main",
+						"이 디렉터리의 .deb 파일도 모든 suite의 main에 넣어 제공 (예: /var/cache/apt/archives)")},
 				},
 				Action: e.aptServe,
 			},
@@ -881,7 +883,12 @@ func (e *env) aptServe(c *cli.Context) error {
 			return err
 		}
 	}
-	srv, err := serve.Start(c.String("addr"), configs, time.Now().Add(-time.Hour))
+	pool, err := e.aptOpenPool(c.String("pool"))
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	srv, err := serve.StartWith(c.String("addr"), configs, time.Now().Add(-time.Hour), pool)
 	if err != nil {
 		return i18n.Failed(i18n.T("cannot start the mirror", "미러를 시작할 수 없습니다"), err).
 			WithHint(i18n.T("try another port, e.g. --addr 127.0.0.1:0", "다른 포트를 써 보세요 (예: --addr 127.0.0.1:0)"))
@@ -906,6 +913,7 @@ func (e *env) aptServe(c *cli.Context) error {
 			}
 		}
 	}
+	e.aptPoolSummary(pool)
 	fmt.Fprintf(io.Out, "%s\n", e.t(
 		"Release files are signed with sysdojo's test key (--keyring FILE writes it). Try: sysdojo apt switch --root DIR --dry-run "+srv.Mirrors[0].Archive("ubuntu"),
 		"Release 파일은 sysdojo 테스트 키로 서명되어 있습니다 (--keyring FILE로 키를 저장). 해 보기: sysdojo apt switch --root DIR --dry-run "+srv.Mirrors[0].Archive("ubuntu")))

@@ -52,7 +52,7 @@ func newContainerCommand(e *env) *cli.Command {
 					&cli.StringFlag{Name: "name", Usage: e.t("container name", "컨테이너 이름")},
 					&cli.StringFlag{Name: "hostname", Usage: e.t("host name inside (default: the name)", "안의 호스트 이름 (기본값: 이름)")},
 				}, e.processFlags(), []cli.Flag{
-					&cli.StringFlag{Name: "net", Value: "none", Usage: e.t("none (lo only), host or bridge (a veth pair to the host)", "none (lo만), host, bridge (호스트와 veth 한 쌍)")},
+					&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Value: "none", Usage: e.t("none (lo only), host or bridge (a veth pair to the host, NAT out)", "none (lo만), host, bridge (호스트와 veth 한 쌍, NAT로 밖으로)")},
 					&cli.StringFlag{Name: "user", Usage: e.t("UID[:GID] to run as", "실행할 UID[:GID]")},
 					&cli.BoolFlag{Name: "keep", Usage: e.t("keep the writes (upper layer)", "쓴 내용(upper 층)을 남김")},
 					&cli.BoolFlag{Name: "init", Usage: e.t("put a small init in front of the command, as docker run --init: PID 1 reaps orphans and passes signals on",

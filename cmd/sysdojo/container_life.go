@@ -28,6 +28,8 @@ func (e *env) lifecycleRunFlags() []cli.Flag {
 			"호스트의 127.0.0.1:HOSTPORT를 컨테이너의 CTRPORT로 전달: HOSTPORT:CTRPORT")},
 		&cli.StringFlag{Name: "subnet", Value: container.DefaultSubnet, Usage: e.t("addresses for --net bridge (a /30 per container)",
 			"--net bridge가 쓰는 주소 대역 (컨테이너마다 /30 하나)")},
+		&cli.StringSliceFlag{Name: "dns", Usage: e.t("nameserver for --net bridge (default: the host's, loopback ones left out)",
+			"--net bridge에서 쓸 네임서버 (기본값: 호스트의 것, 루프백 주소는 빼고)")},
 	}
 }
 
@@ -55,8 +57,15 @@ func (e *env) runHooks(c *cli.Context, cfg *container.Config) (*container.Hooks,
 		}
 		cfg.Net = "none"
 		h.Bridge = &container.Bridge{Subnet: c.String("subnet")}
-	} else if c.IsSet("subnet") {
-		return nil, usagef(helpHint("sysdojo container run"), i18n.T("--subnet goes with --net bridge", "--subnet은 --net bridge와 함께 씁니다"))
+		for _, s := range c.StringSlice("dns") {
+			a, err := container.ParseDNS(s)
+			if err != nil {
+				return nil, err
+			}
+			h.Bridge.DNS = append(h.Bridge.DNS, a)
+		}
+	} else if c.IsSet("subnet") || c.IsSet("dns") {
+		return nil, usagef(helpHint("sysdojo container run"), i18n.T("--subnet and --dns go with --net bridge", "--subnet과 --dns는 --net bridge와 함께 씁니다"))
 	}
 	h.Detached = c.Bool("detach")
 	return h, nil
