@@ -39,6 +39,7 @@ func newClassCommand(e *env) *cli.Command {
 				},
 				Action: e.classReport,
 			},
+			newClassServeCommand(e),
 		},
 	}
 }

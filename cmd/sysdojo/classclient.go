@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sysdojo/sysdojo/class"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/lessons"
+)
+
+// The lesson commands' hook to the class server: when one is configured
+// (--class-socket, $SYSDOJO_CLASS) or its socket is at the default place,
+// check, answer and hint ask it, and the progress file follows its seed.
+// Without one, everything works on its own as before.
+
+// classSocket is the class server to ask ("" for none) and whether it
+// was asked for by name (then it must answer).
+func (e *env) classSocket(c *cli.Context) (string, bool) {
+	p := c.String("class-socket")
+	if p == "" {
+		p = e.getenv("SYSDOJO_CLASS")
+	}
+	switch p {
+	case "off":
+		return "", false
+	case "":
+	default:
+		return p, true
+	}
+	if class.Reachable(class.DefaultSocket) {
+		return class.DefaultSocket, false
+	}
+	return "", false
+}
+
+// classCall sends req to the class server; nil, nil when there is none
+// (or the default socket is left from a server that is gone).
+func (e *env) classCall(c *cli.Context, req class.Request) (*class.Response, error) {
+	sock, named := e.classSocket(c)
+	if sock == "" {
+		return nil, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	r, err := class.Call(ctx, sock, req)
+	if err != nil && r == nil && !named {
+		return nil, nil
+	}
+	if err != nil && r == nil {
+		var ie *i18n.Error
+		if errors.As(err, &ie) {
+			ie.Hint = i18n.T("is the class server running? Ask your instructor, or work on your own with SYSDOJO_CLASS=off",
+				"반 서버가 켜져 있는지 강사에게 물어보세요. 혼자 하려면 SYSDOJO_CLASS=off를 주세요")
+		}
+	}
+	return r, err
+}
+
+// classSeed makes the progress use the seed the class server keeps for
+// this student, so that the values the student reads are the ones the
+// server checks.
+func (e *env) classSeed(c *cli.Context, p *lessons.Progress) error {
+	r, err := e.classCall(c, class.Request{Op: class.OpHello})
+	if err != nil || r == nil {
+		return err
+	}
+	if r.Seed != "" {
+		p.Seed = r.Seed
+	}
+	return nil
+}
+
+// classCheck checks step lp.Step of l: on the class server when there is
+// one (which runs the check itself and records it), else here. via is
+// the server's answer, nil when checked here.
+func (e *env) classCheck(c *cli.Context, p *lessons.Progress, l *lessons.Lesson, lp *lessons.LessonProgress, quiz bool) (res lessons.StepResult, via *class.Response, err error) {
+	op := class.OpCheck
+	if quiz {
+		op = class.OpAnswer
+	}
+	claimed := append(append([]int{}, lp.Done...), lp.Skipped...)
+	sort.Ints(claimed)
+	r, err := e.classCall(c, class.Request{Op: op, Lesson: l.ID, Step: lp.Step, Dir: lp.Dir, Answer: lp.Answers[lp.Step], Claimed: claimed})
+	if err != nil {
+		return res, nil, err
+	}
+	if r == nil || r.Result == nil {
+		return l.CheckStep(lp.Step, lessons.Env{Dir: lp.Dir, Answer: lp.Answers[lp.Step]}), nil, nil
+	}
+	if r.Seed != "" {
+		p.Seed = r.Seed
+	}
+	return *r.Result, r, nil
+}
+
+// classHint counts a hint on the class server: how many hints the
+// student has asked for this step there, or 0 when there is no server.
+func (e *env) classHint(c *cli.Context, l *lessons.Lesson, lp *lessons.LessonProgress) (int, error) {
+	r, err := e.classCall(c, class.Request{Op: class.OpHint, Lesson: l.ID, Step: lp.Step})
+	if err != nil || r == nil {
+		return 0, err
+	}
+	return r.Hints, nil
+}
+
+// showClassCheck says that the class server checked (and recorded) the
+// step.
+func (e *env) showClassCheck(via *class.Response, passed bool) {
+	if via == nil {
+		return
+	}
+	io := e.io
+	switch {
+	case passed && via.Recorded != nil:
+		fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("Checked and recorded by the class server (%s).", "반 서버가 확인하고 기록했습니다 (%s)."), via.Recorded.Local().Format("15:04"))))
+	case via.Recorded != nil:
+		fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("Checked by the class server; your pass of %s stays recorded.", "반 서버가 확인했습니다. %s에 통과한 기록은 그대로 남아 있습니다."), via.Recorded.Local().Format("15:04"))))
+	default:
+		fmt.Fprintln(io.Out, io.Dim(e.t("Checked by the class server.", "반 서버가 확인했습니다.")))
+	}
+}
