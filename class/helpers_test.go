@@ -216,3 +216,9 @@ steps:
     hints:
       - {en: "h", ko: "h"}
 `
+
+func (s *Server) subscribers() int {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	return len(s.subs)
+}
