@@ -129,10 +129,12 @@ func rawAs(uid, gid int, socket string, payload []byte) ([]byte, error) {
 		}
 		defer conn.Close()
 		conn.SetDeadline(time.Now().Add(time.Minute))
-		if _, err := conn.Write(payload); err != nil {
-			ch <- result{err: err}
-			return
-		}
+		// Written while the answer is read: a server may answer (and
+		// close) before it read everything.
+		go func() {
+			conn.Write(payload)
+			conn.(*net.UnixConn).CloseWrite()
+		}()
 		line, err := bufio.NewReader(conn).ReadBytes('\n')
 		ch <- result{line, err}
 	}()
