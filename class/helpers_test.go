@@ -100,8 +100,8 @@ func (s *student) chown(t *testing.T, dir string) {
 
 // rawAs connects to socket as uid and gid (real, effective and saved
 // IDs of one thread, no supplementary groups: the kernel records those
-// as the peer's credentials), writes payload and returns the answer
-// line. The thread is thrown away afterwards.
+// as the peer's credentials), writes payload (nil: an endless stream)
+// and returns the answer line. The thread is thrown away afterwards.
 func rawAs(uid, gid int, socket string, payload []byte) ([]byte, error) {
 	type result struct {
 		b   []byte
@@ -132,6 +132,18 @@ func rawAs(uid, gid int, socket string, payload []byte) ([]byte, error) {
 		// Written while the answer is read: a server may answer (and
 		// close) before it read everything.
 		go func() {
+			if payload == nil {
+				// An endless request: written until the server closes.
+				chunk := make([]byte, 4096)
+				for i := range chunk {
+					chunk[i] = 'A'
+				}
+				for {
+					if _, err := conn.Write(chunk); err != nil {
+						return
+					}
+				}
+			}
 			conn.Write(payload)
 			conn.(*net.UnixConn).CloseWrite()
 		}()
