@@ -271,3 +271,38 @@ func TestClaimsAreSelfReported(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+// TestLessonCheckReadsRoot: a check in an instructor's lesson file that
+// reads a file under /root (root-only) sees what the student sees: the
+// server never reads for a student with more rights than theirs.
+func TestLessonCheckReadsRoot(t *testing.T) {
+	base := reachableDir(t)
+	s1 := newStudent(t, base)
+	secret, err := os.CreateTemp("/root", "sysdojo-class-secret-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(secret.Name())
+	secret.WriteString("TOPSECRET\n")
+	secret.Close()
+	src := strings.Replace(secretLesson, "path: secret.txt", "path: ../../../../../../../../.."+secret.Name(), 1)
+	src = strings.Replace(src, "id: secret-test", "id: root-test", 1)
+	rl, err := lessons.Parse("root.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, Config{Lesson: testLessons(rl)})
+	ws := filepath.Join(s1.home, "ws")
+	os.Mkdir(ws, 0o755)
+	s1.chown(t, ws)
+	if !rl.CheckStep(1, lessons.Env{Dir: ws}).Passed {
+		t.Fatal("the control check as root does not pass: the test proves nothing")
+	}
+	r := s1.call(t, srv.socket(), Request{Op: OpCheck, Lesson: rl.ID, Step: 1, Dir: ws})
+	if r.Error != nil || r.Result == nil || r.Result.Passed {
+		t.Fatalf("a check reading /root for a student: %+v %+v", r, r.Result)
+	}
+	if !strings.Contains(r.Result.Criteria[0].Line.En, "permission denied") {
+		t.Errorf("criterion: %q", r.Result.Criteria[0].Line.En)
+	}
+}
