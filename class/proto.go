@@ -115,7 +115,7 @@ func Call(ctx context.Context, socket string, req Request) (*Response, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "unix", socket)
 	if err != nil {
-		return nil, i18n.Failed(i18n.T("reaching the class server at %s", "반 서버(%s)에 연결하는 중").F(socket), err)
+		return nil, i18n.Failed(i18n.T("reaching the class server at %s", "수업 서버(%s)에 연결하는 중").F(socket), err)
 	}
 	defer conn.Close()
 	deadline := time.Now().Add(2 * time.Minute)
@@ -128,21 +128,21 @@ func Call(ctx context.Context, socket string, req Request) (*Response, error) {
 		return nil, err
 	}
 	if _, err := conn.Write(append(data, '\n')); err != nil {
-		return nil, i18n.Failed(i18n.T("talking to the class server at %s", "반 서버(%s)와 주고받는 중").F(socket), err)
+		return nil, i18n.Failed(i18n.T("talking to the class server at %s", "수업 서버(%s)와 주고받는 중").F(socket), err)
 	}
 	line, err := bufio.NewReaderSize(conn, 64<<10).ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
 		err = fmt.Errorf("answer too long")
 	}
 	if err != nil {
-		return nil, i18n.Failed(i18n.T("talking to the class server at %s", "반 서버(%s)와 주고받는 중").F(socket), err)
+		return nil, i18n.Failed(i18n.T("talking to the class server at %s", "수업 서버(%s)와 주고받는 중").F(socket), err)
 	}
 	var resp Response
 	if err := json.Unmarshal(bytes.TrimSpace(line), &resp); err != nil {
-		return nil, i18n.Failed(i18n.T("reading the class server's answer", "반 서버의 답을 읽는 중"), err)
+		return nil, i18n.Failed(i18n.T("reading the class server's answer", "수업 서버의 답을 읽는 중"), err)
 	}
 	if resp.Error != nil {
-		msg := i18n.Text{En: "class server: " + resp.Error.En, Ko: "반 서버: " + resp.Error.In(i18n.KO)}
+		msg := i18n.Text{En: "class server: " + resp.Error.En, Ko: "수업 서버: " + resp.Error.In(i18n.KO)}
 		if resp.Code == CodeInvalid || resp.Code == CodeRefused {
 			return &resp, i18n.Invalid(msg)
 		}

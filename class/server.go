@@ -94,7 +94,7 @@ func Listen(cfg Config) (*Server, error) {
 		}
 		if c, err := net.DialTimeout("unix", cfg.Socket, time.Second); err == nil {
 			c.Close()
-			return nil, i18n.Invalid(i18n.T("a class server already listens on %s", "%s에서 이미 반 서버가 돌고 있습니다").F(cfg.Socket))
+			return nil, i18n.Invalid(i18n.T("a class server already listens on %s", "%s에서 이미 수업 서버가 돌고 있습니다").F(cfg.Socket))
 		}
 		if err := os.Remove(cfg.Socket); err != nil {
 			return nil, fail(err)
@@ -383,7 +383,7 @@ func workspace(dir string, creds *lessons.Creds, uid int) (string, *Response) {
 	case st.Mode&unix.S_IFMT != unix.S_IFDIR:
 		r = refuse(CodeRefused, i18n.T("the workspace %s is not a directory", "작업 디렉터리 %s: 디렉터리가 아닙니다").F(shown))
 	case int(st.Uid) != uid:
-		r = refuse(CodeRefused, i18n.T("the workspace %s is not yours: the class server checks only your own work", "작업 디렉터리 %s: 내 것이 아닙니다. 반 서버는 자기 작업만 확인합니다").F(shown))
+		r = refuse(CodeRefused, i18n.T("the workspace %s is not yours: the class server checks only your own work", "작업 디렉터리 %s: 내 것이 아닙니다. 수업 서버는 본인의 작업만 확인합니다").F(shown))
 	default:
 		return dir, nil
 	}

@@ -82,14 +82,14 @@ type Event struct {
 // a second.
 func OpenStore(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, i18n.Failed(i18n.T("opening the class store %s", "반 기록 저장소 %s를 여는 중").F(path), err)
+		return nil, i18n.Failed(i18n.T("opening the class store %s", "수업 기록 저장소 %s를 여는 중").F(path), err)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, i18n.Invalid(i18n.T("the class store %s is in use by another class server", "반 기록 저장소 %s: 다른 반 서버가 쓰고 있습니다").F(path))
+			return nil, i18n.Invalid(i18n.T("the class store %s is in use by another class server", "수업 기록 저장소 %s: 다른 수업 서버가 쓰고 있습니다").F(path))
 		}
-		return nil, i18n.Failed(i18n.T("opening the class store %s", "반 기록 저장소 %s를 여는 중").F(path), err)
+		return nil, i18n.Failed(i18n.T("opening the class store %s", "수업 기록 저장소 %s를 여는 중").F(path), err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bStudents, bSteps, bCurrent, bEvents} {
@@ -101,7 +101,7 @@ func OpenStore(path string) (*Store, error) {
 	})
 	if err != nil {
 		db.Close()
-		return nil, i18n.Failed(i18n.T("opening the class store %s", "반 기록 저장소 %s를 여는 중").F(path), err)
+		return nil, i18n.Failed(i18n.T("opening the class store %s", "수업 기록 저장소 %s를 여는 중").F(path), err)
 	}
 	return &Store{db: db}, nil
 }

@@ -56,7 +56,7 @@ func (e *env) classCall(c *cli.Context, req class.Request) (*class.Response, err
 		var ie *i18n.Error
 		if errors.As(err, &ie) {
 			ie.Hint = i18n.T("is the class server running? Ask your instructor, or work on your own with SYSDOJO_CLASS=off",
-				"반 서버가 켜져 있는지 강사에게 물어보세요. 혼자 하려면 SYSDOJO_CLASS=off를 주세요")
+				"수업 서버가 켜져 있는지 강사에게 물어보세요. 혼자 하려면 SYSDOJO_CLASS=off를 주세요")
 		}
 	}
 	return r, err
@@ -118,10 +118,10 @@ func (e *env) showClassCheck(via *class.Response, passed bool) {
 	io := e.io
 	switch {
 	case passed && via.Recorded != nil:
-		fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("Checked and recorded by the class server (%s).", "반 서버가 확인하고 기록했습니다 (%s)."), via.Recorded.Local().Format("15:04"))))
+		fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("Checked and recorded by the class server (%s).", "수업 서버가 확인하고 기록했습니다 (%s)."), via.Recorded.Local().Format("15:04"))))
 	case via.Recorded != nil:
-		fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("Checked by the class server; your pass of %s stays recorded.", "반 서버가 확인했습니다. %s에 통과한 기록은 그대로 남아 있습니다."), via.Recorded.Local().Format("15:04"))))
+		fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("Checked by the class server; your pass of %s stays recorded.", "수업 서버가 확인했습니다. %s에 통과한 기록은 그대로 남아 있습니다."), via.Recorded.Local().Format("15:04"))))
 	default:
-		fmt.Fprintln(io.Out, io.Dim(e.t("Checked by the class server.", "반 서버가 확인했습니다.")))
+		fmt.Fprintln(io.Out, io.Dim(e.t("Checked by the class server.", "수업 서버가 확인했습니다.")))
 	}
 }

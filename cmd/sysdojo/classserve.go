@@ -22,7 +22,7 @@ import (
 func newClassServeCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "serve",
-		Usage: e.t("run the class server: students' checks are run and recorded here (as root)", "반 서버 실행: 학생들의 확인을 여기서 실행하고 기록 (root로)"),
+		Usage: e.t("run the class server: students' checks are run and recorded here (as root)", "수업 서버 실행: 학생들의 확인을 여기서 실행하고 기록 (root로)"),
 		Description: e.t(
 			"Students' 'sysdojo lesson check', 'answer' and 'hint' reach this server over a Unix\n"+
 				"socket. It learns who asks from the kernel, checks that student's own workspace\n"+
@@ -62,7 +62,7 @@ func (e *env) classServe(c *cli.Context) error {
 	}
 	if !isRoot() {
 		return i18n.Invalid(i18n.T("the class server runs as root: it reads each student's workspace with that student's rights",
-			"반 서버는 root로 실행해야 합니다. 학생마다 그 학생의 권한으로 작업 디렉터리를 읽기 때문입니다")).
+			"수업 서버는 root로 실행해야 합니다. 학생마다 그 학생의 권한으로 작업 디렉터리를 읽기 때문입니다")).
 			WithHint(i18n.T("try 'sudo sysdojo class serve'", "'sudo sysdojo class serve'로 실행하세요"))
 	}
 	sock := c.String("class-socket")
@@ -87,9 +87,9 @@ func (e *env) classServe(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	io := e.io
-	io.Printf(i18n.T("Class server on %s (record: %s).\n", "반 서버: %s (기록: %s)\n"), sock, c.String("store"))
+	io.Printf(i18n.T("Class server on %s (record: %s).\n", "수업 서버: %s (기록: %s)\n"), sock, c.String("store"))
 	io.Printf(i18n.T("Students: nothing to set up when they use %s; otherwise export SYSDOJO_CLASS=%s\n",
-		"학생: %s를 쓰면 따로 설정할 것이 없습니다. 다른 경로라면 export SYSDOJO_CLASS=%s\n"), class.DefaultSocket, sock)
+		"학생 쪽 설정: 기본 소켓(%s)이면 할 일이 없고, 다른 경로라면 export SYSDOJO_CLASS=%s\n"), class.DefaultSocket, sock)
 	httpErr := make(chan error, 1)
 	if httpAddr != "" {
 		ln, err := net.Listen("tcp", httpAddr)
@@ -117,8 +117,8 @@ func (e *env) classServe(c *cli.Context) error {
 		err = serr
 	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return i18n.Failed(i18n.T("class server", "반 서버"), err)
+		return i18n.Failed(i18n.T("class server", "수업 서버"), err)
 	}
-	io.Println(i18n.T("Class server stopped.", "반 서버를 멈췄습니다."))
+	io.Println(i18n.T("Class server stopped.", "수업 서버를 멈췄습니다."))
 	return nil
 }
