@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -194,8 +193,8 @@ func TestGridStuckAndCSV(t *testing.T) {
 	}
 }
 
-// TestDashboardChromium loads the page in headless Chromium while a
-// student's check arrives, and keeps the screenshot
+// TestDashboardChromium loads the page in headless Chromium, sees a
+// student's check arrive live, switches language, and keeps a screenshot
 // ($SYSDOJO_ARTIFACTS/class-dashboard.png when set).
 func TestDashboardChromium(t *testing.T) {
 	chrome := testenv.NeedTool(t, "chromium")
@@ -207,50 +206,28 @@ func TestDashboardChromium(t *testing.T) {
 	ws2 := s2.workspace(t, l, s2.call(t, srv.socket(), Request{Op: OpHello}).Seed)
 	s2.call(t, srv.socket(), Request{Op: OpCheck, Lesson: l.ID, Step: 1, Dir: ws2})
 	s2.call(t, srv.socket(), Request{Op: OpHint, Lesson: l.ID, Step: 1})
+	s1.call(t, srv.socket(), Request{Op: OpCheck, Lesson: l.ID, Step: 1, Dir: ws1})
 	hs := httptest.NewServer(&Dashboard{Server: srv, Token: "tok", Lang: "ko"})
-	defer hs.Close()
-	out := t.TempDir()
-	if a := os.Getenv("SYSDOJO_ARTIFACTS"); a != "" {
-		out = a
+	t.Cleanup(hs.Close) // after the browser is gone: its event stream stays open until then
+
+	b := openBrowser(t, chrome, hs.URL+"/?token=tok")
+	html := b.waitText(t, s1.name, s2.name, "● 실시간", "힌트 1 · 풀이 0", "0% (0/2)")
+	if strings.Contains(html, `class="m-rec`) {
+		t.Fatal("a pass shown before anyone passed")
 	}
-	shot := filepath.Join(out, "class-dashboard.png")
-	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + t.TempDir(),
-		"--window-size=1600,900", "--timeout=8000"}
-	dom := exec.Command(chrome, append(args, "--dump-dom", hs.URL+"/?token=tok")...)
-	var dumped bytes.Buffer
-	dom.Stdout = &dumped
-	if err := dom.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Once the page listens, a student's check arrives.
-	for deadline := time.Now().Add(time.Minute); srv.subscribers() == 0; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			dom.Process.Kill()
-			t.Fatal("the page never opened its event stream")
-		}
-	}
+	// A student's check arrives while the page is open.
 	os.Chmod(filepath.Join(ws1, "sample.txt"), 0o777)
 	if r := s1.call(t, srv.socket(), Request{Op: OpCheck, Lesson: l.ID, Step: 1, Dir: ws1}); !r.Result.Passed {
 		t.Fatalf("%+v", r)
 	}
-	if err := dom.Wait(); err != nil {
-		t.Fatalf("chromium: %v", err)
+	b.waitText(t, `class="m-rec`, "50% (1/2)")
+	out := t.TempDir()
+	if a := os.Getenv("SYSDOJO_ARTIFACTS"); a != "" {
+		out = a
 	}
-	html := dumped.String()
-	for _, want := range []string{s1.name, s2.name, "● 실시간", "힌트 1 · 풀이 0", `class="m-rec`, "50% (1/2)"} {
-		if !strings.Contains(html, want) {
-			t.Errorf("the page after the live update lacks %q", want)
-		}
-	}
-	if t.Failed() {
-		t.Logf("DOM:\n%s", html)
-	}
-	if out, err := exec.Command(chrome, append(args, "--screenshot="+shot, hs.URL+"/?token=tok")...).CombinedOutput(); err != nil {
-		t.Fatalf("screenshot: %v\n%s", err, out)
-	}
-	if st, err := os.Stat(shot); err != nil || st.Size() < 10000 {
-		t.Fatalf("screenshot %s: %v", shot, err)
-	}
-	t.Logf("screenshot: %s", shot)
+	b.screenshot(t, filepath.Join(out, "class-dashboard.png"))
+	b.eval(t, `document.getElementById("lang").click()`)
+	b.waitText(t, "Pass rate per step", "hints 1 · solutions 0", "● live")
+	b.screenshot(t, filepath.Join(out, "class-dashboard-en.png"))
+	t.Logf("screenshots: %s/class-dashboard.png, class-dashboard-en.png", out)
 }
