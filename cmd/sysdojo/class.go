@@ -40,6 +40,7 @@ func newClassCommand(e *env) *cli.Command {
 				Action: e.classReport,
 			},
 			newClassServeCommand(e),
+			newClassResultsCommand(e),
 		},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -124,4 +125,59 @@ func (e *env) showClassCheck(via *class.Response, passed bool) {
 	default:
 		fmt.Fprintln(io.Out, io.Dim(e.t("Checked by the class server.", "수업 서버가 확인했습니다.")))
 	}
+}
+
+func newClassResultsCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:   "results",
+		Usage:  e.t("what the class server recorded for you (yours only)", "수업 서버에 기록된 내 결과 (본인 것만)"),
+		Flags:  []cli.Flag{jsonFlag},
+		Action: e.classResults,
+	}
+}
+
+func (e *env) classResults(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	if sock, _ := e.classSocket(c); sock == "" {
+		return i18n.Invalid(i18n.T("no class server: give --class-socket or SYSDOJO_CLASS", "수업 서버가 없습니다: --class-socket이나 SYSDOJO_CLASS를 주세요"))
+	}
+	r, err := e.classCall(c, class.Request{Op: class.OpResults})
+	if err != nil {
+		return err
+	}
+	if r == nil {
+		return i18n.Failed(i18n.T("the class server does not answer", "수업 서버가 답하지 않습니다"), nil)
+	}
+	if c.Bool("json") {
+		return e.writeJSON(map[string]any{"student": r.Student, "uid": r.UID, "results": r.Results})
+	}
+	io := e.io
+	io.Printf(i18n.T("Recorded by the class server for %s:\n", "수업 서버에 기록된 %s 님의 결과:\n"), lessons.Printable(r.Student))
+	if len(r.Results) == 0 {
+		io.Println(i18n.T("nothing yet", "아직 없습니다"))
+	}
+	for _, lr := range r.Results {
+		var marks []string
+		rec := 0
+		for _, s := range lr.Steps {
+			switch s.Kind {
+			case class.KindRecorded:
+				marks = append(marks, io.OK("✓"))
+				rec++
+			case class.KindSelfReported:
+				marks = append(marks, io.Warn("✓*"))
+			case class.KindFailing:
+				marks = append(marks, io.Bad("✗"))
+			default:
+				marks = append(marks, io.Dim("·"))
+			}
+		}
+		fmt.Fprintf(io.Out, "%-16s %s  %s\n", lr.Lesson, strings.Join(marks, " "),
+			fmt.Sprintf(e.t("%d of %d steps recorded", "%[2]d단계 중 %[1]d단계 기록됨"), rec, len(lr.Steps)))
+	}
+	fmt.Fprintln(io.Out, io.Dim(e.t("✓ recorded by the server · ✓* self-reported (not counted) · ✗ not passed yet · · not tried",
+		"✓ 서버가 기록함 · ✓* 자기 신고 (점수에 넣지 않음) · ✗ 아직 통과 못 함 · · 시도 안 함")))
+	return nil
 }

@@ -150,6 +150,12 @@ func TestClassServeEndToEnd(t *testing.T) {
 		t.Fatalf("s2 checking s1's workspace: %d\n%s", code, out)
 	}
 
+	// A student sees their own records only.
+	if code, out := as(s2, "sysdojo", "class", "results"); code != 0 || !strings.Contains(out, "for "+s2.name+":") ||
+		!strings.Contains(out, "perm-octal       ✗ · · · ·  0 of 5 steps recorded") || strings.Contains(out, s1.name) {
+		t.Errorf("s2's class results: %d\n%s", code, out)
+	}
+
 	resp, err := http.Get(dash)
 	if err != nil {
 		t.Fatal(err)
