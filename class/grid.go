@@ -2,6 +2,7 @@ package class
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"sort"
 	"strconv"
@@ -54,6 +55,18 @@ type GridRow struct {
 	Last    time.Time           `json:"last"`
 	Lessons map[string]GridCell `json:"lessons"`
 	Now     *Stuck              `json:"now,omitempty"` // where the student is now
+	// Quiz sums the student's quizzes from the server: right answers,
+	// answered questions, questions asked.
+	Quiz    QuizScore `json:"quiz"`
+	quizzes []QuizRecord
+}
+
+// QuizScore sums quizzes.
+type QuizScore struct {
+	Quizzes  int `json:"quizzes"`
+	Right    int `json:"right"`
+	Answered int `json:"answered"`
+	Total    int `json:"total"`
 }
 
 // GridCell is one student in one lesson.
@@ -148,6 +161,17 @@ func NewGrid(snap *Snapshot, all []*lessons.Lesson, now time.Time, stuckAfter ti
 				g.Stuck = append(g.Stuck, *cur)
 			}
 		}
+		for _, q := range snap.Quizzes {
+			if q.UID != st.UID {
+				continue
+			}
+			r, a := q.Score()
+			row.Quiz.Quizzes++
+			row.Quiz.Right += r
+			row.Quiz.Answered += a
+			row.Quiz.Total += len(q.Questions)
+			row.quizzes = append(row.quizzes, q)
+		}
 		g.Students = append(g.Students, row)
 	}
 	sort.SliceStable(g.Stuck, func(i, j int) bool {
@@ -212,6 +236,12 @@ func (g *Grid) WriteCSV(w io.Writer) error {
 				cw.Write([]string{cell(row.Name), strconv.Itoa(row.UID), cell(l.ID), strconv.Itoa(ss.Step), ss.Kind, at,
 					strconv.Itoa(ss.Checks), strconv.Itoa(ss.Fails), strconv.Itoa(ss.Hints), strconv.FormatBool(ss.Solution)})
 			}
+		}
+		// One row per quiz: "quiz TOPIC", its number, "R/N right".
+		for _, q := range row.quizzes {
+			r, a := q.Score()
+			cw.Write([]string{cell(row.Name), strconv.Itoa(row.UID), "quiz " + q.Topic, strconv.Itoa(q.ID),
+				fmt.Sprintf("%d/%d right", r, len(q.Questions)), q.Started.UTC().Format(time.RFC3339), strconv.Itoa(a), strconv.Itoa(a - r), "0", "false"})
 		}
 	}
 	cw.Flush()

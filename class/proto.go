@@ -36,6 +36,12 @@ const (
 	OpAnswer  = "answer"  // answer a quiz step
 	OpHint    = "hint"    // one more hint for a step (past the last: the solution)
 	OpResults = "results" // my own records
+	// OpQuiz asks for a new quiz (Topic, Count): the server makes it from
+	// a seed it keeps and sends the questions without their answers.
+	OpQuiz = "quiz"
+	// OpQuizAnswer answers question Question (from 1) of quiz Quiz; only
+	// the first answer to a question counts.
+	OpQuizAnswer = "quiz-answer"
 )
 
 // Request is one line a client sends. Who sends it is never part of it:
@@ -53,6 +59,11 @@ type Request struct {
 	// Claimed are the steps the student's progress file says are done:
 	// kept as self-reported, never counted.
 	Claimed []int `json:"claimed,omitempty"`
+	// Quizzes: Topic and Count ask for one, Quiz and Question answer it.
+	Topic    string `json:"topic,omitempty"`
+	Count    int    `json:"count,omitempty"`
+	Quiz     int    `json:"quiz,omitempty"`
+	Question int    `json:"question,omitempty"`
 }
 
 // Error codes of a refused request.
@@ -79,6 +90,31 @@ type Response struct {
 	Hints int `json:"hints,omitempty"`
 	// Results are the student's own records (op results).
 	Results []LessonResult `json:"results,omitempty"`
+	// Quiz is a new quiz (op quiz); Graded the grade of one answer (op
+	// quiz-answer).
+	Quiz   *QuizView  `json:"quiz,omitempty"`
+	Graded *QuizGrade `json:"graded,omitempty"`
+}
+
+// QuizView is a quiz as the student gets it: no answers, no
+// explanations.
+type QuizView struct {
+	ID        int                `json:"id"`
+	Topic     string             `json:"topic"`
+	Questions []lessons.Question `json:"questions"`
+}
+
+// QuizGrade is the server's grade of one answer: the question's answer
+// and explanation, and the quiz's score so far.
+type QuizGrade struct {
+	Question int       `json:"question"`
+	Given    string    `json:"given"`
+	Correct  bool      `json:"correct"`
+	Answer   string    `json:"answer"`
+	Explain  i18n.Text `json:"explain"`
+	Right    int       `json:"right"`
+	Answered int       `json:"answered"`
+	Total    int       `json:"total"`
 }
 
 // Result kinds.

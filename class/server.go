@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"io"
@@ -304,6 +306,10 @@ func (s *Server) do(ctx context.Context, cred *unix.Ucred, req Request) Response
 		}
 		base.Results = res
 		return base
+	case OpQuiz:
+		return s.newQuiz(base, uid, req, now)
+	case OpQuizAnswer:
+		return s.answerQuiz(base, uid, req, now)
 	case OpCheck, OpAnswer, OpHint:
 	default:
 		return refuse(CodeInvalid, i18n.T("unknown request %q", "모르는 요청입니다: %q").F(lessons.Printable(req.Op)))
@@ -428,4 +434,72 @@ func status(n int, r StepRecord) StepStatus {
 		ss.Kind = KindNotTried
 	}
 	return ss
+}
+
+// newQuiz makes a quiz for uid from a fresh seed the server keeps; link
+// questions are worked out in a directory of the server's, with the
+// generator's own commands (nothing from the student).
+func (s *Server) newQuiz(base Response, uid int, req Request, now time.Time) Response {
+	topic := req.Topic
+	if topic == "" {
+		topic = "all"
+	}
+	seed := binarySeed()
+	dir, err := os.MkdirTemp("", "sysdojo-class-quiz-")
+	if err != nil {
+		return refuse(CodeFailed, i18n.T("making the quiz: %v", "퀴즈를 만드는 중: %v").F(err))
+	}
+	defer os.RemoveAll(dir)
+	select {
+	case s.checks <- struct{}{}:
+	default:
+		return refuse(CodeBusy, errBusy)
+	}
+	qs, err := lessons.NewQuiz(topic, req.Count, seed, dir)
+	<-s.checks
+	if err != nil {
+		var ie *i18n.Error
+		if errors.As(err, &ie) {
+			return refuse(CodeInvalid, ie.Text)
+		}
+		return refuse(CodeFailed, i18n.T("making the quiz: %v", "퀴즈를 만드는 중: %v").F(err))
+	}
+	id, err := s.cfg.Store.NewQuiz(QuizRecord{UID: uid, Topic: topic, Seed: seed, Questions: qs, Started: now})
+	if err != nil {
+		return refuse(CodeFailed, i18n.T("the server could not keep your record: %v", "서버가 기록을 남기지 못했습니다: %v").F(err))
+	}
+	s.changed()
+	view := &QuizView{ID: id, Topic: topic}
+	for _, q := range qs {
+		q.Answer, q.Explain = "", i18n.Text{}
+		view.Questions = append(view.Questions, q)
+	}
+	base.Quiz = view
+	return base
+}
+
+func (s *Server) answerQuiz(base Response, uid int, req Request, now time.Time) Response {
+	if len(req.Answer) > maxAnswer {
+		return refuse(CodeInvalid, i18n.T("request too large", "요청이 너무 큽니다"))
+	}
+	q, err := s.cfg.Store.AnswerQuiz(uid, req.Quiz, req.Question, req.Answer, now)
+	if err != nil {
+		return refuse(CodeFailed, i18n.T("the server could not keep your record: %v", "서버가 기록을 남기지 못했습니다: %v").F(err))
+	}
+	if q == nil {
+		return refuse(CodeInvalid, i18n.T("you have no quiz %d with a question %d", "퀴즈 %d번에 문제 %d번이 없습니다").F(req.Quiz, req.Question))
+	}
+	s.changed()
+	n := req.Question
+	right, answered := q.Score()
+	base.Graded = &QuizGrade{Question: n, Given: q.Given[n-1], Correct: q.Correct[n-1], Answer: q.Questions[n-1].Answer,
+		Explain: q.Questions[n-1].Explain, Right: right, Answered: answered, Total: len(q.Questions)}
+	return base
+}
+
+// binarySeed is a fresh random quiz seed.
+func binarySeed() uint64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return binary.BigEndian.Uint64(b[:])
 }

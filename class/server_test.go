@@ -306,3 +306,43 @@ func TestLessonCheckReadsRoot(t *testing.T) {
 		t.Errorf("criterion: %q", r.Result.Criteria[0].Line.En)
 	}
 }
+
+// TestQuiz: the server makes the quiz from a seed it keeps and sends no
+// answers; it grades the first answer to each question only, and a
+// student cannot answer another's quiz.
+func TestQuiz(t *testing.T) {
+	srv := startServer(t, Config{})
+	base := reachableDir(t)
+	s1, s2 := newStudent(t, base), newStudent(t, base)
+	r := s1.call(t, srv.socket(), Request{Op: OpQuiz, Topic: "perm", Count: 4})
+	if r.Error != nil || r.Quiz == nil || len(r.Quiz.Questions) != 4 {
+		t.Fatalf("%+v", r)
+	}
+	for _, q := range r.Quiz.Questions {
+		if q.Answer != "" || !q.Explain.IsZero() {
+			t.Fatalf("the quiz was sent with its answers: %+v", q)
+		}
+	}
+	id := r.Quiz.ID
+	// s2 answers s1's quiz: refused, nothing recorded.
+	if r2 := s2.call(t, srv.socket(), Request{Op: OpQuizAnswer, Quiz: id, Question: 1, Answer: "x"}); r2.Code != CodeInvalid {
+		t.Fatalf("s2 answering s1's quiz: %+v", r2)
+	}
+	g := s1.call(t, srv.socket(), Request{Op: OpQuizAnswer, Quiz: id, Question: 1, Answer: "certainly wrong"}).Graded
+	if g == nil || g.Correct || g.Answer == "" || g.Answered != 1 {
+		t.Fatalf("first answer: %+v", g)
+	}
+	// The right answer, second time round, does not count.
+	g2 := s1.call(t, srv.socket(), Request{Op: OpQuizAnswer, Quiz: id, Question: 1, Answer: g.Answer}).Graded
+	if g2.Correct || g2.Given != "certainly wrong" || g2.Right != 0 {
+		t.Fatalf("second answer counted: %+v", g2)
+	}
+	g3 := s1.call(t, srv.socket(), Request{Op: OpQuizAnswer, Quiz: id, Question: 2, Answer: "?"}).Graded
+	qs, _ := srv.Store().Quizzes()
+	if len(qs) != 1 || qs[0].UID != s1.uid || !qs[0].Answered[0] || qs[0].Given[1] != "?" || qs[0].Questions[1].Answer != g3.Answer {
+		t.Fatalf("stored: %+v", qs)
+	}
+	if r := s1.call(t, srv.socket(), Request{Op: OpQuiz, Topic: "nope"}); r.Code != CodeInvalid {
+		t.Fatalf("unknown topic: %+v", r)
+	}
+}

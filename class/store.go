@@ -270,6 +270,7 @@ type Snapshot struct {
 	// Steps by uid, lesson and step.
 	Steps   map[int]map[string]map[int]StepRecord
 	Current map[int]map[string]Current
+	Quizzes []QuizRecord
 	Events  uint64 // how many events were recorded
 }
 
@@ -311,6 +312,15 @@ func (s *Store) Snapshot() (*Snapshot, error) {
 			snap.Current[uid][lesson] = c
 			return nil
 		})
+		if b := tx.Bucket(bQuizzes); b != nil {
+			b.ForEach(func(k, v []byte) error {
+				var q QuizRecord
+				if json.Unmarshal(v, &q) == nil {
+					snap.Quizzes = append(snap.Quizzes, q)
+				}
+				return nil
+			})
+		}
 		snap.Events = tx.Bucket(bEvents).Sequence() // events are never removed
 		return nil
 	})
@@ -375,4 +385,105 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+var bQuizzes = []byte("quizzes") // uid/id -> QuizRecord
+
+// QuizRecord is a quiz the server generated for a student: the questions
+// with their answers (never sent before the student answered), the seed
+// they came from, and what the student answered.
+type QuizRecord struct {
+	ID        int                `json:"id"`
+	UID       int                `json:"uid"`
+	Topic     string             `json:"topic"`
+	Seed      uint64             `json:"seed"`
+	Questions []lessons.Question `json:"questions"`
+	Given     []string           `json:"given"`
+	Correct   []bool             `json:"correct"`
+	Answered  []bool             `json:"answered"`
+	Started   time.Time          `json:"started"`
+}
+
+// Score counts the right answers and the answered questions.
+func (q *QuizRecord) Score() (right, answered int) {
+	for i := range q.Questions {
+		if q.Answered[i] {
+			answered++
+			if q.Correct[i] {
+				right++
+			}
+		}
+	}
+	return right, answered
+}
+
+func quizKey(uid, id int) []byte { return []byte(fmt.Sprintf("%010d/%08d", uid, id)) }
+
+// NewQuiz stores a new quiz for q.UID and returns its id.
+func (s *Store) NewQuiz(q QuizRecord) (int, error) {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bQuizzes)
+		if err != nil {
+			return err
+		}
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		q.ID = int(seq)
+		n := len(q.Questions)
+		q.Given, q.Correct, q.Answered = make([]string, n), make([]bool, n), make([]bool, n)
+		if err := put(b, quizKey(q.UID, q.ID), q); err != nil {
+			return err
+		}
+		return addEvent(tx, Event{Time: q.Started, UID: q.UID, Op: "quiz"})
+	})
+	return q.ID, err
+}
+
+// AnswerQuiz grades the answer to question n (from 1) of uid's quiz id
+// with grade; only the first answer to a question counts. It returns the
+// quiz as stored (nil when uid has no such quiz).
+func (s *Store) AnswerQuiz(uid, id, n int, given string, now time.Time) (*QuizRecord, error) {
+	var out *QuizRecord
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bQuizzes)
+		if b == nil {
+			return nil
+		}
+		q, ok := get[QuizRecord](b, quizKey(uid, id))
+		if !ok || q.UID != uid || n < 1 || n > len(q.Questions) {
+			return nil
+		}
+		out = &q
+		if q.Answered[n-1] {
+			return nil
+		}
+		q.Answered[n-1], q.Given[n-1] = true, given
+		q.Correct[n-1] = q.Questions[n-1].Grade(given)
+		if err := put(b, quizKey(uid, id), q); err != nil {
+			return err
+		}
+		return addEvent(tx, Event{Time: now, UID: uid, Op: "quiz-answer", Step: n, Passed: q.Correct[n-1]})
+	})
+	return out, err
+}
+
+// Quizzes returns every quiz of every student.
+func (s *Store) Quizzes() ([]QuizRecord, error) {
+	var out []QuizRecord
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bQuizzes)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var q QuizRecord
+			if json.Unmarshal(v, &q) == nil {
+				out = append(out, q)
+			}
+			return nil
+		})
+	})
+	return out, err
 }

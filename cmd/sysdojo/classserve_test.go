@@ -150,6 +150,10 @@ func TestClassServeEndToEnd(t *testing.T) {
 		t.Fatalf("s2 checking s1's workspace: %d\n%s", code, out)
 	}
 
+	// A quiz from the server, graded there.
+	if code, out := as(s1, "sh", "-c", `printf 'x\ny\n' | sysdojo quiz perm --count 2`); code != 0 || !strings.Contains(out, "Graded and recorded by the class server (quiz 1).") {
+		t.Errorf("s1's quiz: %d\n%s", code, out)
+	}
 	// A student sees their own records only.
 	if code, out := as(s2, "sysdojo", "class", "results"); code != 0 || !strings.Contains(out, "for "+s2.name+":") ||
 		!strings.Contains(out, "perm-octal       ✗ · · · ·  0 of 5 steps recorded") || strings.Contains(out, s1.name) {
@@ -180,6 +184,11 @@ func TestClassServeEndToEnd(t *testing.T) {
 	}
 	if c := got[s1.name]; c.Recorded != 1 || c.Claimed != 0 {
 		t.Errorf("s1: %+v", c)
+	}
+	for _, row := range g.Students {
+		if q := row.Quiz; (row.Name == s1.name) != (q.Quizzes == 1 && q.Total == 2 && q.Answered == 2) {
+			t.Errorf("%s's quiz score: %+v", row.Name, q)
+		}
 	}
 	if c := got[s2.name]; c.Recorded != 0 || c.Hints != 1 {
 		t.Errorf("s2: %+v", c)
