@@ -11,7 +11,13 @@
 // has one of three kinds: seen now (the check the server just ran),
 // recorded (a pass the server saw earlier, kept even when a later step
 // undoes its state) and self-reported (what the student's progress file
-// claims, shown apart and never counted).
+// claims, shown apart and never counted). Quizzes are made by the server
+// from seeds it keeps, sent without their answers, and only the first
+// answer to each question is graded.
+//
+// Checks whose kind looks at machine state rather than the workspace
+// (containers, ports, HTTP, mirrors) run with the server's rights, as
+// lessons.CheckStep runs them; they read no path the student names.
 //
 // The store is go.etcd.io/bbolt rather than modernc.org/sqlite: one file,
 // pure Go with no CGO, and crash-safe by construction (copy-on-write
