@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sysdojo/sysdojo/class"
 	"github.com/sysdojo/sysdojo/internal/i18n"
 	"github.com/sysdojo/sysdojo/internal/term"
 )
@@ -36,6 +37,7 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "lang", Usage: e.t("language: en or ko (default from LC_ALL, LC_MESSAGES, LANG)", "언어: en 또는 ko (기본값은 LC_ALL, LC_MESSAGES, LANG에서)")},
 			&cli.BoolFlag{Name: "no-color", Usage: e.t("no colour (NO_COLOR is honoured too)", "색을 쓰지 않음 (NO_COLOR 환경 변수도 따릅니다)")},
+			&cli.StringFlag{Name: "class-socket", Usage: e.t("the class server's socket (default $SYSDOJO_CLASS, else "+class.DefaultSocket+" when there; off: none)", "수업 서버의 소켓 (기본값 $SYSDOJO_CLASS, 없으면 "+class.DefaultSocket+"가 있을 때 그것. off: 쓰지 않음)")},
 		},
 		Before: func(c *cli.Context) error {
 			if l := c.String("lang"); l != "" {

@@ -39,6 +39,8 @@ func newClassCommand(e *env) *cli.Command {
 				},
 				Action: e.classReport,
 			},
+			newClassServeCommand(e),
+			newClassResultsCommand(e),
 		},
 	}
 }

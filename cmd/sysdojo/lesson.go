@@ -15,6 +15,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sysdojo/sysdojo/class"
 	"github.com/sysdojo/sysdojo/internal/i18n"
 	"github.com/sysdojo/sysdojo/internal/term"
 	"github.com/sysdojo/sysdojo/lessons"
@@ -249,6 +250,9 @@ func (e *env) lessonStart(c *cli.Context) error {
 	var kept []string
 	resumed := false
 	err = e.update(c, func(p *lessons.Progress) error {
+		if err := e.classSeed(c, p); err != nil {
+			return err
+		}
 		if l, err = bound(id, p); err != nil {
 			return err
 		}
@@ -396,6 +400,7 @@ func (e *env) checkCurrent(c *cli.Context, id string, answer *string, format str
 	var l *lessons.Lesson
 	var lp *lessons.LessonProgress
 	var res lessons.StepResult
+	var via *class.Response
 	finished, already := false, false
 	err := e.update(c, func(p *lessons.Progress) error {
 		var err error
@@ -416,7 +421,9 @@ func (e *env) checkCurrent(c *cli.Context, id string, answer *string, format str
 			}
 			lp.Answers[lp.Step] = *answer
 		}
-		res = l.CheckStep(lp.Step, lessons.Env{Dir: lp.Dir, Answer: lp.Answers[lp.Step]})
+		if res, via, err = e.classCheck(c, p, l, lp, answer != nil); err != nil {
+			return err
+		}
 		if res.Passed {
 			now := time.Now().UTC()
 			lp.MarkDone(lp.Step, now)
@@ -455,6 +462,7 @@ func (e *env) checkCurrent(c *cli.Context, id string, answer *string, format str
 		// exactly which part is still wrong.
 		fmt.Fprintln(io.Out, "  "+io.Mark(cr.OK)+" "+cr.Line.In(io.Lang))
 	}
+	e.showClassCheck(via, res.Passed)
 	if !res.Passed {
 		fmt.Fprintln(io.Out)
 		if s.NeedsRoot && !isRoot() {
@@ -558,6 +566,11 @@ func (e *env) lessonHint(c *cli.Context) error {
 		}
 		lp.Hints[lp.Step]++
 		shown = lp.Hints[lp.Step]
+		if k, err := e.classHint(c, l, lp); err != nil {
+			return err
+		} else if k > 0 {
+			lp.Hints[lp.Step], shown = k, k
+		}
 		return nil
 	})
 	if err != nil {

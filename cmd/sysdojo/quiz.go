@@ -72,8 +72,16 @@ func (e *env) quiz(c *cli.Context) error {
 		return i18n.Failed(i18n.T("cannot make a directory for the link questions", "링크 문제용 디렉터리를 만들 수 없습니다"), err)
 	}
 	defer os.RemoveAll(dir)
-	qs, err := lessons.NewQuiz(topic, c.Int("count"), seed, dir)
+	// With a class server (and no --seed or --key), the server makes
+	// the quiz from a seed it keeps and grades each answer.
+	view, grade, err := e.classQuiz(c, topic)
 	if err != nil {
+		return err
+	}
+	qs := []lessons.Question(nil)
+	if view != nil {
+		qs, seed = view.Questions, 0
+	} else if qs, err = lessons.NewQuiz(topic, c.Int("count"), seed, dir); err != nil {
 		return err
 	}
 	res := quizResult{Topic: topic, Seed: seed, Total: len(qs)}
@@ -116,7 +124,10 @@ func (e *env) quiz(c *cli.Context) error {
 				fmt.Fprintf(w, "> %s\n", given)
 			}
 		}
-		ok := q.Grade(given)
+		ok, q, err := grade(i, q, given)
+		if err != nil {
+			return err
+		}
 		if ok {
 			res.Score++
 		}
@@ -141,6 +152,10 @@ func (e *env) quiz(c *cli.Context) error {
 		line = io.OK("★ " + line)
 	}
 	fmt.Fprintln(io.Out, line)
+	if view != nil {
+		fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("Graded and recorded by the class server (quiz %d).", "수업 서버가 채점하고 기록했습니다 (퀴즈 %d번)."), view.ID)))
+		return nil
+	}
 	fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("The same questions again: sysdojo quiz %s --count %d --seed %s",
 		"같은 문제를 다시: sysdojo quiz %s --count %d --seed %s"), topic, res.Total, strconv.FormatUint(seed, 10))))
 	return nil
