@@ -23,6 +23,11 @@ import (
 // mmdebstrap from this machine's APT sources (no Go there), uses it, and
 // removes it again. The root is cached as a tarball across runs.
 func TestDebInstall(t *testing.T) {
+	if raceEnabled {
+		// .ci/run runs every test twice, the second time with -race; this
+		// one runs no Go code of its own worth racing, and takes minutes.
+		t.Skip("the packaging test runs once, without -race")
+	}
 	testenv.NeedRoot(t)
 	for _, tool := range []string{"make", "mmdebstrap", "lintian", "dpkg-deb", "unshare", "chroot", "tar", "go"} {
 		testenv.NeedTool(t, tool)
@@ -33,7 +38,9 @@ func TestDebInstall(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	arch := runtime.GOARCH
-	step := func(what string, start time.Time) { t.Logf("%s: %s", what, time.Since(start).Round(100*time.Millisecond)) }
+	step := func(what string, start time.Time) {
+		t.Logf("%s: %s", what, time.Since(start).Round(100*time.Millisecond))
+	}
 
 	// Twice, in two directories: the same bytes.
 	var sums [2][]byte
@@ -54,6 +61,21 @@ func TestDebInstall(t *testing.T) {
 		t.Fatalf("make dist made %v and %v", debs, tars)
 	}
 	deb := debs[0]
+
+	// The shipped binary: static, -trimpath, without the man page generator.
+	bins, _ := filepath.Glob(filepath.Join(tmp, "dist1", "stage", "*", "sysdojo"))
+	if len(bins) != 1 {
+		t.Fatalf("make dist staged %v", bins)
+	}
+	info := run(t, repo, nil, "go", "version", "-m", bins[0])
+	for _, want := range []string{"\tbuild\t-tags=urfave_cli_no_docs\n", "\tbuild\tCGO_ENABLED=0\n", "\tbuild\t-trimpath=true\n"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("the release binary was not built with %q:\n%s", strings.TrimSpace(want), info)
+		}
+	}
+	if strings.Contains(info, "blackfriday") || strings.Contains(info, "go-md2man") {
+		t.Errorf("the release binary links the man page generator:\n%s", info)
+	}
 
 	// The tarball holds what the README says.
 	out := run(t, repo, nil, "tar", "-tzf", tars[0])
