@@ -117,6 +117,7 @@ func TestDebInstall(t *testing.T) {
 	for _, want := range []string{
 		"no go here",
 		"sysdojo " + versionOf(deb) + " (commit ",
+		"That was the tour.",
 		"man page: EXIT STATUS",
 		"man page (ko): 종료 상태",
 		"sysdojo man: EXIT STATUS",
