@@ -82,11 +82,14 @@ func genDocs(e *env, out, version, date string) error {
 	return nil
 }
 
-// docsApp is the app as a user in lang sees it.
+// docsApp is the app as a user in lang sees it, with no terminal and an
+// empty environment, so that nothing of the machine that builds the
+// release (its terminal's width, its locale) shows in the pages.
 func docsApp(e *env, lang i18n.Lang) *cli.App {
 	io := *e.io
 	io.Lang = lang
 	io.Color = false
+	io.InTTY, io.OutTTY, io.ErrTTY = false, false, false
 	return newApp(&io, func(string) string { return "" })
 }
 
