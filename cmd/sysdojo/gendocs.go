@@ -131,7 +131,7 @@ var koHeadings = strings.NewReplacer(
 )
 
 // manSections are the sections urfave/cli does not write. Each example
-// works on a fresh machine (the tests run them).
+// works on a fresh machine (TestManExamples runs them).
 var manSections = []struct{ title, body i18n.Text }{
 	{i18n.T("EXAMPLES", "예제"), i18n.T(`
 What mode 754 means, and the ls -l form:
