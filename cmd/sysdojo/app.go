@@ -67,6 +67,8 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 		},
 	}
 	app.Action = groupAction(e, "sysdojo")
+	addVersion(e, app) // version.go
+	addDocs(e, app)    // gendocs.go
 	for _, c := range app.Commands {
 		prepare(e, c, "sysdojo")
 	}

@@ -96,32 +96,6 @@ func newCompletionCommand(e *env) *cli.Command {
 	}
 }
 
-func newManCommand(e *env) *cli.Command {
-	return &cli.Command{
-		Name:  "man",
-		Usage: e.t("print the manual page (roff), made from the command definitions", "명령 정의로 만든 매뉴얼 페이지(roff) 출력"),
-		Description: e.t(
-			"sysdojo man > /usr/local/share/man/man1/sysdojo.1 && mandb -q; then: man sysdojo\n"+
-				"With --lang ko, the manual is in Korean.",
-			"sysdojo man > /usr/local/share/man/man1/sysdojo.1 && mandb -q 후 man sysdojo\n"+
-				"--lang ko를 주면 한국어 매뉴얼이 나옵니다."),
-		Action: func(c *cli.Context) error {
-			if _, err := args(c, 0, 0, ""); err != nil {
-				return err
-			}
-			page, err := c.App.ToMan()
-			if err != nil {
-				return err
-			}
-			// The section and a date-free header, so the page is the same
-			// on every build.
-			page = strings.Replace(page, ".TH sysdojo 8", ".TH sysdojo 1", 1)
-			_, err = fmt.Fprint(e.io.Out, page)
-			return err
-		},
-	}
-}
-
 // completionFlag is the hidden flag urfave/cli adds for completion.
 const completionFlag = "--generate-bash-completion"
 
