@@ -28,14 +28,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
 [[ $EUID -eq 0 ]] || { echo "bench/container.sh: needs root (try sudo)" >&2; exit 2; }
-for t in go hyperfine runc crun bwrap unshare busybox python3; do
+for t in go make hyperfine runc crun bwrap unshare busybox python3; do
   command -v "$t" >/dev/null || { echo "bench/container.sh: $t is not installed" >&2; exit 2; }
 done
 
 work=$(mktemp -d /tmp/sysdojo-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-echo "building sysdojo with CGO_ENABLED=0 (as the README installs it)" >&2
-CGO_ENABLED=0 go build -o "$work/sysdojo" ./cmd/sysdojo
+echo "building sysdojo as the release does (make build: static, -trimpath, stripped, no man page generator)" >&2
+make -s build >/dev/null && cp bin/sysdojo "$work/sysdojo"
 "$work/sysdojo" container rootfs build "$work/rootfs" >/dev/null
 mkdir -p "$work/bundle" "$work/runc" "$work/crun"
 (cd "$work/bundle" && runc spec)

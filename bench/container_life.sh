@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-50}
 [[ $EUID -eq 0 ]] || { echo "bench/container_life.sh: needs root (try sudo)" >&2; exit 2; }
-for t in go hyperfine runc busybox python3; do
+for t in go make hyperfine runc busybox python3; do
   command -v "$t" >/dev/null || { echo "bench/container_life.sh: $t is not installed" >&2; exit 2; }
 done
 
@@ -25,7 +25,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-go build -o "$sd" ./cmd/sysdojo
+make -s build >/dev/null && cp bin/sysdojo "$sd"   # the release build (make build)
 "$sd" container rootfs build "$work/rootfs" >/dev/null
 mkdir -p "$work/bundle" "$work/runc"
 (cd "$work/bundle" && runc spec)

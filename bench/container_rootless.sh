@@ -13,14 +13,14 @@ cd "$(dirname "$0")/.."
 runs=${1:-100}
 user=${BENCH_USER:-nobody}
 [[ $EUID -eq 0 ]] || { echo "bench/container_rootless.sh: needs root, to run as $user (try sudo)" >&2; exit 2; }
-for t in go hyperfine bwrap busybox setpriv python3; do
+for t in go make hyperfine bwrap busybox setpriv python3; do
   command -v "$t" >/dev/null || { echo "bench/container_rootless.sh: $t is not installed" >&2; exit 2; }
 done
 
 work=$(mktemp -d /tmp/sysdojo-rootless-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-echo "building sysdojo with CGO_ENABLED=0 (as the README installs it)" >&2
-CGO_ENABLED=0 go build -o "$work/sysdojo" ./cmd/sysdojo
+echo "building sysdojo as the release does (make build: static, -trimpath, stripped, no man page generator)" >&2
+make -s build >/dev/null && cp bin/sysdojo "$work/sysdojo"
 chmod 755 "$work"
 chown "$user" "$work"
 as() {
