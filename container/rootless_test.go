@@ -226,24 +226,32 @@ func TestRootless(t *testing.T) {
 	})
 
 	t.Run("host root not visible", func(t *testing.T) {
+		// A file in the host's /root (the user cannot read it there: /root
+		// is 0700) and one the user can read on the host (a 0755
+		// directory in /tmp): inside, neither is there at all. "No such
+		// file", not "Permission denied", is what tells the root switch
+		// from the host's modes.
 		marker := fmt.Sprintf("/root/sysdojo-rootless-%d", os.Getpid())
 		if err := os.WriteFile(marker, []byte("host secret\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		defer os.Remove(marker)
-		// Readable by the user on the host (0644; only the /root
-		// directory's mode stands between): inside, the host's root is
-		// not there at all, so no mode matters.
-		if fi, err := os.Stat("/root"); err == nil {
-			os.Chmod("/root", 0o755)
-			defer os.Chmod("/root", fi.Mode().Perm())
+		open, err := os.MkdirTemp("", "sysdojo-rootless-open-")
+		if err != nil {
+			t.Fatal(err)
 		}
-		out, errs, _ := e.run(t, "", "/bin/sh", "-c", "cat "+marker+" 2>&1; cat /proc/1/root"+marker+" 2>&1; grep -c ' / / ' /proc/self/mountinfo")
-		if strings.Contains(out, "host secret") {
-			t.Fatalf("the host's /root is readable inside: %q", out)
+		defer os.RemoveAll(open)
+		os.Chmod(open, 0o755)
+		readable := filepath.Join(open, "f")
+		if err := os.WriteFile(readable, []byte("host file\n"), 0o644); err != nil {
+			t.Fatal(err)
 		}
-		if !strings.Contains(out, "No such file") {
-			t.Errorf("inside: %q (stderr %q), want no such file", out, errs)
+		out, errs, _ := e.run(t, "", "/bin/sh", "-c", "cat "+marker+" 2>&1; cat /proc/1/root"+marker+" 2>&1; cat "+readable+" 2>&1; grep -c ' / / ' /proc/self/mountinfo")
+		if strings.Contains(out, "host secret") || strings.Contains(out, "host file") {
+			t.Fatalf("the host's files are readable inside: %q", out)
+		}
+		if n := strings.Count(out, "No such file"); n != 3 {
+			t.Errorf("inside: %q (stderr %q), want no such file, three times", out, errs)
 		}
 	})
 
