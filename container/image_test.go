@@ -1,0 +1,399 @@
+package container_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"io"
+	"log"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/i18n"
+)
+
+// ent is one tar entry of a crafted layer.
+type ent struct {
+	name, link string
+	typ        byte
+	body       string
+	size       int64 // for huge files: a body of this many zero bytes
+	mode       int64
+	uid, gid   int
+}
+
+func layerOf(t *testing.T, ents ...ent) v1.Layer {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, e := range ents {
+		h := &tar.Header{Name: e.name, Linkname: e.link, Typeflag: e.typ, Mode: e.mode, Uid: e.uid, Gid: e.gid,
+			ModTime: time.Unix(1700000000, 0), Devmajor: 1, Devminor: 1}
+		if h.Typeflag == 0 {
+			h.Typeflag = tar.TypeReg
+		}
+		if h.Mode == 0 {
+			h.Mode = 0o644
+			if h.Typeflag == tar.TypeDir {
+				h.Mode = 0o755
+			}
+		}
+		var body io.Reader = strings.NewReader(e.body)
+		if h.Typeflag == tar.TypeReg {
+			h.Size = int64(len(e.body))
+			if e.size > 0 {
+				h.Size, body = e.size, io.LimitReader(zeros{}, e.size)
+			}
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			if _, err := io.Copy(tw, body); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tw.Close()
+	b := buf.Bytes()
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) {
+	clear(b)
+	return len(b), nil
+}
+
+// testRegistry is go-containerregistry's own registry, in this process,
+// on 127.0.0.1.
+func testRegistry(t *testing.T) string {
+	t.Helper()
+	s := httptest.NewServer(registry.New(registry.Logger(nopLogger())))
+	t.Cleanup(s.Close)
+	u, _ := url.Parse(s.URL)
+	return u.Host
+}
+
+func push(t *testing.T, ref string, layers ...v1.Layer) v1.Image {
+	t.Helper()
+	img, err := mutate.AppendLayers(empty.Image, layers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, _ := img.ConfigFile()
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", runtime.GOARCH
+	cf.Config.Env = []string{"PATH=/usr/bin:/bin", "GREETING=hello"}
+	cf.Config.Cmd = []string{"/bin/sh"}
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		t.Fatal(err)
+	}
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(r, img); err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func imageTree(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		fi, _ := d.Info()
+		s := rel
+		switch {
+		case fi.Mode()&os.ModeSymlink != 0:
+			l, _ := os.Readlink(p)
+			s += " -> " + l
+		case fi.IsDir():
+			s += "/"
+		}
+		out = append(out, s)
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+func TestPullLayersWhiteoutsAndCache(t *testing.T) {
+	reg := testRegistry(t)
+	ref := reg + "/class/base:1"
+	push(t, ref,
+		layerOf(t,
+			ent{name: "etc/", typ: tar.TypeDir},
+			ent{name: "etc/passwd", body: "root:x:0:0::/root:/bin/sh\n"},
+			ent{name: "etc/gone", body: "old"},
+			ent{name: "var/", typ: tar.TypeDir},
+			ent{name: "var/cache/", typ: tar.TypeDir},
+			ent{name: "var/cache/a", body: "a"},
+			ent{name: "var/cache/sub/b", body: "b"},
+			ent{name: "usr/bin/tool", body: "#!/bin/sh\n", mode: 0o4755, uid: 12, gid: 34},
+			ent{name: "bin", typ: tar.TypeSymlink, link: "usr/bin"},
+		),
+		layerOf(t,
+			ent{name: "etc/.wh.gone", body: ""},
+			ent{name: "var/cache/", typ: tar.TypeDir},
+			ent{name: "var/cache/.wh..wh..opq"},
+			ent{name: "var/cache/new", body: "n"},
+			// through the symlink bin -> usr/bin, and a hard link to a
+			// file of the layer below
+			ent{name: "bin/other", body: "o"},
+			ent{name: "tool2", typ: tar.TypeLink, link: "usr/bin/tool"},
+		),
+	)
+	s := container.ImageStore{Dir: t.TempDir()}
+	var seen int64
+	rep, err := s.Pull(ref, container.PullOptions{Progress: func(done, total int64) { seen = done }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Fetched != 2 || !rep.Unpacked || seen != rep.Downloaded || seen == 0 {
+		t.Errorf("first pull: fetched %d, unpacked %v, progress %d of %d", rep.Fetched, rep.Unpacked, seen, rep.Downloaded)
+	}
+	got := strings.Join(imageTree(t, rep.Rootfs), "\n")
+	want := strings.Join([]string{"bin -> usr/bin", "etc/", "etc/passwd", "tool2", "usr/", "usr/bin/", "usr/bin/other", "usr/bin/tool",
+		"var/", "var/cache/", "var/cache/new"}, "\n")
+	if got != want {
+		t.Errorf("unpacked tree:\n%s\nwant:\n%s", got, want)
+	}
+	fi, err := os.Stat(filepath.Join(rep.Rootfs, "usr/bin/tool"))
+	if err != nil || fi.Mode()&os.ModeSetuid == 0 {
+		t.Errorf("usr/bin/tool: %v %v, want setuid kept", fi, err)
+	}
+	if os.Geteuid() == 0 {
+		if uid, gid := owner(t, filepath.Join(rep.Rootfs, "usr/bin/tool")); uid != 12 || gid != 34 {
+			t.Errorf("usr/bin/tool owned by %d:%d, want 12:34", uid, gid)
+		}
+	}
+	if fi, err := os.Stat(rep.Rootfs); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("the image's root: %v %v, want mode 0755", fi, err)
+	}
+	// Again: nothing fetched, nothing unpacked.
+	rep2, err := s.Pull(ref, container.PullOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep2.Fetched != 0 || rep2.Unpacked || rep2.Rootfs != rep.Rootfs {
+		t.Errorf("second pull: fetched %d, unpacked %v", rep2.Fetched, rep2.Unpacked)
+	}
+	imgs, err := s.Images()
+	if err != nil || len(imgs) != 1 || imgs[0].Ref != ref || imgs[0].Layers != 2 {
+		t.Fatalf("images: %+v %v", imgs, err)
+	}
+	img, ok, err := s.Lookup(ref)
+	if err != nil || !ok || img.Config.Env[1] != "GREETING=hello" {
+		t.Fatalf("lookup: %+v %v %v", img, ok, err)
+	}
+	if _, ok, _ := s.Lookup(reg + "/class/base:2"); ok {
+		t.Errorf("lookup of a tag never pulled found an image")
+	}
+	if _, err := s.RemoveImage(ref, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(rep.Rootfs); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("rmi left %s: %v", rep.Rootfs, err)
+	}
+	blobs, _ := os.ReadDir(filepath.Join(s.Dir, "oci/blobs/sha256"))
+	if len(blobs) != 0 {
+		t.Errorf("rmi left %d blobs", len(blobs))
+	}
+	if _, err := s.RemoveImage(ref, t.TempDir()); kind(err) != i18n.KindInvalid {
+		t.Errorf("rmi of a removed image: %v, want invalid input", err)
+	}
+}
+
+func TestPullErrors(t *testing.T) {
+	reg := testRegistry(t)
+	s := container.ImageStore{Dir: t.TempDir()}
+	if _, err := s.Pull(reg+"/no/such:1", container.PullOptions{}); kind(err) != i18n.KindInvalid || !strings.Contains(err.Error(), "unknown image") {
+		t.Errorf("unknown image: %v", err)
+	}
+	if _, err := s.Pull("Bad Ref", container.PullOptions{}); kind(err) != i18n.KindInvalid {
+		t.Errorf("bad reference: %v", err)
+	}
+	// A port nothing listens on, on 127.0.0.1.
+	dead := httptest.NewServer(nil)
+	addr := dead.Listener.Addr().String()
+	dead.Close()
+	if _, err := s.Pull(addr+"/x/y:1", container.PullOptions{}); kind(err) != i18n.KindFailed || !strings.Contains(err.Error(), "cannot reach") {
+		t.Errorf("unreachable registry: %v", err)
+	}
+	push(t, reg+"/x/y:1", layerOf(t, ent{name: "f", body: "x"}))
+	other := "arm64"
+	if runtime.GOARCH == "arm64" {
+		other = "amd64"
+	}
+	if _, err := s.Pull(reg+"/x/y:1", container.PullOptions{Platform: "linux/" + other}); kind(err) != i18n.KindInvalid {
+		t.Errorf("other platform: %v", err)
+	}
+	if _, err := s.Pull(reg+"/x/y:1", container.PullOptions{Platform: "nonsense"}); kind(err) != i18n.KindInvalid {
+		t.Errorf("bad platform: %v", err)
+	}
+}
+
+// TestPullHostileLayers serves layers crafted to write outside the image,
+// and checks that nothing outside changes.
+func TestPullHostileLayers(t *testing.T) {
+	reg := testRegistry(t)
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret")
+	tests := []struct {
+		name    string
+		ents    []ent
+		limits  container.ImageLimits
+		wantErr bool
+		check   func(t *testing.T, rootfs string)
+	}{
+		{name: "dotdot", ents: []ent{{name: "../../../../../../../.." + outside + "/pwned", body: "x"}}, wantErr: true},
+		{name: "dotdot-inside", ents: []ent{{name: "a/../../pwned", body: "x"}}, wantErr: true},
+		{name: "absolute-name", ents: []ent{{name: outside + "/pwned", body: "x"}},
+			check: func(t *testing.T, rootfs string) {
+				// An absolute name is the image's own path.
+				if _, err := os.Stat(filepath.Join(rootfs, outside, "pwned")); err != nil {
+					t.Errorf("an absolute name did not land inside the image: %v", err)
+				}
+			}},
+		{name: "absolute-symlink-then-write", ents: []ent{
+			{name: "evil", typ: tar.TypeSymlink, link: outside},
+			{name: "evil/pwned", body: "x"}},
+			check: func(t *testing.T, rootfs string) {
+				if _, err := os.Stat(filepath.Join(rootfs, outside, "pwned")); err != nil {
+					t.Errorf("a write through an absolute link did not stay in the image: %v", err)
+				}
+			}},
+		{name: "relative-symlink-then-write", ents: []ent{
+			{name: "a/b/up", typ: tar.TypeSymlink, link: "../../../../../../../../../../.." + outside},
+			{name: "a/b/up/pwned", body: "x"}}},
+		{name: "symlink-chain-then-write", ents: []ent{
+			{name: "l1", typ: tar.TypeSymlink, link: "l2/.."},
+			{name: "l2", typ: tar.TypeSymlink, link: "/../../.."},
+			{name: "l1/" + strings.TrimPrefix(outside, "/") + "/pwned", body: "x"}}},
+		{name: "symlink-replaced-by-file-write", ents: []ent{
+			{name: "f", typ: tar.TypeSymlink, link: secret},
+			{name: "f", body: "overwritten"}},
+			check: func(t *testing.T, rootfs string) {
+				if b, _ := os.ReadFile(filepath.Join(rootfs, "f")); string(b) != "overwritten" {
+					t.Errorf("f = %q", b)
+				}
+			}},
+		{name: "hardlink-dotdot", ents: []ent{{name: "hl", typ: tar.TypeLink, link: "../../../../../../../.." + secret}}, wantErr: true},
+		{name: "hardlink-absolute", ents: []ent{{name: "hl", typ: tar.TypeLink, link: secret}}, wantErr: true},
+		{name: "hardlink-through-symlink", ents: []ent{
+			{name: "s", typ: tar.TypeSymlink, link: outside},
+			{name: "hl", typ: tar.TypeLink, link: "s/secret"}}, wantErr: true},
+		{name: "hardlink-then-write", ents: []ent{
+			{name: "s", typ: tar.TypeSymlink, link: outside},
+			{name: "hl", typ: tar.TypeLink, link: "s/secret"},
+			{name: "hl", body: "overwritten"}}, wantErr: true},
+		{name: "whiteout-dotdot", ents: []ent{{name: "etc/.wh..."}}, wantErr: true},
+		{name: "whiteout-through-symlink", ents: []ent{
+			{name: "s", typ: tar.TypeSymlink, link: outside},
+			{name: "s/.wh.secret"}}},
+		{name: "opaque-through-symlink", ents: []ent{
+			{name: "s", typ: tar.TypeSymlink, link: outside},
+			{name: "s/.wh..wh..opq"}}},
+		{name: "device-node", ents: []ent{
+			{name: "dev/", typ: tar.TypeDir},
+			{name: "dev/mem", typ: tar.TypeChar, mode: 0o666},
+			{name: "disk", typ: tar.TypeBlock, mode: 0o666},
+			{name: "fifo", typ: tar.TypeFifo, mode: 0o666}},
+			check: func(t *testing.T, rootfs string) {
+				for _, n := range []string{"dev/mem", "disk", "fifo"} {
+					if _, err := os.Lstat(filepath.Join(rootfs, n)); err == nil {
+						t.Errorf("%s was made", n)
+					}
+				}
+			}},
+		{name: "huge-file", ents: []ent{{name: "big", size: 64 << 20}},
+			limits: container.ImageLimits{Download: 1 << 30, Unpacked: 1 << 20, Entries: 100}, wantErr: true},
+		{name: "many-files", ents: []ent{{name: "a"}, {name: "b"}, {name: "c"}, {name: "d"}},
+			limits: container.ImageLimits{Download: 1 << 30, Unpacked: 1 << 20, Entries: 3}, wantErr: true},
+		{name: "big-download", ents: []ent{{name: "a", body: strings.Repeat("x", 4096)}},
+			limits: container.ImageLimits{Download: 10, Unpacked: 1 << 20, Entries: 100}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := os.WriteFile(secret, []byte("secret"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			ref := reg + "/hostile/" + tt.name + ":1"
+			push(t, ref, layerOf(t, ent{name: "etc/", typ: tar.TypeDir}), layerOf(t, tt.ents...))
+			s := container.ImageStore{Dir: filepath.Join(t.TempDir(), "store")}
+			rep, err := s.Pull(ref, container.PullOptions{Limits: tt.limits})
+			if tt.wantErr != (err != nil) {
+				t.Errorf("pull: %v, want an error: %v", err, tt.wantErr)
+			}
+			if le := (*i18n.Error)(nil); err != nil && !errors.As(err, &le) {
+				t.Errorf("pull: %v is not one line for the user", err)
+			}
+			if got := imageTree(t, outside); len(got) != 1 || got[0] != "secret" {
+				t.Errorf("outside the image: %v, want only secret", got)
+			}
+			var st = statOf(t, secret)
+			if b, _ := os.ReadFile(secret); string(b) != "secret" || st.nlink != 1 {
+				t.Errorf("secret: %q, %d links", b, st.nlink)
+			}
+			if err != nil {
+				if ents, _ := os.ReadDir(filepath.Join(s.Dir, "rootfs")); len(ents) != 0 {
+					t.Errorf("a failed unpack left %v", ents)
+				}
+				return
+			}
+			if tt.check != nil {
+				tt.check(t, rep.Rootfs)
+			}
+		})
+	}
+}
+
+func nopLogger() *log.Logger { return log.New(io.Discard, "", 0) }
+
+func owner(t *testing.T, p string) (int, int) {
+	t.Helper()
+	var st syscall.Stat_t
+	if err := syscall.Lstat(p, &st); err != nil {
+		t.Fatal(err)
+	}
+	return int(st.Uid), int(st.Gid)
+}
+
+type fileStat struct{ nlink uint64 }
+
+func statOf(t *testing.T, p string) fileStat {
+	t.Helper()
+	var st syscall.Stat_t
+	if err := syscall.Lstat(p, &st); err != nil {
+		t.Fatal(err)
+	}
+	return fileStat{nlink: uint64(st.Nlink)}
+}
