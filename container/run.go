@@ -471,7 +471,9 @@ func prepareRun(cfg *Config) (*run, error) {
 // pieces (network, ports) are attached before the command starts.
 func (r *run) spawn() error {
 	ic, cfg := r.ic, r.cfg
-	if cfg.Keep {
+	if cfg.Keep || r.life.detached() && !ic.Rootless && !ic.CopyRoot && !onOverlay(r.stateRoot) {
+		// A detached container's writes stay on disk until rm, as
+		// Docker's do, so that diff can read them after it ends too.
 		ic.Upper, ic.Work = filepath.Join(r.dir, "upper"), filepath.Join(r.dir, "work")
 	}
 	if ic.CopyRoot {
@@ -633,6 +635,9 @@ func (r *run) wait() (*Result, error) {
 		}
 	}
 	if r.life.detached() && !r.kept {
+		if ic.Work != "" {
+			os.RemoveAll(ic.Work)
+		}
 		r.st.Status, r.st.ExitCode, r.st.Cgroup = "exited", res.ExitCode, nil
 		r.kept = writeState(r.dir, r.st) == nil
 	}
