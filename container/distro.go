@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,10 @@ type DistroOptions struct {
 	Arch     string   // default: the host's
 	Include  []string // more packages
 	Tool     string   // "mmdebstrap" or "debootstrap"; default: mmdebstrap when installed, else debootstrap
+	Variant  string   // the tool's --variant; default minbase (Essential packages and apt)
+	// Trusted takes the mirror's indexes without checking a signature
+	// (apt's [trusted=yes]): a classroom mirror that signs nothing.
+	Trusted bool
 	// Output gets the tool's output as it runs (nil: kept, and its last
 	// lines put in the error when it fails).
 	Output io.Writer
@@ -79,12 +84,22 @@ func DistroCommand(dir string, opt DistroOptions) ([]string, error) {
 			return nil, i18n.Invalid(i18n.T("bad package name %q", "잘못된 패키지 이름입니다: %q").F(p))
 		}
 	}
+	variant := opt.Variant
+	if variant == "" {
+		variant = "minbase"
+	}
+	if !slices.Contains([]string{"extract", "custom", "essential", "apt", "required", "minbase", "buildd", "important", "standard"}, variant) {
+		return nil, i18n.Invalid(i18n.T("unknown variant %q (e.g. minbase, buildd, standard)", "모르는 변형입니다: %q (예: minbase, buildd, standard)").F(variant))
+	}
 	tool := opt.Tool
 	if tool == "" {
 		tool = "mmdebstrap"
 		if _, err := exec.LookPath(tool); err != nil {
 			tool = "debootstrap"
 		}
+	}
+	if tool != "mmdebstrap" && tool != "debootstrap" {
+		return nil, i18n.Invalid(i18n.T("unknown tool %q (mmdebstrap or debootstrap)", "모르는 도구입니다: %q (mmdebstrap 또는 debootstrap)").F(tool))
 	}
 	if _, err := exec.LookPath(tool); err != nil {
 		return nil, i18n.Failed(i18n.T("%s is not installed: a Debian or Ubuntu root is built by mmdebstrap (or debootstrap)",
@@ -95,7 +110,7 @@ func DistroCommand(dir string, opt DistroOptions) ([]string, error) {
 	var args []string
 	switch tool {
 	case "mmdebstrap":
-		args = []string{tool, "--variant=minbase", "--mode=auto"}
+		args = []string{tool, "--variant=" + variant, "--mode=auto"}
 		for _, k := range opt.Keyrings {
 			args = append(args, "--keyring="+k)
 		}
@@ -105,9 +120,15 @@ func DistroCommand(dir string, opt DistroOptions) ([]string, error) {
 		if len(opt.Include) > 0 {
 			args = append(args, "--include="+strings.Join(opt.Include, ","))
 		}
+		if opt.Trusted {
+			mirror = "deb [trusted=yes] " + mirror + " " + suite + " main"
+		}
 		args = append(args, suite, dir, mirror)
 	case "debootstrap":
-		args = []string{tool, "--variant=minbase"}
+		args = []string{tool, "--variant=" + variant}
+		if opt.Trusted {
+			args = append(args, "--no-check-gpg")
+		}
 		if len(opt.Keyrings) > 0 {
 			args = append(args, "--keyring="+opt.Keyrings[0]) // (debootstrap takes one)
 		}
@@ -118,8 +139,6 @@ func DistroCommand(dir string, opt DistroOptions) ([]string, error) {
 			args = append(args, "--include="+strings.Join(opt.Include, ","))
 		}
 		args = append(args, suite, dir, mirror)
-	default:
-		return nil, i18n.Invalid(i18n.T("unknown tool %q (mmdebstrap or debootstrap)", "모르는 도구입니다: %q (mmdebstrap 또는 debootstrap)").F(tool))
 	}
 	return args, nil
 }
@@ -154,8 +173,14 @@ func BuildDistro(dir string, opt DistroOptions) (*DistroReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &DistroReport{Dir: dir, Distro: opt.Distro, Suite: args[len(args)-3], Mirror: args[len(args)-1], Tool: args[0],
+	rep := &DistroReport{Dir: dir, Distro: opt.Distro, Suite: opt.Suite, Mirror: opt.Mirror, Tool: args[0],
 		Command: strings.Join(append(append([]string{}, args[:len(args)-2]...), dir, args[len(args)-1]), " ")}
+	if rep.Suite == "" {
+		rep.Suite = DefaultSuite[opt.Distro]
+	}
+	if rep.Mirror == "" {
+		rep.Mirror = DefaultMirror[opt.Distro]
+	}
 	var kept bytes.Buffer
 	out := opt.Output
 	if out == nil {
