@@ -43,9 +43,35 @@ func DefaultImageStore(cacheDir string) ImageStore {
 	return ImageStore{Dir: filepath.Join(cacheDir, "sysdojo", "images")}
 }
 
-// refAnnotation names the reference an image was pulled as, in the
-// layout's index.
-const refAnnotation = "dev.sysdojo.image.ref"
+// Annotations of an image in the layout's index: the reference it was
+// pulled as, the digest the registry gave for it then (of a manifest or
+// of an index) and the platform asked for.
+const (
+	refAnnotation      = "dev.sysdojo.image.ref"
+	sourceAnnotation   = "dev.sysdojo.image.source"
+	platformAnnotation = "dev.sysdojo.image.platform"
+)
+
+// upToDate is the report of a pull with nothing to do: ref was pulled
+// from the same source digest for the same platform, and is unpacked.
+func (s ImageStore) upToDate(ref, source, platform string) *PullReport {
+	p, err := layout.FromPath(s.layout())
+	if err != nil {
+		return nil
+	}
+	d, err := s.find(p, ref)
+	if err != nil || d.Annotations[sourceAnnotation] != source || d.Annotations[platformAnnotation] != platform {
+		return nil
+	}
+	info, err := s.infoOf(p, *d)
+	if err != nil {
+		return nil
+	}
+	if fi, err := os.Lstat(info.Rootfs); err != nil || !fi.IsDir() {
+		return nil
+	}
+	return &PullReport{ImageInfo: *info}
+}
 
 // Limits on what a pull downloads and unpacks: a registry or a layer may
 // be hostile, and the store is on a shared disk.
@@ -193,6 +219,16 @@ func (s ImageStore) Pull(ref string, opt PullOptions) (*PullReport, error) {
 	if opt.Transport != nil {
 		ropts = append(ropts, remote.WithTransport(opt.Transport))
 	}
+	// What the reference names now (a manifest, or an index of them):
+	// when the store has it, unpacked, for this platform, the pull is
+	// done without another request.
+	head, err := remote.Head(r, ropts...)
+	if err != nil {
+		return nil, remoteErr(r, err)
+	}
+	if rep := s.upToDate(r.Name(), head.Digest.String(), plat.String()); rep != nil {
+		return rep, nil
+	}
 	img, err := remote.Image(r, ropts...)
 	if err != nil {
 		return nil, remoteErr(r, err)
@@ -258,8 +294,12 @@ func (s ImageStore) Pull(ref string, opt PullOptions) (*PullReport, error) {
 		rep.Downloaded += n
 	}
 	full := r.Name()
+	var before *ImageInfo
+	if d, err := s.find(p, full); err == nil {
+		before, _ = s.infoOf(p, *d)
+	}
 	if err := p.ReplaceImage(img, match.Annotation(refAnnotation, full),
-		layout.WithAnnotations(map[string]string{refAnnotation: full})); err != nil {
+		layout.WithAnnotations(map[string]string{refAnnotation: full, sourceAnnotation: head.Digest.String(), platformAnnotation: plat.String()})); err != nil {
 		return nil, i18n.Failed(i18n.T("cannot store %s in %s", "%s를 %s에 저장할 수 없습니다").F(ref, s.layout()), err)
 	}
 	id, err := img.ConfigName()
@@ -283,7 +323,42 @@ func (s ImageStore) Pull(ref string, opt PullOptions) (*PullReport, error) {
 		return nil, err
 	}
 	rep.ImageInfo = *info
+	if before != nil && before.ID != info.ID {
+		// The tag moved: what only the old image used goes.
+		s.sweep(p, before, "")
+	}
 	return rep, nil
+}
+
+// sweep removes the blobs no image of the store uses, and old's unpacked
+// root when no image of the store is old's any more and no container of
+// stateRoot (DefaultStateRoot when "") runs on it. It reports whether the
+// root is gone.
+func (s ImageStore) sweep(p layout.Path, old *ImageInfo, stateRoot string) bool {
+	if garbage, err := p.GarbageCollect(); err == nil {
+		for _, h := range garbage {
+			p.RemoveBlob(h)
+		}
+	}
+	if all, err := s.Images(); err != nil {
+		return false
+	} else {
+		for _, o := range all {
+			if o.ID == old.ID {
+				return false
+			}
+		}
+	}
+	if stateRoot == "" {
+		stateRoot = defaultStateRoot()
+	}
+	states, _ := List(stateRoot)
+	for _, st := range states {
+		if sameDir(st.Rootfs, old.Rootfs) && (st.alive() || st.Keep || st.Detached) {
+			return false
+		}
+	}
+	return removeTree(old.Rootfs) == nil
 }
 
 func mustDigest(img v1.Image) v1.Hash {
@@ -534,7 +609,7 @@ func (s ImageStore) RemoveImage(ref, stateRoot string) (*ImageInfo, error) {
 	if !shared {
 		if states, _ := List(stateRoot); len(states) > 0 {
 			for _, st := range states {
-				if st.Rootfs == info.Rootfs && (st.alive() || st.Keep || st.Detached) {
+				if sameDir(st.Rootfs, info.Rootfs) && (st.alive() || st.Keep || st.Detached) {
 					return nil, i18n.Invalid(i18n.T("the container %s uses the image %s: remove it first ('sysdojo container rm %s')",
 						"컨테이너 %s가 이미지 %s를 쓰고 있습니다: 먼저 지우세요 ('sysdojo container rm %s')").F(st.Name, ref, st.Name))
 				}
@@ -572,4 +647,17 @@ func removeTree(dir string) error {
 		return nil
 	})
 	return os.RemoveAll(dir)
+}
+
+// sameDir reports whether a and b name the same directory.
+func sameDir(a, b string) bool {
+	if a == b {
+		return true
+	}
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }

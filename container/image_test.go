@@ -148,7 +148,7 @@ func imageTree(t *testing.T, dir string) []string {
 func TestPullLayersWhiteoutsAndCache(t *testing.T) {
 	reg := testRegistry(t)
 	ref := reg + "/class/base:1"
-	push(t, ref,
+	layers := []v1.Layer{
 		layerOf(t,
 			ent{name: "etc/", typ: tar.TypeDir},
 			ent{name: "etc/passwd", body: "root:x:0:0::/root:/bin/sh\n"},
@@ -170,7 +170,8 @@ func TestPullLayersWhiteoutsAndCache(t *testing.T) {
 			ent{name: "bin/other", body: "o"},
 			ent{name: "tool2", typ: tar.TypeLink, link: "usr/bin/tool"},
 		),
-	)
+	}
+	push(t, ref, layers...)
 	s := container.ImageStore{Dir: t.TempDir()}
 	var seen int64
 	rep, err := s.Pull(ref, container.PullOptions{Progress: func(done, total int64) { seen = done }})
@@ -205,6 +206,36 @@ func TestPullLayersWhiteoutsAndCache(t *testing.T) {
 	}
 	if rep2.Fetched != 0 || rep2.Unpacked || rep2.Rootfs != rep.Rootfs {
 		t.Errorf("second pull: fetched %d, unpacked %v", rep2.Fetched, rep2.Unpacked)
+	}
+	// The tag moves to another image: the new one is pulled, and what
+	// only the old one used goes.
+	push(t, ref+"-b", layerOf(t, ent{name: "only-b", body: "b"}))
+	if _, err := s.Pull(ref+"-b", container.PullOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	push(t, ref, layerOf(t, ent{name: "only-b", body: "b"}))
+	rep3, err := s.Pull(ref, container.PullOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep3.Fetched != 0 || rep3.Unpacked || rep3.ID == rep.ID {
+		t.Errorf("pull of a moved tag: fetched %d (the layer is in the store), unpacked %v (so is the image), id %s", rep3.Fetched, rep3.Unpacked, rep3.ID)
+	}
+	if _, err := os.Stat(rep.Rootfs); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the old image's root is still there: %v", err)
+	}
+	if _, err := s.RemoveImage(ref+"-b", t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(rep3.Rootfs); err != nil {
+		t.Errorf("rmi of one of two names of an image removed its root: %v", err)
+	}
+	push(t, ref, layers...)
+	if _, err := s.Pull(ref, container.PullOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(rep3.Rootfs); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the old image's root is still there: %v", err)
 	}
 	imgs, err := s.Images()
 	if err != nil || len(imgs) != 1 || imgs[0].Ref != ref || imgs[0].Layers != 2 {
