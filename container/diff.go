@@ -37,19 +37,29 @@ func Diff(root, name string) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	ch, _, err := diffOf(in)
+	return ch, err
+}
+
+// diffOf is in's changes, and the directory their new contents are in
+// (its upper layer, or its root as it sees it).
+func diffOf(in *Info) ([]Change, string, error) {
 	upper := filepath.Join(in.dir, "upper")
 	if fi, err := os.Lstat(upper); err == nil && fi.IsDir() {
-		return diffUpper(upper, in.Rootfs)
+		ch, err := diffUpper(upper, in.Rootfs)
+		return ch, upper, err
 	}
 	if !in.Running() {
-		return nil, i18n.Invalid(i18n.T("container %q has exited and its writes went with it: run it with -d or --keep to look at them after it ends",
+		return nil, "", i18n.Invalid(i18n.T("container %q has exited and its writes went with it: run it with -d or --keep to look at them after it ends",
 			"컨테이너 %q는 끝났고 쓴 내용도 함께 사라졌습니다: 끝난 뒤에도 보려면 -d나 --keep으로 실행하세요").F(in.Name))
 	}
 	var skip []string
 	for _, v := range in.Volumes {
 		skip = append(skip, path.Clean("/"+v.Container))
 	}
-	return diffTrees("/proc/"+strconv.Itoa(in.PID)+"/root", in.Rootfs, skip)
+	merged := "/proc/" + strconv.Itoa(in.PID) + "/root"
+	ch, err := diffTrees(merged, in.Rootfs, skip)
+	return ch, merged, err
 }
 
 // node is what a diff compares of a file.

@@ -661,3 +661,30 @@ func sameDir(a, b string) bool {
 	fb, err := os.Stat(b)
 	return err == nil && os.SameFile(fa, fb)
 }
+
+// ImageOf returns the stored image whose unpacked root is dir (what a
+// container run from it has as its rootfs).
+func (s ImageStore) ImageOf(dir string) (v1.Image, *ImageInfo, bool) {
+	p, err := layout.FromPath(s.layout())
+	if err != nil {
+		return nil, nil, false
+	}
+	all, err := s.Images()
+	if err != nil {
+		return nil, nil, false
+	}
+	for _, im := range all {
+		if sameDir(im.Rootfs, dir) {
+			h, err := v1.NewHash(im.Digest)
+			if err != nil {
+				return nil, nil, false
+			}
+			img, err := p.Image(h)
+			if err != nil {
+				return nil, nil, false
+			}
+			return img, &im, true
+		}
+	}
+	return nil, nil, false
+}

@@ -49,6 +49,15 @@ func (e *env) addImageCommands(cmd *cli.Command) {
 			Flags:     []cli.Flag{jsonFlag},
 			Action:    e.containerDiff,
 		},
+		&cli.Command{
+			Name:      "commit",
+			Usage:     e.t("save what a container changed: as a new rootfs DIR, or as an OCI image layout (oci:DIR)", "컨테이너가 바꾼 것을 저장: 새 rootfs 디렉터리(DIR)나 OCI 이미지 레이아웃(oci:DIR)으로"),
+			ArgsUsage: "NAME DIR|oci:DIR",
+			Description: e.t("The OCI layout has the image's layers and one more with the changes (deletions\nas whiteouts); 'sysdojo container rootfs import DIR' or runc can use it.",
+				"OCI 레이아웃에는 이미지의 층과, 바뀐 내용을 담은 층 하나가 더 들어갑니다 (지운 것은\nwhiteout으로). 'sysdojo container rootfs import DIR'나 runc로 쓸 수 있습니다."),
+			Flags:  []cli.Flag{jsonFlag},
+			Action: e.containerCommit,
+		},
 	)
 	for _, c := range cmd.Subcommands {
 		if c.Name == "rootfs" {
@@ -248,6 +257,45 @@ func (e *env) containerDiff(c *cli.Context) error {
 	}
 	for _, ch := range changes {
 		fmt.Fprintf(e.io.Out, "%s %s\n", ch.Kind, quotePath(ch.Path))
+	}
+	return nil
+}
+
+func (e *env) containerCommit(c *cli.Context) error {
+	a, err := args(c, 2, 2, "NAME DIR|oci:DIR")
+	if err != nil {
+		return err
+	}
+	opt := container.CommitOptions{Out: a[1]}
+	if out, ok := strings.CutPrefix(a[1], "oci:"); ok {
+		opt.Out, opt.OCI = out, true
+	}
+	if opt.Out == "" {
+		return usagef(helpHint("sysdojo container commit"), i18n.T("usage: %s %s", "사용법: %s %s"), "sysdojo container commit", "NAME DIR|oci:DIR")
+	}
+	in, err := container.Find("", a[0])
+	if err != nil {
+		return err
+	}
+	if opt.OCI {
+		if img, _, ok := e.imageStore().ImageOf(in.Rootfs); ok {
+			opt.Base = img
+		}
+		opt.Ref = in.Name
+	}
+	rep, err := container.Commit("", a[0], opt)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return e.writeJSON(rep)
+	}
+	if opt.OCI {
+		fmt.Fprintf(e.io.Out, "%s %s\n", e.io.Mark(true), i18n.T("committed %s into the OCI image layout %s: %d changes in the last of %d layers",
+			"%s를 OCI 이미지 레이아웃 %s에 저장했습니다: 바뀐 것 %d개가 층 %d개 중 마지막 층에").F(in.Name, rep.Out, rep.Changes, rep.Layers).In(e.io.Lang))
+	} else {
+		fmt.Fprintf(e.io.Out, "%s %s\n", e.io.Mark(true), i18n.T("committed %s into the rootfs %s: %d changes applied",
+			"%s를 rootfs %s에 저장했습니다: 바뀐 것 %d개를 반영").F(in.Name, rep.Out, rep.Changes).In(e.io.Lang))
 	}
 	return nil
 }
