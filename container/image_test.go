@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -427,4 +428,51 @@ func statOf(t *testing.T, p string) fileStat {
 		t.Fatal(err)
 	}
 	return fileStat{nlink: uint64(st.Nlink)}
+}
+
+// tamper changes the bytes of every blob a registry sends.
+type tamper struct {
+	rt   http.RoundTripper
+	grow bool
+}
+
+func (t tamper) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(r)
+	if err != nil || !strings.Contains(r.URL.Path, "/blobs/") || r.Method != http.MethodGet {
+		return resp, err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if len(b) > 0 && !strings.HasPrefix(string(b), "{") { // (a layer, not the config)
+		if t.grow {
+			b = append(b, make([]byte, 1<<20)...)
+		} else {
+			b[len(b)/2] ^= 0xff
+		}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.ContentLength = int64(len(b))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+// TestPullTamperedLayer: a registry that sends other bytes than the
+// manifest's digest (or more of them) gets nothing into the store.
+func TestPullTamperedLayer(t *testing.T) {
+	reg := testRegistry(t)
+	ref := reg + "/x/tampered:1"
+	push(t, ref, layerOf(t, ent{name: "f", body: strings.Repeat("x", 1000)}))
+	for _, grow := range []bool{false, true} {
+		s := container.ImageStore{Dir: t.TempDir()}
+		_, err := s.Pull(ref, container.PullOptions{Transport: tamper{rt: http.DefaultTransport, grow: grow}})
+		if kind(err) != i18n.KindFailed {
+			t.Errorf("grow %v: pull of a tampered layer: %v", grow, err)
+		}
+		if blobs, _ := os.ReadDir(filepath.Join(s.Dir, "oci/blobs/sha256")); len(blobs) != 0 {
+			t.Errorf("grow %v: blobs in the store: %v", grow, blobs)
+		}
+		if ents, _ := os.ReadDir(filepath.Join(s.Dir, "rootfs")); len(ents) != 0 {
+			t.Errorf("grow %v: unpacked %v", grow, ents)
+		}
+	}
 }
