@@ -487,17 +487,23 @@ func (s ImageStore) info(p layout.Path, ref string) (*ImageInfo, error) {
 }
 
 func (s ImageStore) infoOf(p layout.Path, d v1.Descriptor) (*ImageInfo, error) {
+	info, _, err := s.infoConfig(p, d)
+	return info, err
+}
+
+// infoConfig is infoOf and the image's config.
+func (s ImageStore) infoConfig(p layout.Path, d v1.Descriptor) (*ImageInfo, *v1.ConfigFile, error) {
 	img, err := p.Image(d.Digest)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, err := img.Manifest()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cf, err := img.ConfigFile()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ref := d.Annotations[refAnnotation]
 	info := &ImageInfo{Ref: ref, Name: ShortRef(ref), ID: m.Config.Digest.String(), Digest: d.Digest.String(),
@@ -511,7 +517,7 @@ func (s ImageStore) infoOf(p layout.Path, d v1.Descriptor) (*ImageInfo, error) {
 	for _, l := range m.Layers {
 		info.Size += l.Size
 	}
-	return info, nil
+	return info, cf, nil
 }
 
 func (s ImageStore) find(p layout.Path, ref string) (*v1.Descriptor, error) {
@@ -558,12 +564,7 @@ func (s ImageStore) Lookup(ref string) (img *Image, ok bool, err error) {
 	if err != nil {
 		return nil, false, i18n.Failed(i18n.T("cannot read the image store %s", "이미지 저장소 %s를 읽을 수 없습니다").F(s.layout()), err)
 	}
-	info, err := s.infoOf(p, *d)
-	if err != nil {
-		return nil, false, i18n.Failed(i18n.T("cannot read the image %s", "이미지 %s를 읽을 수 없습니다").F(ref), err)
-	}
-	vi, _ := p.Image(d.Digest)
-	cf, err := vi.ConfigFile()
+	info, cf, err := s.infoConfig(p, *d)
 	if err != nil {
 		return nil, false, i18n.Failed(i18n.T("cannot read the image %s", "이미지 %s를 읽을 수 없습니다").F(ref), err)
 	}
