@@ -24,11 +24,11 @@ func (e *env) distroRootfsCommands() []*cli.Command {
 		title := map[string]string{"debian": "Debian", "ubuntu": "Ubuntu"}[d]
 		out = append(out, &cli.Command{
 			Name: distro,
-			Usage: e.t("build a minimal "+title+" root with mmdebstrap (or debootstrap) from any mirror",
-				"mmdebstrap(또는 debootstrap)으로 원하는 미러에서 최소 "+title+" 루트를 만듦"),
+			Usage: e.t("build a minimal "+title+" root from any mirror (mmdebstrap)",
+				"원하는 미러에서 최소 "+title+" 루트를 만듦 (mmdebstrap)"),
 			ArgsUsage: "DIR",
-			Description: e.t("--mirror takes a name from the mirror catalogue ('sysdojo apt mirrors --country KR'),\nor a URL, e.g. a local 'sysdojo apt serve' for a class with no internet.\nThen: 'sysdojo container run --rootfs DIR -- apt-get --version'.",
-				"--mirror에는 미러 카탈로그의 이름('sysdojo apt mirrors --country KR')이나 URL을 줍니다.\n인터넷이 없는 교실이라면 로컬 'sysdojo apt serve'의 URL을 주면 됩니다.\n그다음: 'sysdojo container run --rootfs DIR -- apt-get --version'."),
+			Description: e.t("--mirror takes a catalogue name ('sysdojo apt mirrors --country KR') or a\nURL, e.g. a local 'sysdojo apt serve' for a class with no internet. Without\nmmdebstrap, debootstrap. Then: 'sysdojo container run --rootfs DIR -- bash'.",
+				"--mirror에는 카탈로그 이름('sysdojo apt mirrors --country KR')이나\nURL을 줍니다. 인터넷이 없는 교실이라면 로컬 'sysdojo apt serve'의 URL을\n주면 됩니다. mmdebstrap이 없으면 debootstrap을 씁니다.\n그다음: 'sysdojo container run --rootfs DIR -- bash'."),
 			Flags: []cli.Flag{jsonFlag,
 				&cli.StringFlag{Name: "suite", Usage: e.t("release, e.g. "+container.DefaultSuite[distro]+" (the default)", "릴리스, 예: "+container.DefaultSuite[distro]+" (기본값)")},
 				&cli.StringFlag{Name: "mirror", Usage: e.t("catalogue name (kakao, kaist, ...) or URL", "카탈로그 이름(kakao, kaist 등)이나 URL")},
@@ -36,6 +36,8 @@ func (e *env) distroRootfsCommands() []*cli.Command {
 				&cli.StringSliceFlag{Name: "include", Usage: e.t("more packages to install", "더 설치할 패키지")},
 				&cli.StringFlag{Name: "keyring", Usage: e.t("the archive's signing keys (default: this machine's keyrings)", "저장소 서명 키 (기본값: 이 머신의 키링)")},
 				&cli.StringFlag{Name: "tool", Usage: e.t("mmdebstrap or debootstrap (default: mmdebstrap when installed)", "mmdebstrap 또는 debootstrap (기본값: 설치되어 있으면 mmdebstrap)")},
+				&cli.StringFlag{Name: "variant", Usage: e.t("what goes in: minbase (the default), buildd, standard, ...", "무엇을 넣을지: minbase(기본값), buildd, standard 등")},
+				&cli.BoolFlag{Name: "trusted", Usage: e.t("take the mirror's indexes unsigned (a class mirror that signs nothing)", "미러의 색인을 서명 없이 받아들임 (서명하지 않는 교실 미러)")},
 			},
 			Action: func(c *cli.Context) error { return e.containerRootfsDistro(c, distro) },
 		})
@@ -49,7 +51,7 @@ func (e *env) containerRootfsDistro(c *cli.Context, distro string) error {
 		return err
 	}
 	opt := container.DistroOptions{Distro: distro, Suite: c.String("suite"), Arch: c.String("arch"),
-		Include: c.StringSlice("include"), Tool: c.String("tool")}
+		Include: c.StringSlice("include"), Tool: c.String("tool"), Variant: c.String("variant"), Trusted: c.Bool("trusted")}
 	if m := c.String("mirror"); m != "" {
 		t, err := apt.ResolveTarget(mirrors.Default(), m, distro)
 		if err != nil {
