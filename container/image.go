@@ -90,7 +90,9 @@ type PullOptions struct {
 	Platform string // OS/ARCH[/VARIANT]; default this machine's (linux/amd64, ...)
 	// Progress is told how many bytes of the layers to download are in,
 	// of total, while they come (from one goroutine).
-	Progress  func(done, total int64)
+	Progress func(done, total int64)
+	// Unpacking is told when the layers start being unpacked.
+	Unpacking func()
 	Transport http.RoundTripper // default the standard one
 	Limits    ImageLimits       // zero: DefaultImageLimits
 	Context   context.Context
@@ -311,6 +313,9 @@ func (s ImageStore) Pull(ref string, opt PullOptions) (*PullReport, error) {
 		local, err := p.Image(mustDigest(img))
 		if err != nil {
 			return nil, i18n.Failed(i18n.T("cannot read %s back from %s", "%s를 %s에서 다시 읽을 수 없습니다").F(ref, s.layout()), err)
+		}
+		if opt.Unpacking != nil {
+			opt.Unpacking()
 		}
 		skipped, err := unpackImage(local, dir, lim)
 		if err != nil {

@@ -87,6 +87,7 @@ func (e *env) containerPull(c *cli.Context) error {
 	}
 	opt := container.PullOptions{Platform: c.String("platform")}
 	var bar *progressbar.ProgressBar
+	unpacking := false
 	if e.io.ErrTTY && !c.Bool("quiet") && !c.Bool("json") {
 		opt.Progress = func(done, total int64) {
 			if bar == nil {
@@ -97,10 +98,21 @@ func (e *env) containerPull(c *cli.Context) error {
 			}
 			bar.Set64(done)
 		}
+		opt.Unpacking = func() {
+			if bar != nil {
+				bar.Finish()
+				bar = nil
+			}
+			fmt.Fprint(e.io.Err, e.t("unpacking the layers...", "층을 푸는 중..."))
+			unpacking = true
+		}
 	}
 	rep, err := e.imageStore().Pull(a[0], opt)
 	if bar != nil {
 		bar.Finish()
+	}
+	if unpacking {
+		fmt.Fprint(e.io.Err, "\r\033[K")
 	}
 	if err != nil {
 		return err
