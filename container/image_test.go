@@ -476,3 +476,48 @@ func TestPullTamperedLayer(t *testing.T) {
 		}
 	}
 }
+
+// TestPullPlatform: from an index of images for two platforms, the one
+// asked for (this machine's by default).
+func TestPullPlatform(t *testing.T) {
+	reg := testRegistry(t)
+	var adds []mutate.IndexAddendum
+	for _, arch := range []string{"amd64", "arm64"} {
+		img, err := mutate.AppendLayers(empty.Image, layerOf(t, ent{name: "arch", body: arch}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cf, _ := img.ConfigFile()
+		cf = cf.DeepCopy()
+		cf.OS, cf.Architecture = "linux", arch
+		img, _ = mutate.ConfigFile(img, cf)
+		adds = append(adds, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: arch}}})
+	}
+	idx := mutate.AppendManifests(empty.Index, adds...)
+	r, _ := name.ParseReference(reg + "/multi/arch:1")
+	if err := remote.WriteIndex(r, idx); err != nil {
+		t.Fatal(err)
+	}
+	for _, plat := range []string{"", "linux/amd64", "linux/arm64"} {
+		s := container.ImageStore{Dir: t.TempDir()}
+		rep, err := s.Pull(r.String(), container.PullOptions{Platform: plat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.TrimPrefix(plat, "linux/")
+		if plat == "" {
+			want = runtime.GOARCH
+		}
+		if b, _ := os.ReadFile(filepath.Join(rep.Rootfs, "arch")); string(b) != want || rep.Platform != "linux/"+want {
+			t.Errorf("--platform %q: got the image for %q (%s)", plat, b, rep.Platform)
+		}
+		// The same reference for another platform is another pull.
+		if plat != "" {
+			other := map[string]string{"amd64": "linux/arm64", "arm64": "linux/amd64"}[want]
+			rep2, err := s.Pull(r.String(), container.PullOptions{Platform: other})
+			if err != nil || rep2.Fetched != 1 || rep2.Platform != other {
+				t.Errorf("then --platform %s: %+v %v", other, rep2, err)
+			}
+		}
+	}
+}
