@@ -232,6 +232,7 @@ func (e *env) runImage(c *cli.Context, cfg *container.Config, rootfs string) (st
 			"이미지 %s에 정해진 명령이 없습니다: 예를 들어 'container run %s -- /bin/sh'처럼 쓰세요").F(ref, ref))
 	}
 	cfg.Args = args
+	cfg.Image = img.Name
 	cfg.Env = slices.Concat(ic.Env, cfg.Env)
 	if cfg.Dir == "" {
 		cfg.Dir = ic.WorkingDir
