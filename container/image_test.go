@@ -38,6 +38,7 @@ type ent struct {
 	size       int64 // for huge files: a body of this many zero bytes
 	mode       int64
 	uid, gid   int
+	pax        map[string]string
 }
 
 func layerOf(t *testing.T, ents ...ent) v1.Layer {
@@ -46,7 +47,7 @@ func layerOf(t *testing.T, ents ...ent) v1.Layer {
 	tw := tar.NewWriter(&buf)
 	for _, e := range ents {
 		h := &tar.Header{Name: e.name, Linkname: e.link, Typeflag: e.typ, Mode: e.mode, Uid: e.uid, Gid: e.gid,
-			ModTime: time.Unix(1700000000, 0), Devmajor: 1, Devminor: 1}
+			ModTime: time.Unix(1700000000, 0), Devmajor: 1, Devminor: 1, PAXRecords: e.pax}
 		if h.Typeflag == 0 {
 			h.Typeflag = tar.TypeReg
 		}
@@ -354,6 +355,24 @@ func TestPullHostileLayers(t *testing.T) {
 		{name: "opaque-through-symlink", ents: []ent{
 			{name: "s", typ: tar.TypeSymlink, link: outside},
 			{name: "s/.wh..wh..opq"}}},
+		{name: "symlink-loop", ents: []ent{
+			{name: "a", typ: tar.TypeSymlink, link: "b"},
+			{name: "b", typ: tar.TypeSymlink, link: "a"},
+			{name: "a/x", body: "x"}}, wantErr: true},
+		{name: "overlay-xattrs", ents: []ent{
+			// What overlayfs reads in a lower layer (an opaque mark, a
+			// redirect) is not the image's to set.
+			{name: "d/", typ: tar.TypeDir, pax: map[string]string{"SCHILY.xattr.trusted.overlay.opaque": "y",
+				"SCHILY.xattr.trusted.overlay.redirect": "/etc"}},
+			{name: "f", body: "x", pax: map[string]string{"SCHILY.xattr.security.capability": "\x01\x00\x00\x02"}}},
+			check: func(t *testing.T, rootfs string) {
+				buf := make([]byte, 64)
+				for _, c := range []struct{ p, attr string }{{"d", "trusted.overlay.opaque"}, {"d", "trusted.overlay.redirect"}, {"f", "security.capability"}} {
+					if n, err := syscall.Getxattr(filepath.Join(rootfs, c.p), c.attr, buf); err == nil {
+						t.Errorf("%s has %s = %q", c.p, c.attr, buf[:n])
+					}
+				}
+			}},
 		{name: "device-node", ents: []ent{
 			{name: "dev/", typ: tar.TypeDir},
 			{name: "dev/mem", typ: tar.TypeChar, mode: 0o666},

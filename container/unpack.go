@@ -83,7 +83,11 @@ func layerErr(n int, err error) error {
 // unpacker applies layers to dir. Every name in a layer is resolved
 // inside dir (symbolic links followed as the container will see them:
 // an absolute one from dir, never out of it), and then written through an
-// os.Root at dir, which refuses whatever would still lead out.
+// os.Root at dir, which refuses whatever would still lead out. Device
+// nodes and fifos are not made, and extended attributes not set:
+// overlayfs reads trusted.overlay.* in a lower directory (an opaque mark,
+// a redirect), which is not an image's to say, and file capabilities do
+// nothing on the container's nosuid mounts.
 type unpacker struct {
 	dir     string
 	root    *os.Root
