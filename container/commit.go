@@ -119,7 +119,11 @@ func applyLayerFile(dir, file string) error {
 		return i18n.Failed(i18n.T("cannot open %s", "%s를 열 수 없습니다").F(dir), err)
 	}
 	defer u.root.Close()
-	return u.apply(f)
+	if err := u.apply(f); err != nil {
+		return err
+	}
+	u.finish()
+	return nil
 }
 
 // writeChanges writes the changes as a layer's tar stream: what was added

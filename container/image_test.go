@@ -4,11 +4,13 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os/exec"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -28,6 +30,7 @@ import (
 
 	"github.com/sysdojo/sysdojo/container"
 	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/testenv"
 )
 
 // ent is one tar entry of a crafted layer.
@@ -537,6 +540,77 @@ func TestPullPlatform(t *testing.T) {
 			if err != nil || rep2.Fetched != 1 || rep2.Platform != other {
 				t.Errorf("then --platform %s: %+v %v", other, rep2, err)
 			}
+		}
+	}
+}
+
+// pullAsUser pulls as the user the test started it as:
+// SYSDOJO_TEST_PULL=REF|STORE.
+func pullAsUser() int {
+	ref, store, _ := strings.Cut(os.Getenv("SYSDOJO_TEST_PULL"), "|")
+	rep, err := container.ImageStore{Dir: store}.Pull(ref, container.PullOptions{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(rep.Rootfs)
+	return 0
+}
+
+// TestPullRootless: a user who is not root pulls into their own store:
+// the files are theirs (they are root in their rootless container), the
+// modes are the image's.
+func TestPullRootless(t *testing.T) {
+	testenv.NeedRoot(t)
+	reg := testRegistry(t)
+	ref := reg + "/rootless/img:1"
+	push(t, ref, layerOf(t,
+		ent{name: "etc/", typ: tar.TypeDir},
+		ent{name: "etc/shadow", body: "root:*:1::::::\n", mode: 0o640, gid: 42},
+		ent{name: "usr/bin/passwd", body: "#!/bin/sh\n", mode: 0o4755},
+		ent{name: "ro/", typ: tar.TypeDir, mode: 0o555},
+		ent{name: "ro/f", body: "f", mode: 0o444}))
+	// (t.TempDir's parent is not for other users to enter)
+	base, err := os.MkdirTemp("", "sysdojo-pull-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	os.Chmod(base, 0o755)
+	store := filepath.Join(base, "store")
+	os.Mkdir(store, 0o700)
+	os.Chown(store, 65534, 65534)
+	self, _ := os.Executable()
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(base, "pull")
+	if err := os.WriteFile(exe, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Dir = "/"
+	cmd.Env = append(os.Environ(), "SYSDOJO_TEST_PULL="+ref+"|"+store)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}}}
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		errors.As(err, &ee)
+		t.Fatalf("pull as nobody: %v %s", err, ee.Stderr)
+	}
+	rootfs := strings.TrimSpace(string(out))
+	for p, want := range map[string]os.FileMode{"etc/shadow": 0o640, "usr/bin/passwd": 0o755 | os.ModeSetuid, "ro": 0o555 | os.ModeDir, "ro/f": 0o444} {
+		fi, err := os.Lstat(filepath.Join(rootfs, p))
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		if fi.Mode() != want {
+			t.Errorf("%s: mode %v, want %v", p, fi.Mode(), want)
+		}
+		if uid, _ := owner(t, filepath.Join(rootfs, p)); uid != 65534 {
+			t.Errorf("%s: owner %d, want the user's own (65534)", p, uid)
 		}
 	}
 }

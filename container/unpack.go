@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -66,6 +67,7 @@ func unpackImage(img v1.Image, dir string, lim ImageLimits) (skipped int, err er
 			return 0, layerErr(i+1, err)
 		}
 	}
+	u.finish()
 	if err := os.Rename(tmp, dir); err != nil {
 		return 0, i18n.Failed(i18n.T("cannot move the image into %s", "이미지를 %s로 옮길 수 없습니다").F(dir), err)
 	}
@@ -94,6 +96,26 @@ type unpacker struct {
 	chown   bool
 	budget  ImageLimits // what is left of the limits
 	skipped int
+	// dirModes, when not root, are the directories' modes, set at the
+	// end: until then the owner may write in every directory (a later
+	// entry or layer may write in one the image makes read-only).
+	dirModes map[string]fs.FileMode
+}
+
+// finish sets what was put off to the end.
+func (u *unpacker) finish() {
+	names := make([]string, 0, len(u.dirModes))
+	for n := range u.dirModes {
+		names = append(names, n)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(names))) // (children first)
+	for _, n := range names {
+		fi, err := u.root.Lstat(n)
+		if err != nil || !fi.IsDir() {
+			continue
+		}
+		u.root.Chmod(n, u.dirModes[n])
+	}
 }
 
 type dirTime struct {
@@ -296,6 +318,13 @@ func (u *unpacker) meta(name string, h *tar.Header) {
 	}
 	if h.Mode&0o1000 != 0 {
 		mode |= fs.ModeSticky
+	}
+	if h.Typeflag == tar.TypeDir && !u.chown {
+		if u.dirModes == nil {
+			u.dirModes = map[string]fs.FileMode{}
+		}
+		u.dirModes[name] = mode
+		mode |= 0o700
 	}
 	u.root.Chmod(name, mode)
 	if h.Typeflag != tar.TypeDir {
