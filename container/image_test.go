@@ -212,6 +212,21 @@ func TestPullLayersWhiteoutsAndCache(t *testing.T) {
 	if rep2.Fetched != 0 || rep2.Unpacked || rep2.Rootfs != rep.Rootfs {
 		t.Errorf("second pull: fetched %d, unpacked %v", rep2.Fetched, rep2.Unpacked)
 	}
+	// By digest, as registry:5000/x/y@sha256:...: the same image, in the
+	// store already.
+	byDigest, err := s.Pull(reg+"/class/base@"+rep.Digest, container.PullOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byDigest.Fetched != 0 || byDigest.Unpacked || byDigest.ID != rep.ID || byDigest.Name != reg+"/class/base@"+rep.Digest {
+		t.Errorf("pull by digest: %+v", byDigest)
+	}
+	if _, err := s.RemoveImage(reg+"/class/base@"+rep.Digest, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(rep.Rootfs); err != nil {
+		t.Errorf("rmi of the digest removed the tag's root: %v", err)
+	}
 	// The tag moves to another image: the new one is pulled, and what
 	// only the old one used goes.
 	push(t, ref+"-b", layerOf(t, ent{name: "only-b", body: "b"}))
