@@ -204,7 +204,13 @@ func (e *env) runImage(c *cli.Context, cfg *container.Config, rootfs string) (st
 	if c.IsSet("rootfs") || len(cfg.Args) == 0 {
 		return rootfs, nil
 	}
-	ref := cfg.Args[0]
+	// With --entrypoint (docker run's), the command line may already be
+	// ENTRYPOINT IMAGE [ARG...]: the image is the second word then.
+	ep, at := c.String("entrypoint"), 0
+	if ep != "" && len(cfg.Args) > 1 && cfg.Args[0] == ep {
+		at = 1
+	}
+	ref := cfg.Args[at]
 	img, ok, err := e.imageStore().Lookup(ref)
 	if err != nil {
 		return "", err
@@ -216,12 +222,16 @@ func (e *env) runImage(c *cli.Context, cfg *container.Config, rootfs string) (st
 		}
 		return rootfs, nil
 	}
-	args := cfg.Args[1:]
+	args := cfg.Args[at+1:]
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
 	}
 	ic := img.Config
 	switch {
+	case ep != "":
+		// As docker run --entrypoint: the image's ENTRYPOINT and CMD
+		// both give way.
+		args = append([]string{ep}, args...)
 	case len(args) == 0:
 		args = slices.Concat(ic.Entrypoint, ic.Cmd)
 	case len(ic.Entrypoint) > 0:
