@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/sysdojo/sysdojo/container"
 	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/term"
 )
 
 // addImageCommands adds the image commands (pull, images, rmi, diff) to
@@ -167,16 +167,32 @@ func (e *env) containerImages(c *cli.Context) error {
 		fmt.Fprintln(e.io.Out, e.t("no images: pull one with 'sysdojo container pull debian:12'", "이미지가 없습니다: 'sysdojo container pull debian:12'로 받으세요"))
 		return nil
 	}
-	tw := tabwriter.NewWriter(e.io.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, e.t("IMAGE\tID\tPLATFORM\tLAYERS\tSIZE", "이미지\tID\t플랫폼\t층\t크기"))
+	rows := [][]string{strings.Split(e.t("IMAGE ID PLATFORM LAYERS SIZE", "이미지 ID 플랫폼 층 크기"), " ")}
 	for _, im := range imgs {
 		id := strings.TrimPrefix(im.ID, "sha256:")
 		if len(id) > 12 {
 			id = id[:12]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", im.Name, id, im.Platform, im.Layers, size(im.Size))
+		rows = append(rows, []string{im.Name, id, im.Platform, fmt.Sprint(im.Layers), size(im.Size)})
 	}
-	return tw.Flush()
+	// (aligned by display width: a Korean heading is two columns a letter)
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], term.Width(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-term.Width(c)+2))
+			}
+		}
+		fmt.Fprintln(e.io.Out, b.String())
+	}
+	return nil
 }
 
 func (e *env) containerRmi(c *cli.Context) error {
