@@ -141,6 +141,7 @@ func writeChanges(file, src string, changes []Change) error {
 	defer f.Close()
 	tw := tar.NewWriter(f)
 	var deleted []string
+	budget := DefaultImageLimits.Unpacked // (a container's files may be huge, or sparse)
 	for _, c := range changes {
 		rel := strings.TrimPrefix(c.Path, "/")
 		if under(deleted, c.Path) {
@@ -153,6 +154,11 @@ func writeChanges(file, src string, changes []Change) error {
 				return err
 			}
 			continue
+		}
+		if fi, err := r.Lstat(rel); err == nil && fi.Mode().IsRegular() {
+			if budget -= fi.Size(); budget < 0 {
+				return fmt.Errorf("the changes are more than %d bytes", DefaultImageLimits.Unpacked)
+			}
 		}
 		if err := addEntry(tw, r, rel); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
