@@ -260,6 +260,7 @@ func (s ImageStore) Pull(ref string, opt PullOptions) (*PullReport, error) {
 		return nil, err
 	}
 	defer unlock()
+	s.removeStale()
 	p, err := s.openLayout()
 	if err != nil {
 		return nil, err
@@ -333,6 +334,18 @@ func (s ImageStore) Pull(ref string, opt PullOptions) (*PullReport, error) {
 		s.sweep(p, before, "")
 	}
 	return rep, nil
+}
+
+// removeStale removes what a pull that was killed left: a half-unpacked
+// root, a half-downloaded layer. (Called with the lock held: no other
+// pull is at work.)
+func (s ImageStore) removeStale() {
+	for _, pat := range []string{filepath.Join(s.Dir, "rootfs", ".unpack-*"), filepath.Join(s.layout(), "blobs", "sha256", ".fetch-*")} {
+		stale, _ := filepath.Glob(pat)
+		for _, p := range stale {
+			removeTree(p)
+		}
+	}
 }
 
 // sweep removes the blobs no image of the store uses, and old's unpacked

@@ -178,6 +178,11 @@ func TestPullLayersWhiteoutsAndCache(t *testing.T) {
 	}
 	push(t, ref, layers...)
 	s := container.ImageStore{Dir: t.TempDir()}
+	// What a killed pull left: a half-unpacked root, half a layer.
+	for _, d := range []string{"rootfs/.unpack-123/etc", "oci/blobs/sha256"} {
+		os.MkdirAll(filepath.Join(s.Dir, d), 0o755)
+	}
+	os.WriteFile(filepath.Join(s.Dir, "oci/blobs/sha256/.fetch-456"), []byte("half"), 0o644)
 	var seen int64
 	rep, err := s.Pull(ref, container.PullOptions{Progress: func(done, total int64) { seen = done }})
 	if err != nil {
@@ -185,6 +190,11 @@ func TestPullLayersWhiteoutsAndCache(t *testing.T) {
 	}
 	if rep.Fetched != 2 || !rep.Unpacked || seen != rep.Downloaded || seen == 0 {
 		t.Errorf("first pull: fetched %d, unpacked %v, progress %d of %d", rep.Fetched, rep.Unpacked, seen, rep.Downloaded)
+	}
+	for _, p := range []string{"rootfs/.unpack-123", "oci/blobs/sha256/.fetch-456"} {
+		if _, err := os.Stat(filepath.Join(s.Dir, p)); err == nil {
+			t.Errorf("a killed pull's %s is still there", p)
+		}
 	}
 	got := strings.Join(imageTree(t, rep.Rootfs), "\n")
 	want := strings.Join([]string{"bin -> usr/bin", "etc/", "etc/passwd", "tool2", "usr/", "usr/bin/", "usr/bin/other", "usr/bin/tool",
