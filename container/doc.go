@@ -8,6 +8,16 @@
 // It keeps a little state on the host so that what a killed run left
 // behind can be collected (GC).
 //
+// Images (image.go, unpack.go): Pull fetches a Docker-style reference
+// from a registry into an ImageStore, an OCI image layout that keeps
+// blobs by digest, and unpacks each image once (layers in order,
+// whiteouts honoured, every entry written inside the image through an
+// os.Root, with limits on what a pull downloads and writes); a run of an
+// image mounts its overlay on that root. BuildDistro (distro.go) makes a
+// Debian or Ubuntu root with mmdebstrap. Diff and Commit (diff.go,
+// commit.go) read what a container changed, from its overlay's upper
+// layer or, while it runs, from its root against its rootfs.
+//
 // The container's first process is the command itself, as with docker
 // run: a child cloned from the runtime that runs only a list of system
 // calls prepared before the clone (spawn.go), the discipline of the

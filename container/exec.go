@@ -23,6 +23,10 @@ type ExecOptions struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	StateRoot      string
+	// Detach runs the command in the background (docker exec -d): its
+	// input and output are /dev/null, and Exec returns 0 once it runs.
+	// It ends with the container.
+	Detach bool
 }
 
 // ErrNotRunning is returned by Exec for a container that has ended.
@@ -82,6 +86,14 @@ func Exec(name string, o ExecOptions) (int, error) {
 	}
 	if pid == 0 {
 		return 0, errNotRunning(in)
+	}
+	if o.Detach {
+		null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+		if err != nil {
+			return 0, i18n.Failed(i18n.T("cannot open %s", "%s를 열 수 없습니다").F(os.DevNull), err)
+		}
+		defer null.Close()
+		o.Stdin, o.Stdout, o.Stderr = null, null, null
 	}
 	return execInto(pid, dir, o)
 }

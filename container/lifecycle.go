@@ -343,6 +343,7 @@ type Info struct {
 	ExitCode *int        `json:"exit_code"` // null while running, or when nobody saw it end
 	Command  []string    `json:"command"`
 	Rootfs   string      `json:"rootfs"`
+	Image    string      `json:"image,omitempty"` // the pulled image it runs, if any
 	Created  time.Time   `json:"created"`
 	Detached bool        `json:"detached"`
 	Limits   Limits      `json:"limits"`
@@ -395,7 +396,7 @@ func info(dir string, s *State) *Info {
 	if x != nil && s.InitPID == 0 {
 		s.InitPID = x.InitPID
 	}
-	in := &Info{ID: s.ID, Name: s.Name, Command: s.Command, Rootfs: s.Rootfs, Created: s.Created, Detached: s.Detached,
+	in := &Info{ID: s.ID, Name: s.Name, Command: s.Command, Rootfs: s.Rootfs, Image: s.Image, Created: s.Created, Detached: s.Detached,
 		dir: dir, state: s, extra: x}
 	if x != nil {
 		in.Limits, in.Ports, in.Volumes, in.Net, in.Log = x.Limits, x.Ports, x.Volumes, x.Net, x.Log

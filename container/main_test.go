@@ -25,6 +25,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("SYSDOJO_TEST_RUNTIME") != "" {
 		os.Exit(testRuntime())
 	}
+	if os.Getenv("SYSDOJO_TEST_PULL") != "" {
+		os.Exit(pullAsUser()) // image_test.go
+	}
 	code := m.Run()
 	if shared.dir != "" {
 		os.RemoveAll(shared.dir)

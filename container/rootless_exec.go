@@ -131,9 +131,11 @@ func execInto(pid int, dir string, o ExecOptions) (int, error) {
 	b.add(op("fchdir to the container's root", unix.SYS_FCHDIR, uintptr(rootFd)),
 		op("chroot", unix.SYS_CHROOT, p.cstr(".")),
 		op("chdir /", unix.SYS_CHDIR, p.cstr("/")),
-		fork,
-		op("dying with the runtime", unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
-	if tty {
+		fork)
+	if !o.Detach {
+		b.add(op("dying with the runtime", unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
+	}
+	if tty && !o.Detach {
 		// Its own process group, in the terminal's foreground.
 		b.add(op("setpgid", unix.SYS_SETPGID, 0, 0),
 			op("getpid", unix.SYS_GETPID).saving(regPid),
@@ -190,6 +192,11 @@ func execInto(pid int, dir string, o ExecOptions) (int, error) {
 	}
 	f.wait() // the first child, gone once it forked
 	var ws unix.WaitStatus
+	if o.Detach && cmdPID > 0 && kind != recSetupErr {
+		// It runs (the pipe closed at its execve); the container's PID 1
+		// becomes its parent when this process ends.
+		return 0, nil
+	}
 	if cmdPID > 0 {
 		stop := make(chan struct{})
 		go func() {

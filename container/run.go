@@ -23,6 +23,7 @@ import (
 // Config is one container to run.
 type Config struct {
 	Rootfs   string   // the root filesystem (never modified)
+	Image    string   // the image Rootfs is unpacked from, if any (for ps)
 	Name     string   // optional; unique among running containers
 	Hostname string   // default: Name, else "sysdojo"
 	Args     []string // the command and its arguments
@@ -451,7 +452,7 @@ func prepareRun(cfg *Config) (*run, error) {
 		ic.Tty = true
 	}
 	r.dir = filepath.Join(r.stateRoot, r.id)
-	r.st = &State{ID: r.id, Name: r.name, Rootfs: ic.Rootfs, Command: cfg.Args, RuntimePID: os.Getpid(),
+	r.st = &State{ID: r.id, Name: r.name, Rootfs: ic.Rootfs, Image: cfg.Image, Command: cfg.Args, RuntimePID: os.Getpid(),
 		Created: time.Now().UTC(), Keep: cfg.Keep, Status: "running", Detached: r.life.detached()}
 	cg, lim, notEnforced, err := planRunCgroup(cfg.CgroupLayout, r.id, ic.Limits, cfg.Limits, ic.Rootless)
 	if err != nil {
@@ -471,7 +472,9 @@ func prepareRun(cfg *Config) (*run, error) {
 // pieces (network, ports) are attached before the command starts.
 func (r *run) spawn() error {
 	ic, cfg := r.ic, r.cfg
-	if cfg.Keep {
+	if cfg.Keep || r.life.detached() && !ic.Rootless && !ic.CopyRoot && !onOverlay(r.stateRoot) {
+		// A detached container's writes stay on disk until rm, as
+		// Docker's do, so that diff can read them after it ends too.
 		ic.Upper, ic.Work = filepath.Join(r.dir, "upper"), filepath.Join(r.dir, "work")
 	}
 	if ic.CopyRoot {
@@ -638,6 +641,9 @@ func (r *run) wait() (*Result, error) {
 		}
 	}
 	if r.life.detached() && !r.kept {
+		if ic.Work != "" {
+			os.RemoveAll(ic.Work)
+		}
 		r.st.Status, r.st.ExitCode, r.st.Cgroup = "exited", res.ExitCode, nil
 		r.kept = writeState(r.dir, r.st) == nil
 	}

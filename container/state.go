@@ -27,6 +27,7 @@ type State struct {
 	ID           string    `json:"id"`
 	Name         string    `json:"name"`
 	Rootfs       string    `json:"rootfs"`
+	Image        string    `json:"image,omitempty"` // what Rootfs was pulled as
 	Command      []string  `json:"command"`
 	RuntimePID   int       `json:"runtime_pid"`
 	RuntimeStart uint64    `json:"runtime_start"` // /proc/PID/stat start time, against PID reuse

@@ -82,6 +82,7 @@ func newContainerCommand(e *env) *cli.Command {
 		},
 	}
 	cmd.Subcommands = append(cmd.Subcommands, e.lifecycleCommands()...)
+	e.addImageCommands(cmd) // container_image.go
 	return cmd
 }
 
@@ -221,6 +222,9 @@ func (e *env) containerRun(c *cli.Context) error {
 	rootfs := c.String("rootfs")
 	if c.IsSet("rootfs") && rootfs == "" {
 		return usagef(helpHint("sysdojo container run"), i18n.T("--rootfs needs a directory", "--rootfs에는 디렉터리가 필요합니다"))
+	}
+	if rootfs, err = e.runImage(c, &cfg, rootfs); err != nil { // container_image.go
+		return err
 	}
 	if cfg.Rootfs, err = e.defaultRootfs(rootfs); err != nil {
 		return err

@@ -99,6 +99,7 @@ func (e *env) lifecycleCommands() []*cli.Command {
 			Flags: []cli.Flag{
 				&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: e.t("set an environment variable K=V", "환경 변수 K=V 설정")},
 				&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: e.t("working directory inside", "안에서의 작업 디렉터리")},
+				&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: e.t("run it in the background (output discarded)", "백그라운드에서 실행 (출력은 버림)")},
 			},
 			Action: e.containerExec,
 		},
@@ -257,7 +258,7 @@ func (e *env) containerExec(c *cli.Context) error {
 		return usagef(helpHint("sysdojo container exec"), i18n.T("usage: sysdojo container exec NAME [--] CMD [ARG...]", "사용법: sysdojo container exec NAME [--] CMD [ARG...]"))
 	}
 	code, err := container.Exec(a[0], container.ExecOptions{Args: a[1:], Env: c.StringSlice("env"), Dir: c.String("workdir"),
-		Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err})
+		Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err, Detach: c.Bool("detach")})
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,7 @@ func TestScripts(t *testing.T) {
 			}
 			return false, nil
 		},
+		Cmds:                imageScriptCmds(), // container_image_test.go
 		RequireExplicitExec: true,
 	})
 }
