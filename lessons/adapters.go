@@ -84,9 +84,12 @@ func lsBits(m perm.Mode) string { return perm.LsString(m, perm.TypeRegular)[1:] 
 // classes is who may do what under m.
 func classes(m perm.Mode) []perm.Access { return perm.Classes(m) }
 
-// aptURIs returns the URIs of the enabled entries of the sources files
-// under root (a sandbox directory treated as "/"), through the apt package.
-func aptURIs(root string) ([]string, error) {
+// source is one enabled entry of a sources file: its URI and suite.
+type source struct{ URI, Suite string }
+
+// aptSources returns the enabled entries of the sources files under root
+// (a sandbox directory treated as "/"), through the apt package.
+func aptSources(root string) ([]source, error) {
 	if err := sourcesAreFiles(root); err != nil {
 		return nil, err
 	}
@@ -94,13 +97,19 @@ func aptURIs(root string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var out []source
 	for _, e := range sys.Entries() {
 		if e.Enabled && !e.Commented {
-			out = append(out, e.URI)
+			out = append(out, source{URI: e.URI, Suite: e.Suite})
 		}
 	}
 	return out, nil
+}
+
+// securitySuite reports whether suite is a security suite (jammy-security,
+// bookworm-security, the older Debian buster/updates).
+func securitySuite(suite string) bool {
+	return strings.HasSuffix(suite, "-security") || strings.HasSuffix(suite, "/updates")
 }
 
 // sourcesAreFiles refuses, before the apt package reads them, sources

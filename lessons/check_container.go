@@ -434,33 +434,19 @@ func checkFastest(c Check, env Env) Criterion {
 			Line: t("none of the %d mirrors answers with a fresh Release file: are the mirrors (sysdojo apt serve) running?",
 				"미러 %d개 중 최신 Release 파일로 응답하는 곳이 없습니다: 미러(sysdojo apt serve)를 켜 두었나요?").F(len(c.Paths))}
 	}
-	uris, err := aptURIs(root)
+	srcs, err := aptSources(root)
 	if err != nil {
 		return Criterion{Saw: "error", Want: best.URL, Line: t("cannot read the sources under %s: %v", "%s 아래의 소스 파일을 읽을 수 없습니다: %v").F(c.Path, err)}
 	}
-	var bad []string
-	good := false
-	for _, u := range uris {
-		switch {
-		case sameMirror(u, best.URL):
-			good = true
-		case !isSecurity(u):
-			bad = append(bad, u)
-		}
+	cr := mirrorVerdict(c.Path, best.URL, srcs, t("the fastest fresh mirror (%.0f ms to the first byte)", "가장 빠른 최신 미러입니다 (첫 바이트까지 %.0f ms)").F(best.TTFBms))
+	if cr.OK || cr.Want != best.URL || cr.Saw == "none" || cr.Saw == "security only" {
+		return cr
 	}
-	if good && len(bad) == 0 {
-		return Criterion{OK: true, Saw: best.URL, Want: best.URL,
-			Line: t("the sources under %s use %s, the fastest fresh mirror (%.0f ms to the first byte)",
-				"%s 아래의 소스가 가장 빠른 최신 미러 %s를 씁니다 (첫 바이트까지 %.0f ms)").F(c.Path, best.URL, best.TTFBms)}
-	}
-	if len(uris) == 0 {
-		return Criterion{Saw: "none", Want: best.URL, Line: t("no enabled sources under %s", "%s 아래에 켜진 소스가 없습니다").F(c.Path)}
-	}
-	saw := uniq(bad)
 	// Say why the mirror in use is not the one: stale, slower, or not ranked.
+	saw := strings.Split(cr.Saw, ", ")
 	var whyEn, whyKo string
 	for _, r := range rs {
-		if len(saw) > 0 && sameMirror(saw[0], r.URL) {
+		if sameMirror(saw[0], r.URL) {
 			switch {
 			case !r.OK:
 				whyEn, whyKo = "it does not answer: "+r.Error, "응답이 없습니다: "+r.Error
@@ -475,10 +461,9 @@ func checkFastest(c Check, env Env) Criterion {
 	if whyEn == "" {
 		whyEn, whyKo = "it is not one of the ranked mirrors", "순위를 잰 미러가 아닙니다"
 	}
-	s := strings.Join(saw, ", ")
-	return Criterion{Saw: s, Want: best.URL,
-		Line: bi("the sources under %s use %s (%s); the fastest fresh mirror is %s", "%s 아래의 소스가 %s를 씁니다 (%s). 가장 빠른 최신 미러는 %s입니다",
-			[]any{c.Path, s, whyEn, best.URL}, []any{c.Path, s, whyKo, best.URL})}
+	return Criterion{Saw: cr.Saw, Want: best.URL,
+		Line: bi("the sources under %s use %s (%s); the fastest fresh mirror is %s", "%s 아래의 소스가 %s 쪽을 씁니다 (%s). 가장 빠른 최신 미러는 %s입니다",
+			[]any{c.Path, cr.Saw, whyEn, best.URL}, []any{c.Path, cr.Saw, whyKo, best.URL})}
 }
 
 func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }

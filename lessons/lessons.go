@@ -329,12 +329,18 @@ func (l *Lesson) Validate() error {
 		}
 		for j, c := range s.Checks {
 			cw := fmt.Sprintf("%s.checks[%d]", w, j)
-			if !kinds[c.Kind] {
+			if !isKind(c.Kind) {
 				bad("%s: unknown kind %q", cw, c.Kind)
 				continue
 			}
 			text(cw+".why", c.Why, false)
 			refs(cw, c.Path+" "+c.Want+" "+c.Container+" "+strings.Join(c.Paths, " ")+" "+strings.Join(c.Accept, " "))
+			if k, ok := registry[c.Kind]; ok {
+				if msg := k.Validate(c); msg != "" {
+					bad("%s: %s", cw, msg)
+				}
+				continue
+			}
 			if handled, msg := validateMore(c); handled {
 				if msg != "" {
 					bad("%s: %s", cw, msg)

@@ -150,7 +150,7 @@ func TestEverySolution(t *testing.T) {
 					r := l.CheckStep(n, Env{Dir: dir, Answer: answers[n]})
 					var lines []string
 					for i, c := range r.Criteria {
-						if !c.OK && fileKinds[l.Steps[n-1].Checks[i].Kind] {
+						if !c.OK && isFileKind(l.Steps[n-1].Checks[i].Kind) {
 							lines = append(lines, c.Line.En)
 						}
 					}
