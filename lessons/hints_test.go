@@ -13,7 +13,7 @@ func TestHintsDoNotGiveTheSolution(t *testing.T) {
 	for _, src := range mustAll(t) {
 		l := src.Bind("0000000000000001", map[string]string{"user": "alice", "group": "alice"})
 		for i, s := range l.Steps {
-			for j, h := range s.Hints {
+			for j, h := range s.Ladder() {
 				for _, lang := range []string{h.En, h.Ko} {
 					for _, sol := range s.Solution {
 						if len(sol) > 8 && strings.Contains(lang, sol) {
@@ -22,6 +22,20 @@ func TestHintsDoNotGiveTheSolution(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+func TestShape(t *testing.T) {
+	for in, want := range map[string]string{
+		"chmod 644 notes.txt":                                  "chmod … …",
+		"sysdojo apt switch --root sandbox-tool kakao":         "sysdojo apt switch --root … …",
+		"sed -i 's|a b|c|' sandbox/etc/apt/sources.list":       "sed -i … …",
+		"sysdojo container run --rootfs rootfs -- ps > ps.txt": "sysdojo container run --rootfs … -- ps > …",
+		"cd x && ln -s a b":                                    "cd … && ln -s … …",
+	} {
+		if got := Shape(in); got != want {
+			t.Errorf("Shape(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
