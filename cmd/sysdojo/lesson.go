@@ -686,23 +686,28 @@ func (e *env) lessonWatch(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	io := e.io
-	// Enter re-checks at once; q or end of input stops watching.
+	// Enter re-checks at once (true); q quits (false); the end of input
+	// closes the channel.
 	enter := make(chan bool)
 	go func() {
 		r := bufio.NewReader(io.In)
 		for {
 			line, err := r.ReadString('\n')
-			if err != nil || strings.TrimSpace(line) == "q" {
+			if err != nil {
 				close(enter)
 				return
 			}
-			enter <- true
+			quit := strings.TrimSpace(line) == "q"
+			enter <- !quit
+			if quit {
+				return
+			}
 		}
 	}()
 	io.Println(i18n.T("Watching your workspace: every change is checked. Enter checks now, q quits.",
 		"작업 디렉터리를 지켜봅니다. 바뀔 때마다 확인합니다. Enter는 바로 확인, q는 끝내기."))
 	stdinOpen := true
-	store := e.store(c)
+	checks := 0
 	for {
 		p, err := e.load(c)
 		if err != nil {
@@ -713,10 +718,15 @@ func (e *env) lessonWatch(c *cli.Context) error {
 			return err
 		}
 		// The snapshot is taken before checking, so that a change made
-		// while the check runs is not missed. The progress file is
-		// watched too: an answer given in another terminal counts.
-		dirs := []string{lp.Dir, store.Path}
+		// while the check runs is not missed. Only the workspace is
+		// watched: the progress file, which every check rewrites, would
+		// start the next check by itself.
+		dirs := []string{lp.Dir}
 		before := lessons.Snap(dirs...)
+		if io.OutTTY {
+			fmt.Fprint(io.Out, "\033[H\033[2J") // a clean screen for each check
+		}
+		checks++
 		err = e.checkCurrent(c, "", nil, "text")
 		if err != nil && !errors.Is(err, silentError{}) {
 			return err
@@ -747,8 +757,11 @@ func (e *env) lessonWatch(c *cli.Context) error {
 			if err != nil {
 				return nil
 			}
-		case _, ok := <-enterOrNil(enter, stdinOpen):
+		case again, ok := <-enterOrNil(enter, stdinOpen):
 			cancel()
+			if ok && !again {
+				return nil // q
+			}
 			if !ok {
 				// End of input: stop when it was a terminal (Ctrl-D); keep
 				// watching files when stdin is a pipe or /dev/null.
