@@ -150,6 +150,12 @@ var errNoLesson = i18n.Invalid(i18n.T("no lesson started", "시작한 레슨이 
 // progress, which must exist.
 func (e *env) current(c *cli.Context, p *lessons.Progress, id string) (*lessons.Lesson, *lessons.LessonProgress, error) {
 	if id == "" {
+		// The workspace the student is in wins over the current-lesson
+		// pointer: cd into another lesson's workspace and that lesson
+		// is the one checked.
+		id = lessonAt(p, e.getwd())
+	}
+	if id == "" {
 		id = p.Current
 	}
 	if id == "" {
@@ -168,6 +174,40 @@ func (e *env) current(c *cli.Context, p *lessons.Progress, id string) (*lessons.
 }
 
 func isRoot() bool { return os.Geteuid() == 0 }
+
+// getwd is the working directory ("" when unknown).
+func (e *env) getwd() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	return wd
+}
+
+// lessonAt returns the started lesson whose workspace holds dir (the
+// deepest one, should one workspace lie inside another), "" for none.
+func lessonAt(p *lessons.Progress, dir string) string {
+	if dir == "" {
+		return ""
+	}
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = r
+	}
+	best, bestLen := "", -1
+	for id, lp := range p.Lessons {
+		if lp == nil || lp.Dir == "" {
+			continue
+		}
+		ws := filepath.Clean(lp.Dir)
+		if r, err := filepath.EvalSymlinks(ws); err == nil {
+			ws = r
+		}
+		if (dir == ws || strings.HasPrefix(dir, ws+string(filepath.Separator))) && len(ws) > bestLen {
+			best, bestLen = id, len(ws)
+		}
+	}
+	return best
+}
 
 // ---- list
 
@@ -214,6 +254,13 @@ func (e *env) lessonList(c *cli.Context) error {
 		return e.writeJSON(list)
 	}
 	io := e.io
+	// Columns by display width: the longest ID (a lesson from a file may
+	// have a long one) and the widest step count set them.
+	idW, stepW := 0, 0
+	for _, le := range list {
+		idW = max(idW, term.Width(le.ID))
+		stepW = max(stepW, len(fmt.Sprintf("%d/%d", le.StepsDone, le.Steps)))
+	}
 	for _, le := range list {
 		mark := " "
 		switch {
@@ -226,7 +273,7 @@ func (e *env) lessonList(c *cli.Context) error {
 		if le.NeedsRoot {
 			root = io.Dim(e.t(" (root)", " (root 필요)"))
 		}
-		fmt.Fprintf(io.Out, "%s %-16s %-5s %s%s\n", mark, le.ID, fmt.Sprintf("%d/%d", le.StepsDone, le.Steps), le.Title.In(io.Lang), root)
+		fmt.Fprintf(io.Out, "%s %s %s %s%s\n", mark, term.Pad(le.ID, idW), term.Pad(fmt.Sprintf("%d/%d", le.StepsDone, le.Steps), stepW), le.Title.In(io.Lang), root)
 	}
 	fmt.Fprintln(io.Out)
 	io.Println(i18n.T("✓ done  ▶ current.  Start one with 'sysdojo lesson start ID'.", "✓ 끝냄  ▶ 진행 중.  'sysdojo lesson start ID'로 시작하세요."))
@@ -733,7 +780,7 @@ func (e *env) lessonWatch(c *cli.Context) error {
 		}
 		if p, err := e.load(c); err != nil {
 			return err
-		} else if lp := p.Lesson(p.Current); lp == nil || lp.Step > len(l.Steps) {
+		} else if lp := p.Lesson(l.ID); lp == nil || lp.Step > len(l.Steps) {
 			return nil
 		}
 		if err == nil {

@@ -9,10 +9,10 @@ func TestJosa(t *testing.T) {
 		{"파일", "으로", "파일로"}, // ㄹ takes 로
 		{"그룹", "로", "그룹으로"},
 		{"디렉터리", "은", "디렉터리는"},
-		{"711", "는", "711은"},   // 칠백십일: ㄹ
-		{"750", "는", "750은"},   // 칠백오십: ㅂ
-		{"2770", "는", "2770은"}, // ...칠십
-		{"0644", "은", "0644는"}, // ...사
+		{"711", "는", "711은"},                         // 칠백십일: ㄹ
+		{"750", "는", "750은"},                         // 칠백오십: ㅂ
+		{"2770", "는", "2770은"},                       // ...칠십
+		{"0644", "은", "0644는"},                       // ...사
 		{"127.0.0.1:18083", "를", "127.0.0.1:18083을"}, // 삼
 		{"18082", "을", "18082를"},                     // 이
 		{"8080", "으로", "8080으로"},
@@ -49,11 +49,11 @@ func TestFParticles(t *testing.T) {
 		{"%s로는 안 됩니다", []any{"그룹"}, "그룹으로는 안 됩니다"},
 		{"%[2]s 안에 %[1]s가 있습니다", []any{"/tmp/note", "web"}, "web 안에 /tmp/note가 있습니다"},
 		{"%[2]s 안에 %[1]s가 있습니다", []any{"/tmp/a.txt", "web"}, "web 안에 /tmp/a.txt가 있습니다"},
-		{"%s이다", []any{"사과"}, "사과이다"},        // not a particle: left alone
-		{"%s가나다", []any{"책"}, "책가나다"},        // ditto
-		{"%d개", []any{3}, "3개"},               // a counter, not a particle
+		{"%s이다", []any{"사과"}, "사과이다"}, // not a particle: left alone
+		{"%s가나다", []any{"책"}, "책가나다"}, // ditto
+		{"%d개", []any{3}, "3개"},                  // a counter, not a particle
 		{"100%% %s를", []any{"web"}, "100% web을"}, // %% kept
-		{"%s를", []any{""}, "를"},                // nothing to go by: as written
+		{"%s를", []any{""}, "를"},                  // nothing to go by: as written
 	} {
 		if got := T("x", c.format).F(c.args...).Ko; got != c.want {
 			t.Errorf("F(%q, %v).Ko = %q, want %q", c.format, c.args, got, c.want)
