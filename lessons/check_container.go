@@ -142,7 +142,7 @@ func checkContainer(c Check, env Env) Criterion {
 	}
 	if k == nil {
 		return Criterion{Saw: "absent", Want: or(c.Want, c.Kind),
-			Line: t("there is no container named %s yet (sysdojo container ps -a lists them)", "%s라는 컨테이너가 아직 없습니다 (sysdojo container ps -a로 목록을 봅니다)").F(name)}
+			Line: t("there is no container named %s yet (sysdojo container ps -a lists them)", "이름이 %s인 컨테이너가 아직 없습니다 (sysdojo container ps -a로 목록을 봅니다)").F(name)}
 	}
 	if !k.Running && c.Kind != KindVolumeFile && c.Kind != KindLimit {
 		en, ko := exitText(k)
@@ -216,7 +216,7 @@ func containerState(c Check, k *ctr) Criterion {
 				Line: bi("container %s has stopped: %s", "컨테이너 %s: 멈췄습니다. %s", []any{name, en}, []any{name, ko})}
 		default:
 			return Criterion{OK: true, Saw: saw, Want: c.Want,
-				Line: t("there is no container named %s any more", "%s라는 컨테이너는 이제 없습니다").F(name)}
+				Line: t("there is no container named %s any more", "이름이 %s인 컨테이너는 이제 없습니다").F(name)}
 		}
 	}
 	var want i18n.Text
@@ -231,7 +231,7 @@ func containerState(c Check, k *ctr) Criterion {
 	var line i18n.Text
 	switch saw {
 	case "absent":
-		line = t("there is no container named %s yet", "%s라는 컨테이너가 아직 없습니다").F(name)
+		line = t("there is no container named %s yet", "이름이 %s인 컨테이너가 아직 없습니다").F(name)
 	case "running":
 		line = t("container %s is still running", "컨테이너 %s: 아직 실행 중입니다").F(name)
 	default:
