@@ -401,8 +401,8 @@ func (g *quizGen) links() (Question, error) {
 			sort.Strings(names)
 		}
 		return Question{Topic: "links", Kind: AnsNumber, Template: "links/nlink",
-			Text:    concat(after, t("What link count does ls -l show for %s?", "ls -l에서 %s의 링크 수는?").F(name)),
-			Answer:  strconv.FormatUint(in.Nlink, 10),
+			Text:   concat(after, t("What link count does ls -l show for %s?", "ls -l에서 %s의 링크 수는?").F(name)),
+			Answer: strconv.FormatUint(in.Nlink, 10),
 			Explain: t("inode %d has these names: %s. The link count is the number of names (hard links) of the inode; symbolic links and copies do not count",
 				"아이노드 %d번의 이름: %s. 링크 수는 그 아이노드의 이름(하드 링크) 개수입니다. 심볼릭 링크와 복사본은 세지 않습니다").F(in.Inode, strings.Join(names, " "))}, nil
 	case 1:

@@ -58,8 +58,10 @@ func newLessonCommand(e *env) *cli.Command {
 					&cli.BoolFlag{Name: "live", Usage: e.t("with --all: count only what the checks see now (always so; kept for old scripts)", "--all과 함께: 지금 확인되는 것만 셈 (언제나 그렇습니다. 예전 스크립트를 위해 남겨 둠)")}},
 				BashComplete: completeLessonIDs,
 				Action:       e.lessonCheck},
-			{Name: "hint", Usage: e.t("the next hint for the current step (then the solution)", "지금 단계의 다음 힌트 (다 보면 풀이)"),
+			{Name: "hint", Usage: e.t("the next hint for the current step: the idea, then the shape of the command", "지금 단계의 다음 힌트: 먼저 생각할 거리, 그다음 명령의 모양"),
 				Flags: []cli.Flag{pf}, Action: e.lessonHint},
+			{Name: "solution", Usage: e.t("the full solution of the current step (recorded: your teacher sees it when grading)", "지금 단계의 풀이 전체 (기록되어 채점할 때 강사에게 보입니다)"),
+				Flags: []cli.Flag{pf}, Action: e.lessonSolution},
 			{Name: "answer", Usage: e.t("answer a quiz step", "퀴즈 단계에 답하기"),
 				ArgsUsage: "VALUE", Flags: []cli.Flag{pf}, Action: e.lessonAnswer},
 			{Name: "skip", Usage: e.t("skip a step that needs root when you are not root", "root가 아닐 때 root가 필요한 단계를 건너뛰기"),
@@ -583,7 +585,7 @@ func (e *env) lessonSkip(c *cli.Context) error {
 	return nil
 }
 
-// ---- hint
+// ---- hint / solution
 
 func (e *env) lessonHint(c *cli.Context) error {
 	if _, err := args(c, 0, 0, ""); err != nil {
@@ -591,7 +593,7 @@ func (e *env) lessonHint(c *cli.Context) error {
 	}
 	var l *lessons.Lesson
 	var lp *lessons.LessonProgress
-	shown := 0
+	shown, total := 0, 0
 	err := e.update(c, func(p *lessons.Progress) error {
 		var err error
 		if l, lp, err = e.current(c, p, ""); err != nil {
@@ -600,10 +602,14 @@ func (e *env) lessonHint(c *cli.Context) error {
 		if lp.Step > len(l.Steps) {
 			return i18n.Invalid(i18n.T("lesson %s is already finished", "레슨 %s는 이미 끝났습니다").F(l.ID))
 		}
+		total = len(l.Steps[lp.Step-1].Ladder())
 		if lp.Hints == nil {
 			lp.Hints = map[int]int{}
 		}
-		lp.Hints[lp.Step]++
+		// Only hints actually shown are counted.
+		if lp.Hints[lp.Step] < total {
+			lp.Hints[lp.Step]++
+		}
 		shown = lp.Hints[lp.Step]
 		return nil
 	})
@@ -611,17 +617,46 @@ func (e *env) lessonHint(c *cli.Context) error {
 		return err
 	}
 	io := e.io
-	s := &l.Steps[lp.Step-1]
-	if shown <= len(s.Hints) {
-		fmt.Fprintln(io.Out, term.Wrap(fmt.Sprintf(e.t("Hint %d/%d: ", "힌트 %d/%d: "), shown, len(s.Hints))+s.Hints[shown-1].In(io.Lang), 78))
-		if shown < len(s.Hints) {
-			fmt.Fprintln(io.Out, io.Dim(e.t("(again for the next hint)", "(한 번 더 하면 다음 힌트)")))
-		} else {
-			fmt.Fprintln(io.Out, io.Dim(e.t("(again to see the solution)", "(한 번 더 하면 풀이가 나옵니다)")))
-		}
+	ladder := l.Steps[lp.Step-1].Ladder()
+	if shown == 0 {
+		io.Println(i18n.T("This step has no hints: 'sysdojo lesson solution' shows the answer.", "이 단계에는 힌트가 없습니다. 'sysdojo lesson solution'으로 풀이를 볼 수 있습니다."))
 		return nil
 	}
-	io.Println(i18n.T("No more hints. The solution:", "힌트를 다 봤습니다. 풀이:"))
+	fmt.Fprintln(io.Out, term.Wrap(fmt.Sprintf(e.t("Hint %d/%d: ", "힌트 %d/%d: "), shown, total)+ladder[shown-1].In(io.Lang), 78))
+	if shown < total {
+		fmt.Fprintln(io.Out, io.Dim(e.t("(again for the next hint)", "(한 번 더 하면 다음 힌트)")))
+	} else {
+		fmt.Fprintln(io.Out, io.Dim(e.t("(that was the last hint; 'sysdojo lesson solution' shows the answer, and your teacher will see you used it)",
+			"(마지막 힌트였습니다. 'sysdojo lesson solution'으로 풀이를 볼 수 있고, 풀이를 본 것은 채점할 때 강사에게 보입니다)")))
+	}
+	return nil
+}
+
+func (e *env) lessonSolution(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	var l *lessons.Lesson
+	var lp *lessons.LessonProgress
+	err := e.update(c, func(p *lessons.Progress) error {
+		var err error
+		if l, lp, err = e.current(c, p, ""); err != nil {
+			return err
+		}
+		if lp.Step > len(l.Steps) {
+			return i18n.Invalid(i18n.T("lesson %s is already finished", "레슨 %s는 이미 끝났습니다").F(l.ID))
+		}
+		if !contains(lp.Solutions, lp.Step) {
+			lp.Solutions = append(lp.Solutions, lp.Step)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	io := e.io
+	s := &l.Steps[lp.Step-1]
+	io.Println(i18n.T("The solution of step %d (recorded):", "%d단계의 풀이 (기록됩니다):").F(lp.Step))
 	for _, cmd := range s.Solution {
 		fmt.Fprintf(io.Out, "  %s %s\n", io.Dim("$"), io.Code(cmd))
 	}
