@@ -325,7 +325,7 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 			case errors.Is(err, fs.ErrNotExist):
 				cr.Line = t("%s cannot be read: it (or what it points to) does not exist", "%s: 읽을 수 없습니다. 파일(또는 링크가 가리키는 곳)이 없습니다").F(p)
 			case errors.Is(err, ErrNotRegular), errors.Is(err, ErrTooBig):
-				cr.Line = t("%s: %s; the task asks for a regular file", "%s: %s. 과제는 일반 파일입니다").F(p, readWhy(err))
+				cr.Line = t("%s: %s; the task asks for a regular file", "%s: %s. 일반 파일이어야 합니다").F(p, readWhy(err))
 			case errors.Is(err, fs.ErrPermission):
 				cr.Line = t("%s cannot be read (permission denied)", "%s: 읽을 수 없습니다 (권한 없음)").F(p)
 			}
