@@ -367,7 +367,7 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 		if err != nil {
 			return Criterion{Saw: "error", Want: c.Want, Line: t("cannot read the sources under %s: %v", "%s 아래의 소스 파일을 읽을 수 없습니다: %v").F(p, err)}
 		}
-		return mirrorVerdict(p, c.Want, srcs, i18n.Text{})
+		return mirrorVerdict(p, c.Want, srcs, true, i18n.Text{})
 	}
 	if cr, ok := runMoreCheck(c, env); ok {
 		return cr
@@ -467,9 +467,9 @@ func modeDiff(saw, want perm.Mode, dir bool) i18n.Text {
 // mirrorVerdict judges the sources under p (a sandbox root) against the
 // mirror want: every main entry uses want, and the security entries stay
 // with the security archive (security updates come from the source, not
-// from a mirror that may lag), and are still there. more is added to the
-// passing line.
-func mirrorVerdict(p, want string, srcs []source, more i18n.Text) Criterion {
+// from a mirror that may lag), and, with needSecurity, are still there.
+// more is added to the passing line.
+func mirrorVerdict(p, want string, srcs []source, needSecurity bool, more i18n.Text) Criterion {
 	var bad, good, sec, secMoved []string
 	for _, s := range srcs {
 		switch {
@@ -495,12 +495,15 @@ func mirrorVerdict(p, want string, srcs []source, more i18n.Text) Criterion {
 		return Criterion{Saw: saw, Want: "security archive",
 			Line: t("the security line under %s now uses %s: security updates must keep coming from the security archive",
 				"%s 아래의 security 줄이 %s 쪽으로 바뀌었습니다. 보안 업데이트는 원래의 보안 저장소에서 받아야 합니다").F(p, saw)}
-	case len(sec) == 0:
+	case len(sec) == 0 && needSecurity:
 		return Criterion{Saw: "no security line", Want: "security archive",
 			Line: t("the security line under %s is gone: without it, this machine gets no security updates",
 				"%s 아래에서 security 줄이 사라졌습니다. 이 줄이 없으면 보안 업데이트를 받지 못합니다").F(p)}
 	case len(good) > 0 && len(bad) == 0:
-		line := t("the sources under %s use %s; security updates still come from %s", "%s 아래의 소스가 %s 미러를 씁니다. 보안 업데이트는 그대로 %s에서 받습니다").F(p, want, hostOf(sec[0]))
+		line := t("the sources under %s use %s", "%s 아래의 소스가 %s 미러를 씁니다").F(p, want)
+		if len(sec) > 0 {
+			line = t("the sources under %s use %s; security updates still come from %s", "%s 아래의 소스가 %s 미러를 씁니다. 보안 업데이트는 그대로 %s에서 받습니다").F(p, want, hostOf(sec[0]))
+		}
 		if !more.IsZero() {
 			line = join(line, more)
 		}

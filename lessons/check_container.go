@@ -436,7 +436,7 @@ func checkFastest(c Check, env Env) Criterion {
 	if err != nil {
 		return Criterion{Saw: "error", Want: best.URL, Line: t("cannot read the sources under %s: %v", "%s 아래의 소스 파일을 읽을 수 없습니다: %v").F(c.Path, err)}
 	}
-	cr := mirrorVerdict(c.Path, best.URL, srcs, t("the fastest fresh mirror (%.0f ms to the first byte)", "가장 빠른 최신 미러입니다 (첫 바이트까지 %.0f ms)").F(best.TTFBms))
+	cr := mirrorVerdict(c.Path, best.URL, srcs, false, t("the fastest fresh mirror (%.0f ms to the first byte)", "가장 빠른 최신 미러입니다 (첫 바이트까지 %.0f ms)").F(best.TTFBms))
 	if cr.OK || cr.Want != best.URL || cr.Saw == "none" || cr.Saw == "security only" {
 		return cr
 	}

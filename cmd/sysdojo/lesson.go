@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -110,18 +109,19 @@ func (e *env) notice(n *lessons.Notice) {
 	}
 }
 
-// load reads the progress (read-only use).
-func (e *env) load(c *cli.Context) (*lessons.Progress, error) {
-	p, n, err := e.store(c).Load()
-	e.notice(n)
-	return p, err
+// session is the student's course, as the lessons package runs it: this
+// command only wires flags to it and prints what it returns.
+func (e *env) session(c *cli.Context) *lessons.Session {
+	home := e.getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	return &lessons.Session{Store: e.store(c), Vars: machineVars(), Home: home, Cwd: e.getwd(), Root: isRoot(), Notice: e.notice}
 }
 
-// update changes the progress under its lock.
-func (e *env) update(c *cli.Context, f func(*lessons.Progress) error) error {
-	n, err := e.store(c).Update(f)
-	e.notice(n)
-	return err
+// load reads the progress (read-only use).
+func (e *env) load(c *cli.Context) (*lessons.Progress, error) {
+	return e.session(c).Load()
 }
 
 // machineVars are the built-in placeholders: the student's user and group.
@@ -145,34 +145,10 @@ func bound(id string, p *lessons.Progress) (*lessons.Lesson, error) {
 	return l.Bind(p.Seed, machineVars()), nil
 }
 
-var errNoLesson = i18n.Invalid(i18n.T("no lesson started", "시작한 레슨이 없습니다")).
-	WithHint(i18n.T("see 'sysdojo lesson list', then 'sysdojo lesson start ID'", "'sysdojo lesson list'로 보고 'sysdojo lesson start ID'로 시작하세요"))
-
-// current finds the lesson named in args (or the current one) and its
-// progress, which must exist.
+// current finds the lesson named in args (else the one whose workspace
+// the student is in, else the current one) and its progress.
 func (e *env) current(c *cli.Context, p *lessons.Progress, id string) (*lessons.Lesson, *lessons.LessonProgress, error) {
-	if id == "" {
-		// The workspace the student is in wins over the current-lesson
-		// pointer: cd into another lesson's workspace and that lesson
-		// is the one checked.
-		id = lessonAt(p, e.getwd())
-	}
-	if id == "" {
-		id = p.Current
-	}
-	if id == "" {
-		return nil, nil, errNoLesson
-	}
-	l, err := bound(id, p)
-	if err != nil {
-		return nil, nil, err
-	}
-	lp := p.Lesson(id)
-	if lp == nil {
-		return nil, nil, i18n.Invalid(i18n.T("lesson %s is not started", "레슨 %s를 아직 시작하지 않았습니다").F(id)).
-			WithHint(i18n.T("try 'sysdojo lesson start %s'", "'sysdojo lesson start %s'로 시작하세요").F(id))
-	}
-	return l, lp, nil
+	return e.session(c).Current(p, id)
 }
 
 func isRoot() bool { return os.Geteuid() == 0 }
@@ -184,31 +160,6 @@ func (e *env) getwd() string {
 		return ""
 	}
 	return wd
-}
-
-// lessonAt returns the started lesson whose workspace holds dir (the
-// deepest one, should one workspace lie inside another), "" for none.
-func lessonAt(p *lessons.Progress, dir string) string {
-	if dir == "" {
-		return ""
-	}
-	if r, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = r
-	}
-	best, bestLen := "", -1
-	for id, lp := range p.Lessons {
-		if lp == nil || lp.Dir == "" {
-			continue
-		}
-		ws := filepath.Clean(lp.Dir)
-		if r, err := filepath.EvalSymlinks(ws); err == nil {
-			ws = r
-		}
-		if (dir == ws || strings.HasPrefix(dir, ws+string(filepath.Separator))) && len(ws) > bestLen {
-			best, bestLen = id, len(ws)
-		}
-	}
-	return best
 }
 
 // ---- list
@@ -289,62 +240,19 @@ func (e *env) lessonStart(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	id := a[0]
-	if _, err := lessons.Get(id); err != nil {
-		return err
-	}
-	var l *lessons.Lesson
-	var lp *lessons.LessonProgress
-	var kept []string
-	resumed := false
-	err = e.update(c, func(p *lessons.Progress) error {
-		if l, err = bound(id, p); err != nil {
-			return err
-		}
-		p.Current = id
-		now := time.Now().UTC()
-		lp = p.Lesson(id)
-		if lp != nil && c.String("dir") == "" {
-			if _, err := os.Stat(lp.Dir); err == nil {
-				resumed = true
-				return nil
-			}
-		}
-		dir := c.String("dir")
-		if dir == "" {
-			home := e.getenv("HOME")
-			if home == "" {
-				home, _ = os.UserHomeDir()
-			}
-			dir = filepath.Join(home, "sysdojo-lab", id)
-		}
-		if dir, err = filepath.Abs(dir); err != nil {
-			return err
-		}
-		ws, err := e.workspaces(c)
-		if err != nil {
-			return err
-		}
-		prep, err := ws.Start(l, dir)
-		if err != nil {
-			return err
-		}
-		kept = prep.Kept
-		lp = &lessons.LessonProgress{Dir: dir, Step: 1, Started: now, Updated: now}
-		p.Lessons[id] = lp
-		return nil
-	})
+	st, err := e.session(c).Start(a[0], c.String("dir"))
 	if err != nil {
 		return err
 	}
+	l, lp := st.Lesson, st.Progress
 	io := e.io
 	fmt.Fprintln(io.Out, io.Heading(l.Title.In(io.Lang)))
-	if resumed {
+	if st.Resumed {
 		io.Printf(i18n.T("Welcome back: you are at step %d.\n", "다시 오셨네요. %d단계부터 이어서 합니다.\n"), min(lp.Step, len(l.Steps)))
 	} else {
 		fmt.Fprintln(io.Out, term.Wrap(strings.TrimRight(l.Intro.In(io.Lang), "\n"), 78))
 	}
-	e.showKept(kept)
+	e.showKept(st.Kept)
 	fmt.Fprintln(io.Out)
 	e.showStep(l, lp)
 	return nil
@@ -442,44 +350,11 @@ func (e *env) lessonCheck(c *cli.Context) error {
 // when ""), records an answer first when answer is not nil, advances on
 // success and prints the outcome.
 func (e *env) checkCurrent(c *cli.Context, id string, answer *string, format string) error {
-	var l *lessons.Lesson
-	var lp *lessons.LessonProgress
-	var res lessons.StepResult
-	finished, already := false, false
-	err := e.update(c, func(p *lessons.Progress) error {
-		var err error
-		if l, lp, err = e.current(c, p, id); err != nil {
-			return err
-		}
-		if lp.Step > len(l.Steps) {
-			already = true
-			return nil
-		}
-		if answer != nil {
-			if !l.Steps[lp.Step-1].IsQuiz() {
-				return i18n.Invalid(i18n.T("step %d of %s is not a quiz: do the task, then 'sysdojo lesson check'",
-					"%[2]s의 %[1]d단계는 퀴즈가 아닙니다: 과제를 한 뒤 'sysdojo lesson check'를 실행하세요").F(lp.Step, l.ID))
-			}
-			if lp.Answers == nil {
-				lp.Answers = map[int]string{}
-			}
-			lp.Answers[lp.Step] = *answer
-		}
-		res = l.CheckStep(lp.Step, lessons.Env{Dir: lp.Dir, Answer: lp.Answers[lp.Step]})
-		if res.Passed {
-			now := time.Now().UTC()
-			lp.MarkDone(lp.Step, now)
-			lp.Step++
-			if lp.Step > len(l.Steps) {
-				finished = true
-				lp.Finished = &now
-			}
-		}
-		return nil
-	})
+	ck, err := e.session(c).Check(id, answer)
 	if err != nil {
 		return err
 	}
+	l, lp, res, finished, already := ck.Lesson, ck.Progress, ck.Result, ck.Finished, ck.Already
 	io := e.io
 	if already {
 		if format == "json" {
@@ -547,41 +422,19 @@ func (e *env) lessonSkip(c *cli.Context) error {
 	if _, err := args(c, 0, 0, ""); err != nil {
 		return err
 	}
-	var l *lessons.Lesson
-	var lp *lessons.LessonProgress
-	finished := false
-	err := e.update(c, func(p *lessons.Progress) error {
-		var err error
-		if l, lp, err = e.current(c, p, ""); err != nil {
-			return err
-		}
-		if lp.Step > len(l.Steps) {
-			return i18n.Invalid(i18n.T("lesson %s is already finished", "레슨 %s는 이미 끝났습니다").F(l.ID))
-		}
-		s := &l.Steps[lp.Step-1]
-		if !s.NeedsRoot || isRoot() {
-			return i18n.Invalid(i18n.T("only a step that needs root can be skipped, and only when you are not root",
-				"건너뛸 수 있는 것은 root가 필요한 단계뿐이고, root가 아닐 때만입니다"))
-		}
-		lp.Skipped = append(lp.Skipped, lp.Step)
-		lp.Step++
-		if lp.Step > len(l.Steps) {
-			now := time.Now().UTC()
-			finished, lp.Finished = true, &now
-		}
-		return nil
-	})
+	sk, err := e.session(c).Skip()
 	if err != nil {
 		return err
 	}
-	s := &l.Steps[lp.Step-2]
+	l := sk.Lesson
+	s := &l.Steps[sk.Step-1]
 	fmt.Fprintln(e.io.Out, term.Wrap(e.t("Skipped. What you would have seen as root: ", "건너뛰었습니다. root였다면: ")+s.Explain.In(e.io.Lang), 78))
 	fmt.Fprintln(e.io.Out)
-	if finished {
+	if sk.Finished {
 		e.celebrate(l)
 		return nil
 	}
-	e.showStep(l, lp)
+	e.showStep(l, sk.Progress)
 	return nil
 }
 
@@ -591,39 +444,17 @@ func (e *env) lessonHint(c *cli.Context) error {
 	if _, err := args(c, 0, 0, ""); err != nil {
 		return err
 	}
-	var l *lessons.Lesson
-	var lp *lessons.LessonProgress
-	shown, total := 0, 0
-	err := e.update(c, func(p *lessons.Progress) error {
-		var err error
-		if l, lp, err = e.current(c, p, ""); err != nil {
-			return err
-		}
-		if lp.Step > len(l.Steps) {
-			return i18n.Invalid(i18n.T("lesson %s is already finished", "레슨 %s는 이미 끝났습니다").F(l.ID))
-		}
-		total = len(l.Steps[lp.Step-1].Ladder())
-		if lp.Hints == nil {
-			lp.Hints = map[int]int{}
-		}
-		// Only hints actually shown are counted.
-		if lp.Hints[lp.Step] < total {
-			lp.Hints[lp.Step]++
-		}
-		shown = lp.Hints[lp.Step]
-		return nil
-	})
+	h, err := e.session(c).Hint()
 	if err != nil {
 		return err
 	}
 	io := e.io
-	ladder := l.Steps[lp.Step-1].Ladder()
-	if shown == 0 {
+	if h.Shown == 0 {
 		io.Println(i18n.T("This step has no hints: 'sysdojo lesson solution' shows the answer.", "이 단계에는 힌트가 없습니다. 'sysdojo lesson solution'으로 풀이를 볼 수 있습니다."))
 		return nil
 	}
-	fmt.Fprintln(io.Out, term.Wrap(fmt.Sprintf(e.t("Hint %d/%d: ", "힌트 %d/%d: "), shown, total)+ladder[shown-1].In(io.Lang), 78))
-	if shown < total {
+	fmt.Fprintln(io.Out, term.Wrap(fmt.Sprintf(e.t("Hint %d/%d: ", "힌트 %d/%d: "), h.Shown, h.Total)+h.Hint.In(io.Lang), 78))
+	if h.Shown < h.Total {
 		fmt.Fprintln(io.Out, io.Dim(e.t("(again for the next hint)", "(한 번 더 하면 다음 힌트)")))
 	} else {
 		fmt.Fprintln(io.Out, io.Dim(e.t("(that was the last hint; 'sysdojo lesson solution' shows the answer, and your teacher will see you used it)",
@@ -636,36 +467,14 @@ func (e *env) lessonSolution(c *cli.Context) error {
 	if _, err := args(c, 0, 0, ""); err != nil {
 		return err
 	}
-	var l *lessons.Lesson
-	var lp *lessons.LessonProgress
-	err := e.update(c, func(p *lessons.Progress) error {
-		var err error
-		if l, lp, err = e.current(c, p, ""); err != nil {
-			return err
-		}
-		if lp.Step > len(l.Steps) {
-			return i18n.Invalid(i18n.T("lesson %s is already finished", "레슨 %s는 이미 끝났습니다").F(l.ID))
-		}
-		if !contains(lp.Solutions, lp.Step) {
-			lp.Solutions = append(lp.Solutions, lp.Step)
-		}
-		return nil
-	})
+	h, err := e.session(c).Solution()
 	if err != nil {
 		return err
 	}
 	io := e.io
-	s := &l.Steps[lp.Step-1]
-	io.Println(i18n.T("The solution of step %d (recorded):", "%d단계의 풀이 (기록됩니다):").F(lp.Step))
-	for _, cmd := range s.Solution {
+	io.Println(i18n.T("The solution of step %d (recorded):", "%d단계의 풀이 (기록됩니다):").F(h.Step))
+	for _, cmd := range h.Commands {
 		fmt.Fprintf(io.Out, "  %s %s\n", io.Dim("$"), io.Code(cmd))
-	}
-	if s.IsQuiz() {
-		if s.AnswerCmd != "" {
-			fmt.Fprintf(io.Out, "  %s %s\n", io.Dim("$"), io.Code("sysdojo lesson answer $("+s.AnswerCmd+")"))
-		} else {
-			fmt.Fprintf(io.Out, "  %s %s\n", io.Dim("$"), io.Code("sysdojo lesson answer "+s.Answer))
-		}
 	}
 	return nil
 }
@@ -702,48 +511,14 @@ func (e *env) lessonReset(c *cli.Context) error {
 			return silentError{}
 		}
 	}
-	var l *lessons.Lesson
-	var kept []string
-	err = e.update(c, func(p *lessons.Progress) error {
-		if l, err = bound(id, p); err != nil {
-			return err
-		}
-		old := p.Lesson(id)
-		if old == nil {
-			return i18n.Invalid(i18n.T("lesson %s is not started: nothing to reset", "레슨 %s는 시작하지 않아서 되돌릴 것이 없습니다").F(id))
-		}
-		dir := filepath.Clean(old.Dir)
-		if !filepath.IsAbs(dir) {
-			return i18n.Invalid(i18n.T("the progress names no workspace for lesson %s", "진행 기록에 레슨 %s의 작업 디렉터리가 없습니다").F(id)).
-				WithHint(i18n.T("try 'sysdojo lesson start %s --dir NEW-DIR'", "'sysdojo lesson start %s --dir 새-디렉터리'로 시작하세요").F(id))
-		}
-		// Only what sysdojo made goes, and the directory itself stays:
-		// the student's shell may be in it.
-		ws, err := e.workspaces(c)
-		if err != nil {
-			return err
-		}
-		prep, err := ws.Reset(l, dir)
-		if err != nil {
-			return err
-		}
-		kept = prep.Kept
-		now := time.Now().UTC()
-		p.Lessons[id] = &lessons.LessonProgress{Dir: dir, Step: 1, Started: now, Updated: now}
-		p.Current = id
-		return nil
-	})
+	st, err := e.session(c).Reset(id)
 	if err != nil {
 		return err
 	}
+	kept := st.Kept
 	io.Printf(i18n.T("Lesson %s is reset: back to step 1.\n", "레슨 %s를 처음으로 되돌렸습니다. 1단계부터 다시 합니다.\n"), id)
 	e.showKept(kept)
 	return nil
-}
-
-// workspaces is the record of the workspaces set up for this progress.
-func (e *env) workspaces(c *cli.Context) (*lessons.Workspaces, error) {
-	return lessons.LoadWorkspaces(lessons.WorkspacesPath(e.store(c).Path))
 }
 
 // showKept says which names in a workspace sysdojo left alone.
