@@ -22,6 +22,7 @@ type kindSpec struct {
 var registry = map[string]kindSpec{
 	KindLeadsTo: leadsToKind,
 	KindMatches: matchesKind,
+	KindScript:  scriptKind,
 }
 
 // isKind reports whether name is a check kind of either form.

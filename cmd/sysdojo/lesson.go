@@ -28,9 +28,11 @@ func (e *env) progressFlag() cli.Flag {
 func newLessonCommand(e *env) *cli.Command {
 	pf := e.progressFlag()
 	return &cli.Command{
-		Name:  "lesson",
-		Usage: e.t("the course: step-by-step lessons checked on your real files", "단계별 실습 레슨: 실제 파일로 확인합니다"),
-		Subcommands: []*cli.Command{
+		Name:   "lesson",
+		Usage:  e.t("the course: step-by-step lessons checked on your real files", "단계별 실습 레슨: 실제 파일로 확인합니다"),
+		Flags:  []cli.Flag{e.lessonsFlag()},
+		Before: e.loadFileLessons,
+		Subcommands: append([]*cli.Command{
 			{Name: "list", Usage: e.t("all lessons, with done and current marks", "모든 레슨과 진행 상태"),
 				Flags: []cli.Flag{jsonFlag, pf}, Action: e.lessonList},
 			{Name: "start", Usage: e.t("start (or go back to) lesson ID: creates its workspace and shows the first task", "레슨 ID를 시작(또는 이어서): 작업 디렉터리를 만들고 첫 과제를 보여 줍니다"),
@@ -73,7 +75,7 @@ func newLessonCommand(e *env) *cli.Command {
 			{Name: "watch", Usage: e.t("re-check the current step whenever the workspace changes (Enter re-checks too)", "작업 디렉터리가 바뀔 때마다 다시 확인 (Enter로도 확인)"),
 				Flags:  []cli.Flag{pf, &cli.DurationFlag{Name: "poll", Value: time.Second, Usage: e.t("polling interval where file watching does not work", "파일 감시가 안 될 때 확인 간격")}},
 				Action: e.lessonWatch},
-		},
+		}, e.lessonFileCommands()...),
 	}
 }
 
