@@ -126,7 +126,7 @@ func NewClassReport(all []*Lesson, files []ExportFile) *ClassReport {
 				c.Solutions = len(lp.Solutions)
 				row.Hints += c.Hints
 				row.Solutions += c.Solutions
-				c.StepsDone = quizRight(l, p.Seed, lp)
+				c.StepsDone = quizRight(l, p, lp)
 				c.Done = c.StepsDone == c.Steps
 				if !lp.Updated.IsZero() {
 					u := lp.Updated
@@ -175,7 +175,7 @@ func NewClassReport(all []*Lesson, files []ExportFile) *ClassReport {
 // quizRight counts the steps of l that a class report can check without
 // the workspace (quiz steps answered by value) whose recorded answer is
 // right for the student's seed.
-func quizRight(src *Lesson, seed string, lp *LessonProgress) int {
+func quizRight(src *Lesson, p *Progress, lp *LessonProgress) int {
 	var l *Lesson
 	n := 0
 	for i := range src.Steps {
@@ -184,7 +184,7 @@ func quizRight(src *Lesson, seed string, lp *LessonProgress) int {
 			continue
 		}
 		if l == nil {
-			l = src.Bind(seed, nil)
+			l = src.Bind(p.Seed, WithUID(nil, p))
 		}
 		if l.CheckStep(i+1, Env{Answer: lp.Answers[i+1]}).Passed {
 			n++

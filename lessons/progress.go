@@ -21,7 +21,10 @@ type Progress struct {
 	Seed    string `json:"seed"`
 	// Student is a display name (the user name by default), for class
 	// reports.
-	Student string                     `json:"student,omitempty"`
+	Student string `json:"student,omitempty"`
+	// UID is the student's uid, recorded at the first start (the user who
+	// ran sudo, under sudo): per-student ports derive from it (${pb}).
+	UID     int                        `json:"uid,omitempty"`
 	Current string                     `json:"current,omitempty"`
 	Lessons map[string]*LessonProgress `json:"lessons"`
 }

@@ -17,17 +17,23 @@ var placeholderRE = regexp.MustCompile(`\$\{([a-z_][a-z0-9_]*)\}`)
 
 // builtin placeholders: ${user} and ${group} are the student's own user
 // and primary group (from the machine); ${sid} and ${pb} are derived from
-// the student's seed so that 40 students on one server do not collide:
-// ${sid} is six hex digits for names (containers: "web-${sid}"), ${pb} a
-// port block, four digits from 1000 to 3199, so "${pb}0" to "${pb}9" are
-// ten host ports (10000 to 31999) of the student's own. Parameter rows
-// may use them ({name: "kimchi-${sid}"}).
+// the student so that 40 students on one server do not collide: ${sid}
+// is six hex digits of the seed's hash, for names (containers:
+// "web-${sid}"); ${pb} is a port block, four digits from 1000 to 3199, so
+// "${pb}0" to "${pb}9" are ten host ports (10000 to 31999) of the
+// student's own. ${pb} comes from the student's uid (recorded in the
+// progress at the first start: students' uids differ, so their blocks
+// do), from the seed when the uid is 0 or unknown. Parameter rows may use
+// them ({name: "kimchi-${sid}"}).
 var builtin = map[string]bool{"user": true, "group": true, "sid": true, "pb": true}
 
 // studentVars are the seed-derived built-in values.
-func studentVars(seed string) map[string]string {
+func studentVars(seed, uid string) map[string]string {
 	h := sha256.Sum256([]byte(seed + "\x00student"))
-	n := binary.BigEndian.Uint32(h[3:7])
+	n := uint64(binary.BigEndian.Uint32(h[3:7]))
+	if u, err := strconv.ParseUint(uid, 10, 32); err == nil && u > 0 {
+		n = u
+	}
 	return map[string]string{
 		"sid": hex.EncodeToString(h[:3]),
 		"pb":  strconv.Itoa(1000 + int(n%2200)),
@@ -53,7 +59,7 @@ func pick(seed, lesson string, group, n int) int {
 // Vars returns the values of l's parameters for the student with seed,
 // plus the built-in ones given in machine (user, group).
 func (l *Lesson) Vars(seed string, machine map[string]string) map[string]string {
-	vars := studentVars(seed)
+	vars := studentVars(seed, machine["uid"])
 	for k, v := range machine {
 		vars[k] = v
 	}

@@ -3,6 +3,7 @@ package lessons
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ type Session struct {
 	Notice func(*Notice)
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// UID is the student's uid, recorded in the progress at the first
+	// start (see StudentUID).
+	UID int
 }
 
 func (s *Session) now() time.Time {
@@ -74,7 +78,31 @@ func (s *Session) Bound(id string, p *Progress) (*Lesson, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.Bind(p.Seed, s.Vars), nil
+	return l.Bind(p.Seed, WithUID(s.Vars, p)), nil
+}
+
+// WithUID returns vars with the student's recorded uid ("uid"), which
+// ${pb} derives from.
+func WithUID(vars map[string]string, p *Progress) map[string]string {
+	out := map[string]string{}
+	for k, v := range vars {
+		out[k] = v
+	}
+	if p != nil && p.UID > 0 {
+		out["uid"] = strconv.Itoa(p.UID)
+	}
+	return out
+}
+
+// StudentUID is who the student is: the user who ran sudo when running
+// under sudo (SUDO_UID), else this process's user.
+func StudentUID(getenv func(string) string) int {
+	if os.Geteuid() == 0 {
+		if u, err := strconv.Atoi(getenv("SUDO_UID")); err == nil && u > 0 {
+			return u
+		}
+	}
+	return os.Getuid()
 }
 
 // ErrNoLesson: no lesson named, none current, and the student is in no
@@ -160,6 +188,12 @@ func (s *Session) Start(id, dir string) (*Started, error) {
 		l, err := s.Bound(id, p)
 		if err != nil {
 			return err
+		}
+		if p.UID == 0 && s.UID > 0 {
+			p.UID = s.UID
+			if l, err = s.Bound(id, p); err != nil {
+				return err
+			}
 		}
 		out.Lesson = l
 		p.Current = id

@@ -118,7 +118,8 @@ func (e *env) session(c *cli.Context) *lessons.Session {
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
-	return &lessons.Session{Store: e.store(c), Vars: machineVars(), Home: home, Cwd: e.getwd(), Root: isRoot(), Notice: e.notice}
+	return &lessons.Session{Store: e.store(c), Vars: machineVars(), Home: home, Cwd: e.getwd(), Root: isRoot(), Notice: e.notice,
+		UID: lessons.StudentUID(e.getenv)}
 }
 
 // load reads the progress (read-only use).
@@ -144,7 +145,7 @@ func bound(id string, p *lessons.Progress) (*lessons.Lesson, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.Bind(p.Seed, machineVars()), nil
+	return l.Bind(p.Seed, lessons.WithUID(machineVars(), p)), nil
 }
 
 // current finds the lesson named in args (else the one whose workspace
