@@ -138,9 +138,9 @@ func TestVerdictUndoBeforeDoing(t *testing.T) {
 	l, dir := upTo(t, "perm-octal", "0000000000000001", 4)
 	n := stepTitled(t, l, "Undo the 777")
 	mustFail(t, l, n, Env{Dir: dir}, "nothing done")
-	shell(t, dir, "chmod 644 *.txt")
-	mustFail(t, l, n, Env{Dir: dir}, "chmod 644 *.txt (sample.txt lost its 777)")
-	shell(t, dir, "chmod 777 sample.txt")
+	shell(t, dir, "chmod 644 *")
+	mustFail(t, l, n, Env{Dir: dir}, "chmod 644 * (backup.sh lost its x)")
+	shell(t, dir, "chmod 755 backup.sh")
 	mustPass(t, l, n, Env{Dir: dir}, "only notes.txt changed")
 }
 
