@@ -85,22 +85,12 @@ func lsBits(m perm.Mode) string { return perm.LsString(m, perm.TypeRegular)[1:] 
 // classes is who may do what under m.
 func classes(m perm.Mode) []perm.Access { return perm.Classes(m) }
 
-// aptURIs returns the URIs of the enabled entries of the sources files
-// under root (a sandbox directory treated as "/"), through the apt package.
-func aptURIs(root string) ([]string, error) {
-	srcs, err := aptSources(root)
-	var out []string
-	for _, s := range srcs {
-		out = append(out, s.URI)
-	}
-	return out, err
-}
+// source is one enabled entry of a sources file: its URI and suite.
+type source struct{ URI, Suite string }
 
-// aptSource is one enabled entry: where it points and for which suite.
-type aptSource struct{ URI, Suite string }
-
-// aptSources returns the enabled entries of the sources files under root.
-func aptSources(root string) ([]aptSource, error) {
+// aptSources returns the enabled entries of the sources files under root
+// (a sandbox directory treated as "/"), through the apt package.
+func aptSources(root string) ([]source, error) {
 	if err := sourcesAreFiles(root); err != nil {
 		return nil, err
 	}
@@ -108,13 +98,19 @@ func aptSources(root string) ([]aptSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []aptSource
+	var out []source
 	for _, e := range sys.Entries() {
 		if e.Enabled && !e.Commented {
-			out = append(out, aptSource{e.URI, e.Suite})
+			out = append(out, source{URI: e.URI, Suite: e.Suite})
 		}
 	}
 	return out, nil
+}
+
+// securitySuite reports whether suite is a security suite (jammy-security,
+// bookworm-security, the older Debian buster/updates).
+func securitySuite(suite string) bool {
+	return strings.HasSuffix(suite, "-security") || strings.HasSuffix(suite, "/updates")
 }
 
 // sourcesAreFiles refuses, before the apt package reads them, sources

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -69,7 +70,7 @@ func (l *Lesson) CheckStep(n int, env Env) StepResult {
 			}
 		}
 		var cr Criterion
-		if fileKinds[c.Kind] {
+		if isFileKind(c.Kind) {
 			// Everything a file kind looks at is in the workspace: look
 			// with the owner's rights.
 			if err := env.As.Do(func() { cr = runCheck(c, env, db) }); err != nil {
@@ -99,7 +100,7 @@ var fileKinds = map[string]bool{
 
 // bi formats each language with its own arguments.
 func bi(en, ko string, enArgs, koArgs []any) i18n.Text {
-	return i18n.Text{En: fmt.Sprintf(en, enArgs...), Ko: fmt.Sprintf(ko, koArgs...)}
+	return i18n.Text{En: fmt.Sprintf(en, enArgs...), Ko: i18n.SprintfKo(ko, koArgs...)}
 }
 
 func join(a, b i18n.Text) i18n.Text {
@@ -136,6 +137,9 @@ func missing(p string, err error) Criterion {
 }
 
 func runCheck(c Check, env Env, db *perm.DB) Criterion {
+	if k, ok := registry[c.Kind]; ok {
+		return k.Run(c, env, db)
+	}
 	abs := func(p string) string { return filepath.Join(env.Dir, p) }
 	p := c.Path
 	switch c.Kind {
@@ -145,14 +149,14 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 			cr := missing(p, err)
 			cr.Want = or(c.Want, "exists")
 			if c.Want != "" {
-				cr.Line = join(cr.Line, bi("the task asks for a %s", "과제에서 원하는 것은 %s입니다", []any{c.Want}, []any{typeText(c.Want).Ko}))
+				cr.Line = join(cr.Line, bi("the task asks for a %s", "과제에 필요한 것: %s", []any{c.Want}, []any{typeText(c.Want).Ko}))
 			}
 			return cr
 		}
 		if c.Want != "" && !sameType(n.Type, c.Want) {
 			tt, wt := typeText(n.Type), typeText(c.Want)
 			return Criterion{Saw: n.Type, Want: c.Want,
-				Line: bi("%s is a %s; the task asks for a %s", "%s: %s입니다. 과제에서 원하는 것은 %s입니다", []any{p, tt.En, wt.En}, []any{p, tt.Ko, wt.Ko})}
+				Line: bi("%s is a %s; the task asks for a %s", "%s: 지금은 %s입니다. 과제에 필요한 것: %s", []any{p, tt.En, wt.En}, []any{p, tt.Ko, wt.Ko})}
 		}
 		tt := typeText(n.Type)
 		return Criterion{OK: true, Saw: n.Type, Want: or(c.Want, "exists"),
@@ -164,12 +168,12 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 				Line: t("%s is no longer there", "%s: 이제 없습니다").F(p)}
 		}
 		return Criterion{Saw: "exists", Want: "missing",
-			Line: t("%s is still there; the task asks for it to be gone from here", "%s: 아직 있습니다. 과제는 이 자리에서 없애는 것입니다").F(p)}
+			Line: t("%s is still there; the task asks for it to be gone from here", "%s: 아직 그 자리에 있습니다. 과제대로라면 이 자리에서 없어져야 합니다").F(p)}
 
 	case KindMode:
 		want, ok := parseMode(c.Want)
 		if !ok {
-			return Criterion{Saw: "?", Want: c.Want, Line: t("bad mode %q in the lesson", "레슨의 모드 %q가 잘못되었습니다").F(c.Want)}
+			return Criterion{Saw: "?", Want: c.Want, Line: t("bad mode %q in the lesson", "레슨에 적힌 권한 값이 잘못되었습니다: %q").F(c.Want)}
 		}
 		n, err := inspect(abs(p), db)
 		if err != nil {
@@ -179,12 +183,14 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 		}
 		if n.Mode == want {
 			return Criterion{OK: true, Saw: n.Mode.String(), Want: want.String(),
-				Line: t("%s is %s (%s)", "%s: %s (%s)입니다").F(p, n.Mode, lsBits(n.Mode))}
+				Line: t("%s is %s (%s)", "%s: 권한 %s (%s), 맞습니다").F(p, n.Mode, lsBits(n.Mode))}
 		}
-		d := modeDiff(n.Mode, want)
-		return Criterion{Saw: n.Mode.String(), Want: want.String(),
-			Line: bi("%s is %s (%s); the task asks for %s (%s): %s", "%s: %s (%s)입니다. 과제는 %s (%s)입니다: %s",
-				[]any{p, n.Mode, lsBits(n.Mode), want, lsBits(want), d.En}, []any{p, n.Mode, lsBits(n.Mode), want, lsBits(want), d.Ko})}
+		// What is missing, in words; never the mode the task wants,
+		// which would give the answer away.
+		d := modeDiff(n.Mode, want, n.Type == "directory")
+		return Criterion{Saw: n.Mode.String(), Want: "?",
+			Line: bi("%s is %s (%s): %s", "%s: 지금 권한은 %s (%s). %s",
+				[]any{p, n.Mode, lsBits(n.Mode), d.En}, []any{p, n.Mode, lsBits(n.Mode), d.Ko})}
 
 	case KindOwner, KindGroup:
 		n, err := inspect(abs(p), db)
@@ -202,11 +208,11 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 		case c.Kind == KindOwner && ok:
 			return Criterion{OK: true, Saw: saw, Want: c.Want, Line: t("%s belongs to %s", "%s: 소유자가 %s입니다").F(p, saw)}
 		case c.Kind == KindOwner:
-			return Criterion{Saw: saw, Want: c.Want, Line: t("%s belongs to %s; the task asks for owner %s", "%s: 소유자가 %s입니다. 과제는 소유자 %s입니다").F(p, saw, c.Want)}
+			return Criterion{Saw: saw, Want: c.Want, Line: t("%s belongs to %s, not to the owner the task names", "%s: 소유자가 %s입니다. 과제에서 말한 소유자가 아닙니다").F(p, saw)}
 		case ok:
 			return Criterion{OK: true, Saw: saw, Want: c.Want, Line: t("%s has group %s", "%s: 그룹이 %s입니다").F(p, saw)}
 		default:
-			return Criterion{Saw: saw, Want: c.Want, Line: t("%s has group %s; the task asks for group %s", "%s: 그룹이 %s입니다. 과제는 그룹 %s입니다").F(p, saw, c.Want)}
+			return Criterion{Saw: saw, Want: c.Want, Line: t("%s has group %s, not the group the task names", "%s: 그룹이 %s입니다. 과제에서 말한 그룹이 아닙니다").F(p, saw)}
 		}
 
 	case KindSameInode, KindDiffInode:
@@ -231,10 +237,10 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 		if c.Kind == KindSameInode {
 			if same {
 				return Criterion{OK: true, Saw: saw, Want: "same inode",
-					Line: t("%s share inode %d: one file, several names", "%s: 같은 아이노드 %d번입니다. 파일 하나에 이름이 여럿").F(names, ns[0].Inode)}
+					Line: t("%s share inode %d: one file, several names", "%s: 같은 아이노드(%d번)를 가리킵니다. 파일 하나에 이름이 여럿입니다").F(names, ns[0].Inode)}
 			}
 			return Criterion{Saw: saw, Want: "same inode",
-				Line: t("inodes differ (%s); the task asks for one inode under these names (a hard link)", "아이노드가 다릅니다 (%s). 과제는 이 이름들이 한 아이노드를 가리키는 것(하드 링크)입니다").F(saw)}
+				Line: t("inodes differ (%s); the task asks for one inode under these names (a hard link)", "아이노드가 다릅니다 (%s). 이 이름들이 모두 한 아이노드를 가리켜야 합니다(하드 링크)").F(saw)}
 		}
 		distinct := map[uint64]bool{}
 		for _, n := range ns {
@@ -245,7 +251,7 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 				Line: t("%s are different inodes (%s)", "%s: 서로 다른 아이노드입니다 (%s)").F(names, saw)}
 		}
 		return Criterion{Saw: saw, Want: "different inodes",
-			Line: t("some of %s share an inode (%s); the task asks for separate inodes", "%s 중에 아이노드를 같이 쓰는 것이 있습니다 (%s). 과제는 서로 다른 아이노드입니다").F(names, saw)}
+			Line: t("some of %s share an inode (%s); the task asks for separate inodes", "%s 가운데 아이노드를 같이 쓰는 것이 있습니다 (%s). 모두 서로 다른 아이노드여야 합니다").F(names, saw)}
 
 	case KindTarget, KindDangles, KindResolves:
 		n, err := inspect(abs(p), db)
@@ -270,7 +276,7 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 				return Criterion{OK: true, Saw: n.Target, Want: c.Want, Line: t("%s", "%s").F(arrow)}
 			}
 			return Criterion{Saw: n.Target, Want: c.Want,
-				Line: t("%s; the task asks for the target text %q", "%s 입니다. 과제는 대상 텍스트 %q입니다").F(arrow, c.Want)}
+				Line: t("%s: not the target text the task asks for", "%s: 과제에서 말한 대상 텍스트가 아닙니다").F(arrow)}
 		case KindDangles:
 			if n.Dangling {
 				return Criterion{OK: true, Saw: "dangling", Want: "dangling",
@@ -292,7 +298,7 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 	case KindNlink:
 		want, err := strconv.ParseUint(c.Want, 10, 64)
 		if err != nil {
-			return Criterion{Saw: "?", Want: c.Want, Line: t("bad link count %q in the lesson", "레슨의 링크 수 %q가 잘못되었습니다").F(c.Want)}
+			return Criterion{Saw: "?", Want: c.Want, Line: t("bad link count %q in the lesson", "레슨에 적힌 링크 수가 잘못되었습니다: %q").F(c.Want)}
 		}
 		n, err := inspect(abs(p), db)
 		if err != nil {
@@ -304,8 +310,12 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 		if n.Nlink == want {
 			return Criterion{OK: true, Saw: saw, Want: c.Want, Line: t("%s has %d links", "%s: 링크 수가 %d입니다").F(p, n.Nlink)}
 		}
-		return Criterion{Saw: saw, Want: c.Want,
-			Line: t("%s has %d links; the task asks for %d", "%s: 링크 수가 %d입니다. 과제는 %d입니다").F(p, n.Nlink, want)}
+		more := t("more than the task asks for", "과제보다 많습니다")
+		if n.Nlink < want {
+			more = t("fewer than the task asks for", "과제보다 적습니다")
+		}
+		return Criterion{Saw: saw, Want: "?",
+			Line: t("%s has %d links: %s", "%s: 링크 수 %d, %s").F(p, n.Nlink, more)}
 
 	case KindContains:
 		data, err := ReadUserFile(abs(p), MaxCheckedFileSize, false)
@@ -315,7 +325,7 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 			case errors.Is(err, fs.ErrNotExist):
 				cr.Line = t("%s cannot be read: it (or what it points to) does not exist", "%s: 읽을 수 없습니다. 파일(또는 링크가 가리키는 곳)이 없습니다").F(p)
 			case errors.Is(err, ErrNotRegular), errors.Is(err, ErrTooBig):
-				cr.Line = t("%s: %s; the task asks for a regular file", "%s: %s. 과제는 일반 파일입니다").F(p, readWhy(err))
+				cr.Line = t("%s: %s; the task asks for a regular file", "%s: %s. 일반 파일이어야 합니다").F(p, readWhy(err))
 			case errors.Is(err, fs.ErrPermission):
 				cr.Line = t("%s cannot be read (permission denied)", "%s: 읽을 수 없습니다 (권한 없음)").F(p)
 			}
@@ -343,54 +353,21 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 		a := strings.TrimSpace(env.Answer)
 		if a == "" {
 			return Criterion{Saw: "", Want: "?",
-				Line: t("no answer yet: give one with 'sysdojo lesson answer VALUE'", "아직 답이 없습니다: 'sysdojo lesson answer 값'으로 답하세요")}
+				Line: t("no answer yet: give one with 'sysdojo lesson answer VALUE'", "아직 답하지 않았습니다. 'sysdojo lesson answer 값'으로 답하세요")}
 		}
 		for _, w := range accept {
 			if normAnswer(a) == normAnswer(w) {
 				return Criterion{OK: true, Saw: a, Want: a, Line: t("your answer %q is right", "답 %q: 맞았습니다").F(a)}
 			}
 		}
-		return Criterion{Saw: a, Want: "?", Line: t("your answer %q is not right yet", "답 %q: 아직 틀렸습니다").F(a)}
+		return Criterion{Saw: a, Want: "?", Line: t("your answer %q is not right: think again, or ask for a hint", "답 %q: 맞지 않습니다. 다시 생각해 보거나 힌트를 보세요").F(a)}
 
 	case KindMirror:
-		root := abs(p)
-		srcs, err := aptSources(root)
+		srcs, err := aptSources(abs(p))
 		if err != nil {
 			return Criterion{Saw: "error", Want: c.Want, Line: t("cannot read the sources under %s: %v", "%s 아래의 소스 파일을 읽을 수 없습니다: %v").F(p, err)}
 		}
-		// Every line counts: the archive lines must use the mirror, and
-		// the security lines (suite -security) must stay on a security
-		// archive, whatever their URI now says.
-		var bad, good, moved []string
-		for _, s := range srcs {
-			sec := strings.HasSuffix(s.Suite, "-security")
-			switch {
-			case sec && !isSecurity(s.URI):
-				moved = append(moved, s.URI)
-			case sec:
-			case sameMirror(s.URI, c.Want):
-				good = append(good, s.URI)
-			default:
-				bad = append(bad, s.URI)
-			}
-		}
-		uris := srcs
-		if len(moved) > 0 {
-			saw := strings.Join(uniq(moved), ", ")
-			return Criterion{Saw: saw, Want: c.Want,
-				Line: t("the security line under %s now uses %s: security updates stay on the security archive (security.ubuntu.com)",
-					"%s 아래의 보안(security) 줄이 %s 미러를 쓰게 되었습니다. 보안 업데이트는 보안 저장소(security.ubuntu.com)에 그대로 두세요").F(p, saw)}
-		}
-		switch {
-		case len(good) > 0 && len(bad) == 0:
-			return Criterion{OK: true, Saw: c.Want, Want: c.Want, Line: t("the sources under %s use %s", "%s 아래의 소스가 %s 미러를 씁니다").F(p, c.Want)}
-		case len(uris) == 0:
-			return Criterion{Saw: "none", Want: c.Want, Line: t("no enabled sources under %s", "%s 아래에 켜진 소스가 없습니다").F(p)}
-		default:
-			saw := strings.Join(uniq(bad), ", ")
-			return Criterion{Saw: saw, Want: c.Want,
-				Line: t("the sources under %s still use %s; the task asks for %s", "%s 아래의 소스가 아직 %s 미러를 씁니다. 과제는 %s 미러입니다").F(p, saw, c.Want)}
-		}
+		return mirrorVerdict(p, c.Want, srcs, true, i18n.Text{})
 	}
 	if cr, ok := runMoreCheck(c, env); ok {
 		return cr
@@ -428,14 +405,23 @@ func normAnswer(s string) string {
 }
 
 var (
-	whoText = map[string]i18n.Text{"user": t("the owner", "소유자"), "group": t("group", "그룹"), "other": t("others", "기타 사용자")}
-	opText  = []i18n.Text{t("read", "읽기"), t("write", "쓰기"), t("execute", "실행")}
+	// whoKo are the classes as a Korean sentence's subject.
+	whoText = map[string]i18n.Text{"user": t("the owner", "소유자"), "group": t("the group", "그룹"), "other": t("others", "그 외 사용자")}
+	// opText names what each bit allows: for a file, read/write/execute;
+	// for a directory, list/create-or-delete/enter (search).
+	opText    = []i18n.Text{t("read", "읽기"), t("write", "쓰기"), t("execute", "실행")}
+	opTextDir = []i18n.Text{t("list it", "목록 보기(r)"), t("create or delete names in it", "안에 만들고 지우기(w)"), t("enter or search it", "들어가기·찾아보기(x)")}
 )
 
-// modeDiff says in words how saw differs from want: "group may still
-// read; others cannot execute yet".
-func modeDiff(saw, want perm.Mode) i18n.Text {
+// modeDiff says in words how saw differs from want ("the group may still
+// write. others cannot read yet"), without naming want itself: the
+// student learns which property is missing, not the number to type.
+func modeDiff(saw, want perm.Mode, dir bool) i18n.Text {
 	var en, ko []string
+	ops := opText
+	if dir {
+		ops = opTextDir
+	}
 	sc, wc := classes(saw), classes(want)
 	for i := range sc {
 		who := whoText[sc[i].Who]
@@ -445,14 +431,14 @@ func modeDiff(saw, want perm.Mode) i18n.Text {
 		for j := range sb {
 			switch {
 			case sb[j] && !wb[j]:
-				extraEn, extraKo = append(extraEn, opText[j].En), append(extraKo, opText[j].Ko)
+				extraEn, extraKo = append(extraEn, ops[j].En), append(extraKo, ops[j].Ko)
 			case !sb[j] && wb[j]:
-				lackEn, lackKo = append(lackEn, opText[j].En), append(lackKo, opText[j].Ko)
+				lackEn, lackKo = append(lackEn, ops[j].En), append(lackKo, ops[j].Ko)
 			}
 		}
 		if len(extraEn) > 0 {
 			en = append(en, who.En+" may still "+strings.Join(extraEn, " and "))
-			ko = append(ko, who.Ko+"에게 아직 "+strings.Join(extraKo, "·")+" 권한이 있습니다")
+			ko = append(ko, who.Ko+"에게 아직 "+strings.Join(extraKo, "·")+" 권한이 남아 있습니다")
 		}
 		if len(lackEn) > 0 {
 			en = append(en, who.En+" cannot "+strings.Join(lackEn, " or ")+" yet")
@@ -463,7 +449,7 @@ func modeDiff(saw, want perm.Mode) i18n.Text {
 		bit perm.Mode
 		en  string
 		ko  string
-	}{{perm.SetUID, "setuid", "setuid"}, {perm.SetGID, "setgid", "setgid"}, {perm.Sticky, "the sticky bit", "스티키 비트"}} {
+	}{{perm.SetUID, "setuid", "setuid 비트"}, {perm.SetGID, "setgid", "setgid 비트"}, {perm.Sticky, "the sticky bit", "스티키 비트"}} {
 		switch {
 		case saw&sp.bit != 0 && want&sp.bit == 0:
 			en = append(en, sp.en+" is still set")
@@ -473,5 +459,66 @@ func modeDiff(saw, want perm.Mode) i18n.Text {
 			ko = append(ko, sp.ko+"가 아직 꺼져 있습니다")
 		}
 	}
-	return t(strings.Join(en, "; "), strings.Join(ko, ", "))
+	// Korean sentences end with a full stop each, never spliced with
+	// commas.
+	return t(strings.Join(en, "; "), strings.Join(ko, ". "))
+}
+
+// mirrorVerdict judges the sources under p (a sandbox root) against the
+// mirror want: every main entry uses want, and the security entries stay
+// with the security archive (security updates come from the source, not
+// from a mirror that may lag), and, with needSecurity, are still there.
+// more is added to the passing line.
+func mirrorVerdict(p, want string, srcs []source, needSecurity bool, more i18n.Text) Criterion {
+	var bad, good, sec, secMoved []string
+	for _, s := range srcs {
+		switch {
+		case securitySuite(s.Suite):
+			if isSecurity(s.URI) {
+				sec = append(sec, s.URI)
+			} else {
+				secMoved = append(secMoved, s.URI)
+			}
+		case sameMirror(s.URI, want):
+			good = append(good, s.URI)
+		case isSecurity(s.URI):
+			sec = append(sec, s.URI)
+		default:
+			bad = append(bad, s.URI)
+		}
+	}
+	switch {
+	case len(srcs) == 0:
+		return Criterion{Saw: "none", Want: want, Line: t("no enabled sources under %s", "%s 아래에 켜진 소스가 없습니다").F(p)}
+	case len(secMoved) > 0:
+		saw := strings.Join(uniq(secMoved), ", ")
+		return Criterion{Saw: saw, Want: "security archive",
+			Line: t("the security line under %s now uses %s: security updates must keep coming from the security archive",
+				"%s 아래의 security 줄이 %s 쪽으로 바뀌었습니다. 보안 업데이트는 원래의 보안 저장소에서 받아야 합니다").F(p, saw)}
+	case len(sec) == 0 && needSecurity:
+		return Criterion{Saw: "no security line", Want: "security archive",
+			Line: t("the security line under %s is gone: without it, this machine gets no security updates",
+				"%s 아래에서 security 줄이 사라졌습니다. 이 줄이 없으면 보안 업데이트를 받지 못합니다").F(p)}
+	case len(good) > 0 && len(bad) == 0:
+		line := t("the sources under %s use %s", "%s 아래의 소스가 %s 미러를 씁니다").F(p, want)
+		if len(sec) > 0 {
+			line = t("the sources under %s use %s; security updates still come from %s", "%s 아래의 소스가 %s 미러를 씁니다. 보안 업데이트는 그대로 %s에서 받습니다").F(p, want, hostOf(sec[0]))
+		}
+		if !more.IsZero() {
+			line = join(line, more)
+		}
+		return Criterion{OK: true, Saw: want, Want: want, Line: line}
+	case len(good) == 0 && len(bad) == 0:
+		return Criterion{Saw: "security only", Want: want, Line: t("under %s only the security line is left", "%s 아래에 security 줄만 남았습니다").F(p)}
+	}
+	saw := strings.Join(uniq(bad), ", ")
+	return Criterion{Saw: saw, Want: want,
+		Line: t("the sources under %s still use %s", "%s 아래의 소스가 아직 %s 쪽을 씁니다").F(p, saw)}
+}
+
+func hostOf(uri string) string {
+	if u, err := url.Parse(uri); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return uri
 }

@@ -92,11 +92,9 @@ func validateMore(c Check) (handled bool, msg string) {
 
 // notRootLine is what a container check says when it cannot look.
 func cannotSee(err error) Criterion {
-	if !isRoot() {
-		return Criterion{Saw: "not root", Want: "root",
-			Line: t("only root can look at containers here: run the check with sudo (sudo sysdojo lesson check)",
-				"여기서는 root만 컨테이너를 들여다볼 수 있습니다: sudo를 붙여 확인하세요 (sudo sysdojo lesson check)")}
-	}
+	// As another user, the checks look at the user's own (rootless)
+	// containers: no sudo needed; a container started with sudo belongs
+	// to root, and is checked with sudo.
 	return Criterion{Saw: "error", Line: t("cannot look at the containers: %v", "컨테이너를 살펴볼 수 없습니다: %v").F(errText(err))}
 }
 
@@ -142,7 +140,7 @@ func checkContainer(c Check, env Env) Criterion {
 	}
 	if k == nil {
 		return Criterion{Saw: "absent", Want: or(c.Want, c.Kind),
-			Line: t("there is no container named %s yet (sysdojo container ps -a lists them)", "%s라는 컨테이너가 아직 없습니다 (sysdojo container ps -a로 목록을 봅니다)").F(name)}
+			Line: t("there is no container named %s yet (sysdojo container ps -a lists them)", "이름이 %s인 컨테이너가 아직 없습니다 (sysdojo container ps -a로 목록을 봅니다)").F(name)}
 	}
 	if !k.Running && c.Kind != KindVolumeFile && c.Kind != KindLimit {
 		en, ko := exitText(k)
@@ -168,7 +166,7 @@ func checkContainer(c Check, env Env) Criterion {
 		}
 		return Criterion{Saw: saw, Want: c.Want,
 			Line: t("container %s has the host name %s; the task asks for %s (set it with --hostname when it starts)",
-				"컨테이너 %s: 호스트 이름이 %s입니다. 과제는 %s입니다 (시작할 때 --hostname으로 정합니다)").F(name, saw, c.Want)}
+				"컨테이너 %s: 호스트 이름이 %s입니다. 과제에서 정한 이름은 %s (시작할 때 --hostname으로 정합니다)").F(name, saw, c.Want)}
 
 	case KindInContainer:
 		_, code, err := execIn(env.ContainerRoot, name, "/bin/sh", "-c", `test -e "$1"`, "sh", c.Path)
@@ -216,22 +214,22 @@ func containerState(c Check, k *ctr) Criterion {
 				Line: bi("container %s has stopped: %s", "컨테이너 %s: 멈췄습니다. %s", []any{name, en}, []any{name, ko})}
 		default:
 			return Criterion{OK: true, Saw: saw, Want: c.Want,
-				Line: t("there is no container named %s any more", "%s라는 컨테이너는 이제 없습니다").F(name)}
+				Line: t("there is no container named %s any more", "이름이 %s인 컨테이너는 이제 없습니다").F(name)}
 		}
 	}
 	var want i18n.Text
 	switch c.Want {
 	case "running":
-		want = t("the task asks for it running (sysdojo container run -d ...)", "과제는 실행 중인 상태입니다 (sysdojo container run -d ...)")
+		want = t("the task asks for it running (sysdojo container run -d ...)", "실행 중이어야 합니다 (sysdojo container run -d ...)")
 	case "exited":
-		want = t("the task asks for it stopped (sysdojo container stop)", "과제는 멈춘 상태입니다 (sysdojo container stop)")
+		want = t("the task asks for it stopped (sysdojo container stop)", "멈춰 있어야 합니다 (sysdojo container stop)")
 	default:
-		want = t("the task asks for it removed (sysdojo container rm)", "과제는 지운 상태입니다 (sysdojo container rm)")
+		want = t("the task asks for it removed (sysdojo container rm)", "지워져 있어야 합니다 (sysdojo container rm)")
 	}
 	var line i18n.Text
 	switch saw {
 	case "absent":
-		line = t("there is no container named %s yet", "%s라는 컨테이너가 아직 없습니다").F(name)
+		line = t("there is no container named %s yet", "이름이 %s인 컨테이너가 아직 없습니다").F(name)
 	case "running":
 		line = t("container %s is still running", "컨테이너 %s: 아직 실행 중입니다").F(name)
 	default:
@@ -356,7 +354,7 @@ func limitCheck(c Check, k *ctr) Criterion {
 	}
 	return Criterion{Saw: saw, Want: want,
 		Line: t("container %s has the %s limit %s; the task asks for %s (--%s when it starts)",
-			"컨테이너 %s: %s 제한이 %s입니다. 과제는 %s입니다 (시작할 때 --%s)").F(c.Container, c.Path, saw, want, c.Path)}
+			"컨테이너 %s: %s 제한이 지금 %s. 과제에서 정한 값은 %s (시작할 때 --%s)").F(c.Container, c.Path, saw, want, c.Path)}
 }
 
 func mib(n int64) string {
@@ -403,7 +401,7 @@ func checkHTTP(c Check) Criterion {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return Criterion{Saw: resp.Status, Want: "200 OK",
-			Line: t("%s answers %s; the task asks for 200 OK", "%s: 응답이 %s입니다. 과제는 200 OK입니다").F(c.Want, resp.Status)}
+			Line: t("%s answers %s; the task asks for 200 OK", "%s: 응답이 %s입니다. 200 OK가 와야 합니다").F(c.Want, resp.Status)}
 	}
 	if c.Path != "" && !strings.Contains(string(body), c.Path) {
 		return Criterion{Saw: "does not contain", Want: c.Path,
@@ -434,33 +432,19 @@ func checkFastest(c Check, env Env) Criterion {
 			Line: t("none of the %d mirrors answers with a fresh Release file: are the mirrors (sysdojo apt serve) running?",
 				"미러 %d개 중 최신 Release 파일로 응답하는 곳이 없습니다: 미러(sysdojo apt serve)를 켜 두었나요?").F(len(c.Paths))}
 	}
-	uris, err := aptURIs(root)
+	srcs, err := aptSources(root)
 	if err != nil {
 		return Criterion{Saw: "error", Want: best.URL, Line: t("cannot read the sources under %s: %v", "%s 아래의 소스 파일을 읽을 수 없습니다: %v").F(c.Path, err)}
 	}
-	var bad []string
-	good := false
-	for _, u := range uris {
-		switch {
-		case sameMirror(u, best.URL):
-			good = true
-		case !isSecurity(u):
-			bad = append(bad, u)
-		}
+	cr := mirrorVerdict(c.Path, best.URL, srcs, false, t("the fastest fresh mirror (%.0f ms to the first byte)", "가장 빠른 최신 미러입니다 (첫 바이트까지 %.0f ms)").F(best.TTFBms))
+	if cr.OK || cr.Want != best.URL || cr.Saw == "none" || cr.Saw == "security only" {
+		return cr
 	}
-	if good && len(bad) == 0 {
-		return Criterion{OK: true, Saw: best.URL, Want: best.URL,
-			Line: t("the sources under %s use %s, the fastest fresh mirror (%.0f ms to the first byte)",
-				"%s 아래의 소스가 가장 빠른 최신 미러 %s를 씁니다 (첫 바이트까지 %.0f ms)").F(c.Path, best.URL, best.TTFBms)}
-	}
-	if len(uris) == 0 {
-		return Criterion{Saw: "none", Want: best.URL, Line: t("no enabled sources under %s", "%s 아래에 켜진 소스가 없습니다").F(c.Path)}
-	}
-	saw := uniq(bad)
 	// Say why the mirror in use is not the one: stale, slower, or not ranked.
+	saw := strings.Split(cr.Saw, ", ")
 	var whyEn, whyKo string
 	for _, r := range rs {
-		if len(saw) > 0 && sameMirror(saw[0], r.URL) {
+		if sameMirror(saw[0], r.URL) {
 			switch {
 			case !r.OK:
 				whyEn, whyKo = "it does not answer: "+r.Error, "응답이 없습니다: "+r.Error
@@ -475,10 +459,9 @@ func checkFastest(c Check, env Env) Criterion {
 	if whyEn == "" {
 		whyEn, whyKo = "it is not one of the ranked mirrors", "순위를 잰 미러가 아닙니다"
 	}
-	s := strings.Join(saw, ", ")
-	return Criterion{Saw: s, Want: best.URL,
-		Line: bi("the sources under %s use %s (%s); the fastest fresh mirror is %s", "%s 아래의 소스가 %s를 씁니다 (%s). 가장 빠른 최신 미러는 %s입니다",
-			[]any{c.Path, s, whyEn, best.URL}, []any{c.Path, s, whyKo, best.URL})}
+	return Criterion{Saw: cr.Saw, Want: best.URL,
+		Line: bi("the sources under %s use %s (%s); the fastest fresh mirror is %s", "%s 아래의 소스가 %s 쪽을 씁니다 (%s). 가장 빠른 최신 미러는 %s입니다",
+			[]any{c.Path, cr.Saw, whyEn, best.URL}, []any{c.Path, cr.Saw, whyKo, best.URL})}
 }
 
 func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }

@@ -24,7 +24,11 @@ type ClassCell struct {
 	// StepsDone counts the steps checked here and right (quiz answers);
 	// StepsClaimed those the progress file says are done or skipped
 	// (self-reported).
-	StepsDone    int        `json:"steps_done"`
+	StepsDone int `json:"steps_done"`
+	// Hints and Solutions: help the student asked for in this lesson
+	// (hints shown, steps whose solution was shown).
+	Hints        int        `json:"hints,omitempty"`
+	Solutions    int        `json:"solutions,omitempty"`
 	StepsClaimed int        `json:"self_reported_steps"`
 	Steps        int        `json:"steps"`
 	Updated      *time.Time `json:"updated,omitempty"`
@@ -36,7 +40,10 @@ type ClassRow struct {
 	File        string               `json:"file"`
 	Cells       map[string]ClassCell `json:"lessons"`
 	LessonsDone int                  `json:"lessons_done"`
-	StepsDone   int                  `json:"steps_done"`
+	// Hints and Solutions are the help asked for over the whole course.
+	Hints     int `json:"hints"`
+	Solutions int `json:"solutions"`
+	StepsDone int `json:"steps_done"`
 	// Self-reported counts: what the progress file claims.
 	LessonsClaimed int `json:"self_reported_lessons_done"`
 	StepsClaimed   int `json:"self_reported_steps"`
@@ -113,7 +120,13 @@ func NewClassReport(all []*Lesson, files []ExportFile) *ClassReport {
 					}
 				}
 				c.StepsClaimed = len(claimed)
-				c.StepsDone = quizRight(l, p.Seed, lp)
+				for _, h := range lp.Hints {
+					c.Hints += h
+				}
+				c.Solutions = len(lp.Solutions)
+				row.Hints += c.Hints
+				row.Solutions += c.Solutions
+				c.StepsDone = quizRight(l, p, lp)
 				c.Done = c.StepsDone == c.Steps
 				if !lp.Updated.IsZero() {
 					u := lp.Updated
@@ -162,7 +175,7 @@ func NewClassReport(all []*Lesson, files []ExportFile) *ClassReport {
 // quizRight counts the steps of l that a class report can check without
 // the workspace (quiz steps answered by value) whose recorded answer is
 // right for the student's seed.
-func quizRight(src *Lesson, seed string, lp *LessonProgress) int {
+func quizRight(src *Lesson, p *Progress, lp *LessonProgress) int {
 	var l *Lesson
 	n := 0
 	for i := range src.Steps {
@@ -171,7 +184,7 @@ func quizRight(src *Lesson, seed string, lp *LessonProgress) int {
 			continue
 		}
 		if l == nil {
-			l = src.Bind(seed, nil)
+			l = src.Bind(p.Seed, WithUID(nil, p))
 		}
 		if l.CheckStep(i+1, Env{Answer: lp.Answers[i+1]}).Passed {
 			n++

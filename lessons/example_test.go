@@ -25,7 +25,7 @@ func Example() {
 	fmt.Println(b.CheckStep(1, lessons.Env{Dir: dir}).Passed)
 	// Output:
 	// false
-	// sample.txt is 0644 (rw-r--r--); the task asks for 0777 (rwxrwxrwx): the owner cannot execute yet; group cannot write or execute yet; others cannot write or execute yet
+	// sample.txt is 0644 (rw-r--r--): the owner cannot execute yet; the group cannot write or execute yet; others cannot write or execute yet
 	// true
 }
 

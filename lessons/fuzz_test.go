@@ -15,6 +15,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("id: x\nsteps: []\n"))
+	f.Add([]byte(fileLesson)) // an instructor's lesson, with a script check
 	f.Add([]byte("{"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := Parse("fuzz.yaml", data)

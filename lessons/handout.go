@@ -131,7 +131,7 @@ func WriteMarkdown(w io.Writer, l *Lesson, seed string, o HandoutOptions) error 
 		}
 		b.WriteString("\n")
 		fmt.Fprintf(&b, "%s:\n\n", o.h("hints"))
-		for j, hint := range s.Hints {
+		for j, hint := range s.Ladder() {
 			fmt.Fprintf(&b, "%d. %s\n", j+1, mdText(in(hint)))
 		}
 		b.WriteString("\n")
@@ -288,7 +288,7 @@ func WriteHTML(w io.Writer, l *Lesson, seed string, o HandoutOptions) error {
 		}
 		b.WriteString("</ul>\n")
 		fmt.Fprintf(&b, "<p class=\"label\">%s</p>\n<ol class=\"hints\">\n", esc(o.h("hints")))
-		for _, hint := range s.Hints {
+		for _, hint := range s.Ladder() {
 			fmt.Fprintf(&b, "<li>%s</li>\n", inline(in(hint)))
 		}
 		b.WriteString("</ol>\n")

@@ -49,8 +49,9 @@ type Lesson struct {
 	// Outro is shown when the lesson is finished.
 	Outro i18n.Text `yaml:"outro" json:"outro"`
 
-	source string
-	vars   map[string]string // set by Bind
+	source   string
+	fromFile bool              // an instructor's file, not the built-in course
+	vars     map[string]string // set by Bind
 }
 
 // File is one starting file of a lesson's workspace.
@@ -154,8 +155,11 @@ func (l *Lesson) NeedsRoot() bool {
 	return false
 }
 
-// Source is the embedded file l was read from.
+// Source is the file l was read from (embedded, or an instructor's).
 func (l *Lesson) Source() string { return l.source }
+
+// FromFile reports whether l comes from an instructor's file.
+func (l *Lesson) FromFile() bool { return l.fromFile }
 
 var (
 	loadOnce sync.Once
@@ -163,9 +167,18 @@ var (
 	loadErr  error
 )
 
-// All returns every embedded lesson, in course order. The content is
-// parsed and validated once.
+// All returns every lesson, in course order: the embedded course (parsed
+// and validated once) and the instructors' lessons given to
+// UseFileLessons.
 func All() ([]*Lesson, error) {
+	embedded, err := embeddedLessons()
+	if err != nil {
+		return nil, err
+	}
+	return withFileLessons(embedded), nil
+}
+
+func embeddedLessons() ([]*Lesson, error) {
 	loadOnce.Do(func() { loaded, loadErr = Load(content, "content") })
 	return loaded, loadErr
 }
@@ -329,12 +342,18 @@ func (l *Lesson) Validate() error {
 		}
 		for j, c := range s.Checks {
 			cw := fmt.Sprintf("%s.checks[%d]", w, j)
-			if !kinds[c.Kind] {
+			if !isKind(c.Kind) {
 				bad("%s: unknown kind %q", cw, c.Kind)
 				continue
 			}
 			text(cw+".why", c.Why, false)
 			refs(cw, c.Path+" "+c.Want+" "+c.Container+" "+strings.Join(c.Paths, " ")+" "+strings.Join(c.Accept, " "))
+			if k, ok := registry[c.Kind]; ok {
+				if msg := k.Validate(c); msg != "" {
+					bad("%s: %s", cw, msg)
+				}
+				continue
+			}
 			if handled, msg := validateMore(c); handled {
 				if msg != "" {
 					bad("%s: %s", cw, msg)

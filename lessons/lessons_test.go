@@ -150,7 +150,7 @@ func TestEverySolution(t *testing.T) {
 					r := l.CheckStep(n, Env{Dir: dir, Answer: answers[n]})
 					var lines []string
 					for i, c := range r.Criteria {
-						if !c.OK && fileKinds[l.Steps[n-1].Checks[i].Kind] {
+						if !c.OK && isFileKind(l.Steps[n-1].Checks[i].Kind) {
 							lines = append(lines, c.Line.En)
 						}
 					}
@@ -261,12 +261,19 @@ func TestModeMessage(t *testing.T) {
 	os.WriteFile(dir+"/report.txt", nil, 0o644)
 	os.Chmod(dir+"/report.txt", 0o644)
 	cr := runCheck(Check{Kind: KindMode, Path: "report.txt", Want: "0640"}, Env{Dir: dir}, nil)
-	want := "report.txt is 0644 (rw-r--r--); the task asks for 0640 (rw-r-----): others may still read"
+	want := "report.txt is 0644 (rw-r--r--): others may still read"
 	if cr.OK || cr.Line.En != want {
 		t.Errorf("got %q\nwant %q", cr.Line.En, want)
 	}
-	if !strings.Contains(cr.Line.Ko, "기타 사용자에게 아직 읽기 권한이 있습니다") {
-		t.Errorf("ko: %q", cr.Line.Ko)
+	if wantKo := "report.txt: 지금 권한은 0644 (rw-r--r--). 그 외 사용자에게 아직 읽기 권한이 남아 있습니다"; cr.Line.Ko != wantKo {
+		t.Errorf("ko: %q\nwant %q", cr.Line.Ko, wantKo)
+	}
+	// A directory's x is entering (and searching), not executing.
+	os.Mkdir(dir+"/box", 0o700)
+	os.Chmod(dir+"/box", 0o700)
+	cr = runCheck(Check{Kind: KindMode, Path: "box", Want: "0711"}, Env{Dir: dir}, nil)
+	if !strings.Contains(cr.Line.En, "the group cannot enter or search it yet") || !strings.Contains(cr.Line.Ko, "들어가기·찾아보기(x) 권한이 없습니다") {
+		t.Errorf("directory x: %q / %q", cr.Line.En, cr.Line.Ko)
 	}
 }
 

@@ -21,7 +21,10 @@ type Progress struct {
 	Seed    string `json:"seed"`
 	// Student is a display name (the user name by default), for class
 	// reports.
-	Student string                     `json:"student,omitempty"`
+	Student string `json:"student,omitempty"`
+	// UID is the student's uid, recorded at the first start (the user who
+	// ran sudo, under sudo): per-student ports derive from it (${pb}).
+	UID     int                        `json:"uid,omitempty"`
 	Current string                     `json:"current,omitempty"`
 	Lessons map[string]*LessonProgress `json:"lessons"`
 }
@@ -32,13 +35,16 @@ type LessonProgress struct {
 	Step int    `json:"step"` // the current step, from 1; len(steps)+1 when done
 	// Done lists the steps passed (from 1); Skipped those a student who
 	// is not root read but could not do.
-	Done    []int             `json:"done,omitempty"`
-	Skipped []int             `json:"skipped,omitempty"`
-	Hints   map[int]int       `json:"hints,omitempty"`   // step -> hints shown
-	Answers map[int]string    `json:"answers,omitempty"` // step -> answer given
-	Started time.Time         `json:"started"`
-	Updated time.Time         `json:"updated"`
-	Extra   map[string]string `json:"extra,omitempty"`
+	Done    []int       `json:"done,omitempty"`
+	Skipped []int       `json:"skipped,omitempty"`
+	Hints   map[int]int `json:"hints,omitempty"` // step -> hints shown
+	// Solutions lists the steps whose full solution was shown (`lesson
+	// solution`): graders see it beside the step.
+	Solutions []int             `json:"solutions,omitempty"`
+	Answers   map[int]string    `json:"answers,omitempty"` // step -> answer given
+	Started   time.Time         `json:"started"`
+	Updated   time.Time         `json:"updated"`
+	Extra     map[string]string `json:"extra,omitempty"`
 	// Finished is when the last step passed.
 	Finished *time.Time `json:"finished,omitempty"`
 }
@@ -189,7 +195,7 @@ func (p *Progress) validate(all []*Lesson) i18n.Text {
 		if len(lp.Dir) > maxString {
 			return t("lesson %s: workspace path too long", "레슨 %s: 작업 디렉터리 경로가 너무 깁니다").F(id)
 		}
-		for _, list := range [][]int{lp.Done, lp.Skipped} {
+		for _, list := range [][]int{lp.Done, lp.Skipped, lp.Solutions} {
 			if len(list) > n {
 				return bad()
 			}
@@ -200,7 +206,7 @@ func (p *Progress) validate(all []*Lesson) i18n.Text {
 			}
 		}
 		for k, v := range lp.Hints {
-			if k < 1 || k > n || v < 0 {
+			if k < 1 || k > n || v < 0 || v > 1000 {
 				return bad()
 			}
 		}

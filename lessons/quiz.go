@@ -31,6 +31,24 @@ type Question struct {
 	Answer string `json:"answer"`
 	// Explain says why, shown after the student answered.
 	Explain i18n.Text `json:"explain"`
+	// Template names the kind of question ("perm/ls", "apt/2"): one
+	// quiz asks each template at most once while there are others left.
+	Template string `json:"template"`
+}
+
+// Feedback explains a wrong answer with the engine's own reading of what
+// was typed ("you typed 644: rw-r--r--"), when there is one to give.
+func (q *Question) Feedback(given string) i18n.Text {
+	g := strings.TrimSpace(given)
+	switch q.Kind {
+	case AnsOctal, AnsSymbolic:
+		p, err := perm.ParseAny(g)
+		if err != nil || (p.Form != "octal" && p.Form != "ls") {
+			return i18n.Text{}
+		}
+		return t("you typed %s: that is %s (%s)", "입력한 %s: %s (%s)에 해당합니다").F(g, p.Mode.String(), perm.LsString(p.Mode, perm.TypeRegular)[1:])
+	}
+	return i18n.Text{}
 }
 
 // Answer kinds.
@@ -128,13 +146,13 @@ func NewQuiz(topic string, count int, seed uint64, dir string) ([]Question, erro
 		return nil, i18n.Invalid(i18n.T("--count %d: ask for 1 to 100 questions", "--count %d: 문제 수는 1에서 100 사이로 주세요").F(count))
 	}
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
-	g := &quizGen{r: r, dir: dir, used: map[string]bool{}}
+	g := &quizGen{r: r, dir: dir, used: map[string]bool{}, templates: map[string]bool{}}
 	var out []Question
 	for i := 0; len(out) < count; i++ {
 		t := topics[i%len(topics)]
 		var q Question
 		var err error
-		for try := 0; try < 20; try++ {
+		for try := 0; try < 40; try++ {
 			switch t {
 			case "perm":
 				q = g.perm()
@@ -148,21 +166,82 @@ func NewQuiz(topic string, count int, seed uint64, dir string) ([]Question, erro
 			if err != nil {
 				return nil, err
 			}
-			if !g.used[q.Text.En] || try == 19 {
+			// No question twice, and no template twice while the topic
+			// has templates not asked yet.
+			fresh := !g.used[q.Text.En] && (!g.templates[q.Template] || g.allUsed(t))
+			if fresh || try == 39 {
 				break
 			}
 		}
 		g.used[q.Text.En] = true
+		g.templates[q.Template] = true
 		out = append(out, q)
 	}
 	return out, nil
 }
 
 type quizGen struct {
-	r     *rand.Rand
-	dir   string
-	used  map[string]bool
-	trees int
+	r         *rand.Rand
+	dir       string
+	used      map[string]bool
+	templates map[string]bool
+	trees     int
+}
+
+// quizTemplates are the templates of each topic.
+var quizTemplates = map[string][]string{
+	"perm":  {"perm/ls", "perm/octal", "perm/chmod", "perm/umask"},
+	"links": {"links/nlink", "links/same", "links/cat"},
+}
+
+// allUsed reports whether every template of topic has been asked.
+func (g *quizGen) allUsed(topic string) bool {
+	names := quizTemplates[topic]
+	switch topic {
+	case "apt":
+		names = bankTemplates("apt", aptBank)
+	case "containers":
+		names = bankTemplates("containers", containerBank)
+	}
+	for _, n := range names {
+		if !g.templates[n] {
+			return false
+		}
+	}
+	return true
+}
+
+func bankTemplates(topic string, bank []bankQ) []string {
+	var out []string
+	for i := range bank {
+		out = append(out, fmt.Sprintf("%s/%d", topic, i))
+	}
+	return out
+}
+
+// triplets explains a mode digit by digit, as perm explain does:
+// "rwx = 4+2+1 = 7, r-x = 4+1 = 5, r-- = 4".
+func triplets(m perm.Mode) i18n.Text {
+	ls := perm.LsString(m, perm.TypeRegular)[1:]
+	var en, ko []string
+	for i, who := range []i18n.Text{t("owner", "소유자"), t("group", "그룹"), t("others", "그 외 사용자")} {
+		tr := ls[3*i : 3*i+3]
+		var parts []string
+		sum := 0
+		for j, v := range []int{4, 2, 1} {
+			if tr[j] != '-' && tr[j] != 'S' && tr[j] != 'T' {
+				parts = append(parts, strconv.Itoa(v))
+				sum += v
+			}
+		}
+		sumText := strconv.Itoa(sum)
+		if len(parts) > 1 {
+			sumText = strings.Join(parts, "+") + " = " + sumText
+		}
+		en = append(en, fmt.Sprintf("%s %s = %s", who.En, tr, sumText))
+		ko = append(ko, fmt.Sprintf("%s %s = %s", who.Ko, tr, sumText))
+	}
+	return i18n.Text{En: strings.Join(en, ", "), Ko: strings.Join(ko, ", ")}
 }
 
 // Modes people meet, and a few with special bits.
@@ -182,15 +261,15 @@ func (g *quizGen) perm() Question {
 	}
 	switch g.pick(4) {
 	case 0:
-		return Question{Topic: "perm", Kind: AnsSymbolic,
-			Text:    t("What does mode %s look like in ls -l (the nine rwx characters)?", "권한 %s는 ls -l에서 어떻게 보일까요? (rwx 9글자)").F(oct),
+		return Question{Topic: "perm", Kind: AnsSymbolic, Template: "perm/ls",
+			Text:    t("What does mode %s look like in ls -l (the nine rwx characters)?", "ls -l에서 권한 %s, 어떻게 보일까요? (rwx 9글자)").F(oct),
 			Answer:  ls,
-			Explain: t("%s: each octal digit is r=4 + w=2 + x=1 for user, group, other: %s", "%s: 8진수 한 자리가 소유자, 그룹, 그 외 사용자의 r=4 + w=2 + x=1입니다: %s").F(oct, ls)}
+			Explain: t("%s is %s: %s", "%s → %s. %s").F(oct, ls, triplets(m))}
 	case 1:
-		return Question{Topic: "perm", Kind: AnsOctal,
+		return Question{Topic: "perm", Kind: AnsOctal, Template: "perm/octal",
 			Text:    t("ls -l shows -%s. What is that mode in octal?", "ls -l에 -%s로 보입니다. 8진수로는 얼마일까요?").F(ls),
 			Answer:  oct,
-			Explain: t("-%s is %s: add r=4, w=2, x=1 in each triplet (s, S, t, T add a leading digit)", "-%s는 %s입니다: 세 글자씩 r=4, w=2, x=1을 더합니다 (s, S, t, T는 맨 앞 자리)").F(ls, oct)}
+			Explain: t("-%s is %s: %s (s, S, t, T add a leading digit)", "-%s → %s. %s (s, S, t, T는 맨 앞 자리에 더합니다)").F(ls, oct, triplets(m))}
 	case 2:
 		from := quizModes[g.pick(11)] // no special bits to start with
 		ch := quizChanges[g.pick(len(quizChanges))]
@@ -205,22 +284,22 @@ func (g *quizGen) perm() Question {
 		if len(res.Notes) > 0 {
 			note = joinNotes(res.Notes)
 		}
-		return Question{Topic: "perm", Kind: AnsOctal,
+		return Question{Topic: "perm", Kind: AnsOctal, Template: "perm/chmod",
 			Text: t("A regular file has mode %s and the umask is 022. What is its mode after `chmod %s file`? (octal)",
-				"일반 파일의 권한이 %s이고 umask는 022입니다. `chmod %s file` 뒤의 권한은? (8진수)").F(from.String(), ch),
+				"일반 파일이 있습니다. 지금 권한 %s, umask 022. `chmod %s file` 뒤의 권한은? (8진수)").F(from.String(), ch),
 			Answer:  to.String(),
 			Explain: concat(t("%s (%s) becomes %s (%s)", "%s (%s) → %s (%s)로 바뀝니다").F(from.String(), perm.LsString(from, '-'), to.String(), perm.LsString(to, '-')), note)}
 	default:
 		masks := []perm.Mode{0o022, 0o002, 0o027, 0o077, 0o007, 0o037}
 		u := perm.ExplainUmask(masks[g.pick(len(masks))])
 		if g.pick(2) == 0 {
-			return Question{Topic: "perm", Kind: AnsOctal,
-				Text:    t("The umask is %s. What mode does a new file made with touch get? (octal)", "umask가 %s입니다. touch로 새로 만든 파일의 권한은? (8진수)").F(u.Umask.String()),
+			return Question{Topic: "perm", Kind: AnsOctal, Template: "perm/umask",
+				Text:    t("The umask is %s. What mode does a new file made with touch get? (octal)", "umask 값이 %s일 때 touch로 새로 만든 파일의 권한은? (8진수)").F(u.Umask.String()),
 				Answer:  u.File.String(),
 				Explain: t("files start from 0666 and the umask removes bits: 0666 & ~%s = %s", "파일은 0666에서 시작하고 umask가 비트를 뺍니다: 0666 & ~%s = %s").F(u.Umask.String(), u.File.String())}
 		}
-		return Question{Topic: "perm", Kind: AnsOctal,
-			Text:    t("The umask is %s. What mode does a new directory made with mkdir get? (octal)", "umask가 %s입니다. mkdir로 새로 만든 디렉터리의 권한은? (8진수)").F(u.Umask.String()),
+		return Question{Topic: "perm", Kind: AnsOctal, Template: "perm/umask",
+			Text:    t("The umask is %s. What mode does a new directory made with mkdir get? (octal)", "umask 값이 %s일 때 mkdir로 새로 만든 디렉터리의 권한은? (8진수)").F(u.Umask.String()),
 			Answer:  u.Dir.String(),
 			Explain: t("directories start from 0777 and the umask removes bits: 0777 & ~%s = %s", "디렉터리는 0777에서 시작하고 umask가 비트를 뺍니다: 0777 & ~%s = %s").F(u.Umask.String(), u.Dir.String())}
 	}
@@ -314,10 +393,18 @@ func (g *quizGen) links() (Question, error) {
 		if err != nil {
 			return Question{}, err
 		}
-		return Question{Topic: "links", Kind: AnsNumber,
-			Text:    concat(after, t("What link count does ls -l show for %s?", "ls -l에서 %s의 링크 수는?").F(name)),
-			Answer:  strconv.FormatUint(in.Nlink, 10),
-			Explain: t("the link count is the number of names (hard links) of the inode; symbolic links and copies do not count", "링크 수는 그 아이노드의 이름(하드 링크) 개수입니다. 심볼릭 링크와 복사본은 세지 않습니다")}, nil
+		var names []string
+		if res, err := link.Same(filepath.Join(dir, name), dir, link.SameOptions{}); err == nil {
+			for _, p := range res.Paths {
+				names = append(names, filepath.Base(p))
+			}
+			sort.Strings(names)
+		}
+		return Question{Topic: "links", Kind: AnsNumber, Template: "links/nlink",
+			Text:   concat(after, t("What link count does ls -l show for %s?", "ls -l에서 %s의 링크 수는?").F(name)),
+			Answer: strconv.FormatUint(in.Nlink, 10),
+			Explain: t("inode %d has these names: %s. The link count is the number of names (hard links) of the inode; symbolic links and copies do not count",
+				"아이노드 %d번의 이름: %s. 링크 수는 그 아이노드의 이름(하드 링크) 개수입니다. 심볼릭 링크와 복사본은 세지 않습니다").F(in.Inode, strings.Join(names, " "))}, nil
 	case 1:
 		res, err := link.Same(filepath.Join(dir, name), dir, link.SameOptions{})
 		if err != nil {
@@ -328,7 +415,7 @@ func (g *quizGen) links() (Question, error) {
 			names = append(names, filepath.Base(p))
 		}
 		sort.Strings(names)
-		return Question{Topic: "links", Kind: AnsNames,
+		return Question{Topic: "links", Kind: AnsNames, Template: "links/same",
 			Text:    concat(after, t("Which names share the inode of %s? (all of them, with spaces between)", "%s의 아이노드를 함께 쓰는 이름을 모두 쓰세요 (공백으로 구분)").F(name)),
 			Answer:  strings.Join(names, " "),
 			Explain: t("ln adds a name to the same inode and mv only renames; ln -s and cp make new inodes", "ln은 같은 아이노드에 이름을 더하고 mv는 이름만 바꿉니다. ln -s와 cp는 새 아이노드를 만듭니다")}, nil
@@ -339,10 +426,14 @@ func (g *quizGen) links() (Question, error) {
 			ans = "no"
 		}
 		target, _ := os.Readlink(filepath.Join(dir, s))
-		return Question{Topic: "links", Kind: AnsYesNo,
+		why := t("%s exists", "%s 파일이 있습니다").F(target)
+		if ans == "no" {
+			why = t("nothing is called %s any more", "이름이 %s인 파일은 이제 없습니다").F(target)
+		}
+		return Question{Topic: "links", Kind: AnsYesNo, Template: "links/cat",
 			Text:    concat(after, t("Does `cat %s` still print hello? (yes or no)", "`cat %s`가 여전히 hello를 출력할까요? (예/아니오)").F(s)),
 			Answer:  ans,
-			Explain: t("%s holds the name %q: it works only while a file of that name exists", "%s에는 이름 %q가 적혀 있을 뿐입니다: 그 이름의 파일이 있을 때만 읽힙니다").F(s, target)}, nil
+			Explain: concat(t("%s holds the name %q: it works only while a file of that name exists; ", "%s에는 이름 %q만 적혀 있어서, 그 이름의 파일이 있을 때만 읽힙니다. ").F(s, target), why)}, nil
 	}
 }
 
@@ -354,9 +445,10 @@ type bankQ struct {
 }
 
 func (g *quizGen) choice(topic string, bank []bankQ) Question {
-	b := bank[g.pick(len(bank))]
+	i := g.pick(len(bank))
+	b := bank[i]
 	order := g.r.Perm(len(b.choices))
-	q := Question{Topic: topic, Kind: AnsChoice, Text: b.q, Explain: b.explain}
+	q := Question{Topic: topic, Kind: AnsChoice, Text: b.q, Explain: b.explain, Template: fmt.Sprintf("%s/%d", topic, i)}
 	for i, j := range order {
 		q.Choices = append(q.Choices, b.choices[j])
 		if j == 0 {

@@ -194,3 +194,37 @@ func TestQuizSameSeedSameQuestions(t *testing.T) {
 		t.Error("count 0 accepted")
 	}
 }
+
+// TestQuizNoTemplateTwice: while a topic has templates not asked yet, a
+// quiz does not ask one twice (the old quiz could ask "what does mode X
+// look like" twice in four questions).
+func TestQuizNoTemplateTwice(t *testing.T) {
+	for seed := uint64(0); seed < 25; seed++ {
+		for topic, n := range map[string]int{"perm": 4, "links": 3, "apt": len(aptBank), "containers": len(containerBank)} {
+			qs, err := NewQuiz(topic, n, seed, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, q := range qs {
+				if q.Template == "" {
+					t.Fatalf("%s: a question without a template: %s", topic, q.Text.En)
+				}
+				if seen[q.Template] {
+					t.Errorf("seed %d, %s: template %s asked twice in %d questions", seed, topic, q.Template, n)
+				}
+				seen[q.Template] = true
+			}
+		}
+	}
+}
+
+func TestQuizFeedback(t *testing.T) {
+	q := Question{Kind: AnsOctal, Answer: "0750"}
+	if fb := q.Feedback("644"); !strings.Contains(fb.En, "rw-r--r--") {
+		t.Errorf("feedback for 644: %q", fb.En)
+	}
+	if fb := q.Feedback("banana"); !fb.IsZero() {
+		t.Errorf("feedback for nonsense: %q", fb.En)
+	}
+}

@@ -36,6 +36,22 @@ type Case struct {
 	// Note says why a case failed without a check (not started, no
 	// workspace) or what the progress file claimed.
 	Note i18n.Text `json:"note,omitempty"`
+	// Hints is how many hints the student asked for on this step, and
+	// Solution whether they had the full solution shown (as the progress
+	// file records them: help asked for, not proof of anything).
+	Hints    int  `json:"hints,omitempty"`
+	Solution bool `json:"solution,omitempty"`
+}
+
+// helpText says what help a case used: "hints used: 2; solution shown".
+func helpText(c Case) i18n.Text {
+	switch {
+	case c.Solution:
+		return t("hints used: %d; solution shown", "힌트 %d개 사용, 풀이를 봄").F(c.Hints)
+	case c.Hints > 0:
+		return t("hints used: %d", "힌트 %d개 사용").F(c.Hints)
+	}
+	return i18n.Text{}
 }
 
 // GradeOptions say how Grade judges a lesson.
@@ -84,6 +100,9 @@ func Grade(l *Lesson, lp *LessonProgress, opt GradeOptions) []Case {
 		n := i + 1
 		s := &l.Steps[i]
 		c := Case{Lesson: l.ID, Step: n, Title: s.Title, Status: StatusFail, Result: StepResult{Step: n, Criteria: []Criterion{}}}
+		if lp != nil {
+			c.Hints, c.Solution = lp.Hints[n], contains(lp.Solutions, n)
+		}
 		switch {
 		case lp == nil && opt.Dir == "":
 			c.Note = t("lesson %s is not started", "레슨 %s를 시작하지 않았습니다").F(l.ID)
@@ -171,8 +190,11 @@ type tapDiag struct {
 	Lesson   string `yaml:"lesson"`
 	Step     int    `yaml:"step"`
 	// SelfReported: the progress file claims it; the check says no.
-	SelfReported bool      `yaml:"self_reported,omitempty"`
-	Criteria     []tapCrit `yaml:"criteria,omitempty"`
+	SelfReported bool `yaml:"self_reported,omitempty"`
+	// Hints and Solution: the help the student asked for on this step.
+	Hints    int       `yaml:"hints,omitempty"`
+	Solution bool      `yaml:"solution,omitempty"`
+	Criteria []tapCrit `yaml:"criteria,omitempty"`
 }
 
 type tapCrit struct {
@@ -202,6 +224,9 @@ func WriteTAP(w io.Writer, cases []Case, lang i18n.Lang) error {
 			if !c.Note.IsZero() {
 				fmt.Fprintf(&b, "# %s\n", oneLine(c.Note.In(lang)))
 			}
+			if h := helpText(c); !h.IsZero() {
+				fmt.Fprintf(&b, "# %s\n", h.In(lang))
+			}
 		case StatusSkip:
 			fmt.Fprintf(&b, "ok %d - %s # SKIP %s\n", i+1, desc, tapEscape(oneLine(c.Note.In(lang))))
 		default:
@@ -211,7 +236,7 @@ func WriteTAP(w io.Writer, cases []Case, lang i18n.Lang) error {
 				desc += " " + tapEscape(t("(self-reported)", "(자기 신고)").In(lang))
 			}
 			fmt.Fprintf(&b, "not ok %d - %s\n", i+1, desc)
-			d := tapDiag{Severity: "fail", Lesson: c.Lesson, Step: c.Step, SelfReported: c.SelfReported}
+			d := tapDiag{Severity: "fail", Lesson: c.Lesson, Step: c.Step, SelfReported: c.SelfReported, Hints: c.Hints, Solution: c.Solution}
 			if lines := failLines(c, lang); len(lines) > 0 {
 				d.Message = lines[0]
 			}
@@ -263,11 +288,23 @@ type junitSuite struct {
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	ClassName string        `xml:"classname,attr"`
-	Failure   *junitMessage `xml:"failure,omitempty"`
-	Skipped   *junitMessage `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	Name       string           `xml:"name,attr"`
+	ClassName  string           `xml:"classname,attr"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Failure    *junitMessage    `xml:"failure,omitempty"`
+	Skipped    *junitMessage    `xml:"skipped,omitempty"`
+	SystemOut  string           `xml:"system-out,omitempty"`
+}
+
+// junitProperties carry the help a student used on a step (hints,
+// solution), as JUnit readers show properties of a test case.
+type junitProperties struct {
+	Property []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitMessage struct {
@@ -286,6 +323,10 @@ func WriteJUnit(w io.Writer, cases []Case, lang i18n.Lang) error {
 		}
 		s := &all.Suites[len(all.Suites)-1]
 		jc := junitCase{Name: stepName(c, lang), ClassName: "sysdojo." + c.Lesson}
+		if c.Hints > 0 || c.Solution {
+			jc.Properties = &junitProperties{Property: []junitProperty{
+				{Name: "hints", Value: fmt.Sprint(c.Hints)}, {Name: "solution", Value: fmt.Sprint(c.Solution)}}}
+		}
 		var lines []string
 		for _, cr := range c.Result.Criteria {
 			mark := "✓"

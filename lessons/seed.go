@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/sysdojo/sysdojo/internal/i18n"
@@ -14,9 +15,30 @@ import (
 // placeholderRE matches ${name} in lesson texts, commands and checks.
 var placeholderRE = regexp.MustCompile(`\$\{([a-z_][a-z0-9_]*)\}`)
 
-// builtin placeholders, filled from the machine rather than the seed:
-// ${user} and ${group} are the student's own user and primary group.
-var builtin = map[string]bool{"user": true, "group": true}
+// builtin placeholders: ${user} and ${group} are the student's own user
+// and primary group (from the machine); ${sid} and ${pb} are derived from
+// the student so that 40 students on one server do not collide: ${sid}
+// is six hex digits of the seed's hash, for names (containers:
+// "web-${sid}"); ${pb} is a port block, four digits from 1000 to 3199, so
+// "${pb}0" to "${pb}9" are ten host ports (10000 to 31999) of the
+// student's own. ${pb} comes from the student's uid (recorded in the
+// progress at the first start: students' uids differ, so their blocks
+// do), from the seed when the uid is 0 or unknown. Parameter rows may use
+// them ({name: "kimchi-${sid}"}).
+var builtin = map[string]bool{"user": true, "group": true, "sid": true, "pb": true}
+
+// studentVars are the seed-derived built-in values.
+func studentVars(seed, uid string) map[string]string {
+	h := sha256.Sum256([]byte(seed + "\x00student"))
+	n := uint64(binary.BigEndian.Uint32(h[3:7]))
+	if u, err := strconv.ParseUint(uid, 10, 32); err == nil && u > 0 {
+		n = u
+	}
+	return map[string]string{
+		"sid": hex.EncodeToString(h[:3]),
+		"pb":  strconv.Itoa(1000 + int(n%2200)),
+	}
+}
 
 // NewSeed returns a fresh random student seed (16 hex digits).
 func NewSeed() string {
@@ -37,16 +59,20 @@ func pick(seed, lesson string, group, n int) int {
 // Vars returns the values of l's parameters for the student with seed,
 // plus the built-in ones given in machine (user, group).
 func (l *Lesson) Vars(seed string, machine map[string]string) map[string]string {
-	vars := map[string]string{}
+	vars := studentVars(seed, machine["uid"])
 	for k, v := range machine {
 		vars[k] = v
+	}
+	base := map[string]string{}
+	for k, v := range vars {
+		base[k] = v
 	}
 	for i, p := range l.Params {
 		if len(p.Choose) == 0 {
 			continue
 		}
 		for k, v := range p.Choose[pick(seed, l.ID, i, len(p.Choose))] {
-			vars[k] = v
+			vars[k] = Expand(v, base)
 		}
 	}
 	return vars
@@ -58,7 +84,7 @@ func (l *Lesson) Vars(seed string, machine map[string]string) map[string]string 
 func (l *Lesson) Bind(seed string, machine map[string]string) *Lesson {
 	vars := l.Vars(seed, machine)
 	ex := func(s string) string { return Expand(s, vars) }
-	et := func(t i18n.Text) i18n.Text { return i18n.Text{En: ex(t.En), Ko: ex(t.Ko)} }
+	et := func(t i18n.Text) i18n.Text { return i18n.Text{En: ex(t.En), Ko: expandKo(t.Ko, vars)} }
 	b := *l
 	b.vars = vars
 	b.Intro, b.Outro, b.Title = et(l.Intro), et(l.Outro), et(l.Title)
@@ -103,6 +129,31 @@ func Expand(s string, vars map[string]string) string {
 		}
 		return m
 	})
+}
+
+// expandKo is Expand for Korean text: a particle written right after a
+// placeholder takes the form its value needs ("${note}를" with note
+// "hello.txt" or "web1": "hello.txt를", "web1을").
+func expandKo(s string, vars map[string]string) string {
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	var b strings.Builder
+	var at []int
+	var words []string
+	last := 0
+	for _, m := range placeholderRE.FindAllStringSubmatchIndex(s, -1) {
+		v, ok := vars[s[m[2]:m[3]]]
+		if !ok {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(v)
+		last = m[1]
+		at, words = append(at, b.Len()), append(words, v)
+	}
+	b.WriteString(s[last:])
+	return i18n.FixParticles(b.String(), at, words)
 }
 
 func mapStrings(in []string, f func(string) string) []string {

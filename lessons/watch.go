@@ -52,7 +52,8 @@ func (s Snapshot) equal(o Snapshot) bool {
 	return true
 }
 
-// WaitChange returns when something under dirs differs from before (a
+// WaitChange returns when something under dirs (the workspace: never the
+// progress file, which every check rewrites) differs from before (a
 // snapshot taken with Snap(dirs...) before the caller last looked), or
 // when ctx is done. Taking the snapshot before looking means no change
 // made in between is missed. It sleeps on inotify where it can (so a chmod is seen at once)
@@ -66,7 +67,7 @@ func WaitChange(ctx context.Context, before Snapshot, dirs []string, poll time.D
 		mask := uint32(unix.IN_ATTRIB | unix.IN_CREATE | unix.IN_DELETE | unix.IN_MODIFY |
 			unix.IN_MOVED_FROM | unix.IN_MOVED_TO | unix.IN_CLOSE_WRITE | unix.IN_DELETE_SELF)
 		for p := range before {
-			if fi, err := os.Lstat(p); err == nil && (fi.IsDir() || p == dirs[len(dirs)-1]) {
+			if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
 				if _, err := unix.InotifyAddWatch(fd, p, mask); err != nil {
 					unix.Close(fd)
 					fd, ierr = -1, err
@@ -86,8 +87,13 @@ func WaitChange(ctx context.Context, before Snapshot, dirs []string, poll time.D
 				inotify = false
 			} else if n > 0 {
 				unix.Read(fd, buf)
-				time.Sleep(50 * time.Millisecond) // let a burst of changes settle
-				return true, nil
+				// Debounce: a burst of events (an editor's save, cp -a)
+				// is one change; wait until the tree is quiet.
+				settle(fd, buf)
+				if !Snap(dirs...).equal(before) {
+					return true, nil
+				}
+				continue
 			}
 		} else {
 			select {
@@ -102,5 +108,17 @@ func WaitChange(ctx context.Context, before Snapshot, dirs []string, poll time.D
 		if !Snap(dirs...).equal(before) {
 			return inotify, nil
 		}
+	}
+}
+
+// settle reads inotify events until none come for 100 ms (at most 2 s).
+func settle(fd int, buf []byte) {
+	for i := 0; i < 20; i++ {
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		n, err := unix.Poll(fds, 100)
+		if err != nil && err != syscall.EINTR || n <= 0 {
+			return
+		}
+		unix.Read(fd, buf)
 	}
 }

@@ -213,3 +213,24 @@ func (e *env) classQuiz(c *cli.Context, topic string) (*class.QuizView, quizGrad
 		return r.Graded.Correct, q, nil
 	}, nil
 }
+
+// classRemote is the class server as a lesson session reaches it
+// (lessons.Remote): the calls above, for one command.
+type classRemote struct {
+	e *env
+	c *cli.Context
+}
+
+func (r classRemote) Seed(p *lessons.Progress) error { return r.e.classSeed(r.c, p) }
+
+func (r classRemote) Check(p *lessons.Progress, l *lessons.Lesson, lp *lessons.LessonProgress, quiz bool) (lessons.StepResult, any, error) {
+	res, via, err := r.e.classCheck(r.c, p, l, lp, quiz)
+	if via == nil {
+		return res, nil, err // (a typed nil would not compare equal to nil)
+	}
+	return res, via, err
+}
+
+func (r classRemote) Hint(l *lessons.Lesson, lp *lessons.LessonProgress) (int, error) {
+	return r.e.classHint(r.c, l, lp)
+}

@@ -213,11 +213,9 @@ func TestCheckAllTAPJUnit(t *testing.T) {
 // solveRest does perm-octal's steps 3 to 5 as the student would.
 func solveRest(t *testing.T, env map[string]string, ws string) {
 	t.Helper()
-	// The values follow the seed: ask the lesson (hint until the solution).
-	for i := 0; i < 4; i++ {
-		sysdojo(t, env, "", "lesson", "hint")
-	}
-	_, sol, _ := sysdojo(t, env, "", "lesson", "hint")
+	// The values follow the seed: ask the lesson (hints never give the
+	// solution; 'lesson solution' does, and records it).
+	_, sol, _ := sysdojo(t, env, "", "lesson", "solution")
 	m := regexp.MustCompile(`chmod (\d+) report.txt`).FindStringSubmatch(sol)
 	if m == nil {
 		t.Fatalf("no solution in %q", sol)
@@ -231,10 +229,7 @@ func solveRest(t *testing.T, env map[string]string, ws string) {
 	if code, out, _ := sysdojo(t, env, "", "lesson", "check"); code != 0 {
 		t.Fatalf("step 4: %s", out)
 	}
-	for i := 0; i < 5; i++ {
-		sysdojo(t, env, "", "lesson", "hint")
-	}
-	_, sol, _ = sysdojo(t, env, "", "lesson", "hint")
+	_, sol, _ = sysdojo(t, env, "", "lesson", "solution")
 	m = regexp.MustCompile(`sysdojo lesson answer (\S+)`).FindStringSubmatch(sol)
 	if m == nil {
 		t.Fatalf("no answer in %q", sol)
@@ -317,7 +312,7 @@ func TestQuizScripted(t *testing.T) {
 	// unanswered.
 	first := strings.SplitN(in.String(), "\n", 2)[0] + "\n"
 	code, out, _ = sysdojo(t, nil, first, "--lang", "ko", "quiz", "--seed", "11", "--count", "8")
-	if code != 0 || !strings.Contains(out, "점수: 1/8 (12%)") || strings.Count(out, "✗ 답이 없습니다") != 7 {
+	if code != 0 || !strings.Contains(out, "점수: 1/8 (12%)") || strings.Count(out, "✗ 답하지 않았습니다") != 7 {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }

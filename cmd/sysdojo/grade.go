@@ -55,7 +55,7 @@ func (e *env) checkAll(c *cli.Context, format string) error {
 			}
 		}
 		if len(ids) == 0 {
-			return errNoLesson
+			return lessons.ErrNoLesson
 		}
 	}
 	var cases []lessons.Case

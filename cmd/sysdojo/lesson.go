@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -30,9 +29,11 @@ func (e *env) progressFlag() cli.Flag {
 func newLessonCommand(e *env) *cli.Command {
 	pf := e.progressFlag()
 	return &cli.Command{
-		Name:  "lesson",
-		Usage: e.t("the course: step-by-step lessons checked on your real files", "단계별 실습 레슨: 실제 파일로 확인합니다"),
-		Subcommands: []*cli.Command{
+		Name:   "lesson",
+		Usage:  e.t("the course: step-by-step lessons checked on your real files", "단계별 실습 레슨: 실제 파일로 확인합니다"),
+		Flags:  []cli.Flag{e.lessonsFlag()},
+		Before: e.loadFileLessons,
+		Subcommands: append([]*cli.Command{
 			{Name: "list", Usage: e.t("all lessons, with done and current marks", "모든 레슨과 진행 상태"),
 				Flags: []cli.Flag{jsonFlag, pf}, Action: e.lessonList},
 			{Name: "start", Usage: e.t("start (or go back to) lesson ID: creates its workspace and shows the first task", "레슨 ID를 시작(또는 이어서): 작업 디렉터리를 만들고 첫 과제를 보여 줍니다"),
@@ -59,8 +60,10 @@ func newLessonCommand(e *env) *cli.Command {
 					&cli.BoolFlag{Name: "live", Usage: e.t("with --all: count only what the checks see now (always so; kept for old scripts)", "--all과 함께: 지금 확인되는 것만 셈 (언제나 그렇습니다. 예전 스크립트를 위해 남겨 둠)")}},
 				BashComplete: completeLessonIDs,
 				Action:       e.lessonCheck},
-			{Name: "hint", Usage: e.t("the next hint for the current step (then the solution)", "지금 단계의 다음 힌트 (다 보면 풀이)"),
+			{Name: "hint", Usage: e.t("the next hint for the current step: the idea, then the shape of the command", "지금 단계의 다음 힌트: 먼저 생각할 거리, 그다음 명령의 모양"),
 				Flags: []cli.Flag{pf}, Action: e.lessonHint},
+			{Name: "solution", Usage: e.t("the full solution of the current step (recorded: your teacher sees it when grading)", "지금 단계의 풀이 전체 (기록되어 채점할 때 강사에게 보입니다)"),
+				Flags: []cli.Flag{pf}, Action: e.lessonSolution},
 			{Name: "answer", Usage: e.t("answer a quiz step", "퀴즈 단계에 답하기"),
 				ArgsUsage: "VALUE", Flags: []cli.Flag{pf}, Action: e.lessonAnswer},
 			{Name: "skip", Usage: e.t("skip a step that needs root when you are not root", "root가 아닐 때 root가 필요한 단계를 건너뛰기"),
@@ -73,7 +76,7 @@ func newLessonCommand(e *env) *cli.Command {
 			{Name: "watch", Usage: e.t("re-check the current step whenever the workspace changes (Enter re-checks too)", "작업 디렉터리가 바뀔 때마다 다시 확인 (Enter로도 확인)"),
 				Flags:  []cli.Flag{pf, &cli.DurationFlag{Name: "poll", Value: time.Second, Usage: e.t("polling interval where file watching does not work", "파일 감시가 안 될 때 확인 간격")}},
 				Action: e.lessonWatch},
-		},
+		}, e.lessonFileCommands()...),
 	}
 }
 
@@ -109,18 +112,20 @@ func (e *env) notice(n *lessons.Notice) {
 	}
 }
 
-// load reads the progress (read-only use).
-func (e *env) load(c *cli.Context) (*lessons.Progress, error) {
-	p, n, err := e.store(c).Load()
-	e.notice(n)
-	return p, err
+// session is the student's course, as the lessons package runs it: this
+// command only wires flags to it and prints what it returns.
+func (e *env) session(c *cli.Context) *lessons.Session {
+	home := e.getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	return &lessons.Session{Store: e.store(c), Vars: machineVars(), Home: home, Cwd: e.getwd(), Root: isRoot(), Notice: e.notice,
+		UID: lessons.StudentUID(e.getenv), Remote: classRemote{e, c}}
 }
 
-// update changes the progress under its lock.
-func (e *env) update(c *cli.Context, f func(*lessons.Progress) error) error {
-	n, err := e.store(c).Update(f)
-	e.notice(n)
-	return err
+// load reads the progress (read-only use).
+func (e *env) load(c *cli.Context) (*lessons.Progress, error) {
+	return e.session(c).Load()
 }
 
 // machineVars are the built-in placeholders: the student's user and group.
@@ -141,34 +146,25 @@ func bound(id string, p *lessons.Progress) (*lessons.Lesson, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.Bind(p.Seed, machineVars()), nil
+	return l.Bind(p.Seed, lessons.WithUID(machineVars(), p)), nil
 }
 
-var errNoLesson = i18n.Invalid(i18n.T("no lesson started", "시작한 레슨이 없습니다")).
-	WithHint(i18n.T("see 'sysdojo lesson list', then 'sysdojo lesson start ID'", "'sysdojo lesson list'로 보고 'sysdojo lesson start ID'로 시작하세요"))
-
-// current finds the lesson named in args (or the current one) and its
-// progress, which must exist.
+// current finds the lesson named in args (else the one whose workspace
+// the student is in, else the current one) and its progress.
 func (e *env) current(c *cli.Context, p *lessons.Progress, id string) (*lessons.Lesson, *lessons.LessonProgress, error) {
-	if id == "" {
-		id = p.Current
-	}
-	if id == "" {
-		return nil, nil, errNoLesson
-	}
-	l, err := bound(id, p)
-	if err != nil {
-		return nil, nil, err
-	}
-	lp := p.Lesson(id)
-	if lp == nil {
-		return nil, nil, i18n.Invalid(i18n.T("lesson %s is not started", "레슨 %s를 아직 시작하지 않았습니다").F(id)).
-			WithHint(i18n.T("try 'sysdojo lesson start %s'", "'sysdojo lesson start %s'로 시작하세요").F(id))
-	}
-	return l, lp, nil
+	return e.session(c).Current(p, id)
 }
 
 func isRoot() bool { return os.Geteuid() == 0 }
+
+// getwd is the working directory ("" when unknown).
+func (e *env) getwd() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	return wd
+}
 
 // ---- list
 
@@ -215,6 +211,13 @@ func (e *env) lessonList(c *cli.Context) error {
 		return e.writeJSON(list)
 	}
 	io := e.io
+	// Columns by display width: the longest ID (a lesson from a file may
+	// have a long one) and the widest step count set them.
+	idW, stepW := 0, 0
+	for _, le := range list {
+		idW = max(idW, term.Width(le.ID))
+		stepW = max(stepW, len(fmt.Sprintf("%d/%d", le.StepsDone, le.Steps)))
+	}
 	for _, le := range list {
 		mark := " "
 		switch {
@@ -227,7 +230,7 @@ func (e *env) lessonList(c *cli.Context) error {
 		if le.NeedsRoot {
 			root = io.Dim(e.t(" (root)", " (root 필요)"))
 		}
-		fmt.Fprintf(io.Out, "%s %-16s %-5s %s%s\n", mark, le.ID, fmt.Sprintf("%d/%d", le.StepsDone, le.Steps), le.Title.In(io.Lang), root)
+		fmt.Fprintf(io.Out, "%s %s %s %s%s\n", mark, term.Pad(le.ID, idW), term.Pad(fmt.Sprintf("%d/%d", le.StepsDone, le.Steps), stepW), le.Title.In(io.Lang), root)
 	}
 	fmt.Fprintln(io.Out)
 	io.Println(i18n.T("✓ done  ▶ current.  Start one with 'sysdojo lesson start ID'.", "✓ 끝냄  ▶ 진행 중.  'sysdojo lesson start ID'로 시작하세요."))
@@ -241,65 +244,19 @@ func (e *env) lessonStart(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	id := a[0]
-	if _, err := lessons.Get(id); err != nil {
-		return err
-	}
-	var l *lessons.Lesson
-	var lp *lessons.LessonProgress
-	var kept []string
-	resumed := false
-	err = e.update(c, func(p *lessons.Progress) error {
-		if err := e.classSeed(c, p); err != nil {
-			return err
-		}
-		if l, err = bound(id, p); err != nil {
-			return err
-		}
-		p.Current = id
-		now := time.Now().UTC()
-		lp = p.Lesson(id)
-		if lp != nil && c.String("dir") == "" {
-			if _, err := os.Stat(lp.Dir); err == nil {
-				resumed = true
-				return nil
-			}
-		}
-		dir := c.String("dir")
-		if dir == "" {
-			home := e.getenv("HOME")
-			if home == "" {
-				home, _ = os.UserHomeDir()
-			}
-			dir = filepath.Join(home, "sysdojo-lab", id)
-		}
-		if dir, err = filepath.Abs(dir); err != nil {
-			return err
-		}
-		ws, err := e.workspaces(c)
-		if err != nil {
-			return err
-		}
-		prep, err := ws.Start(l, dir)
-		if err != nil {
-			return err
-		}
-		kept = prep.Kept
-		lp = &lessons.LessonProgress{Dir: dir, Step: 1, Started: now, Updated: now}
-		p.Lessons[id] = lp
-		return nil
-	})
+	st, err := e.session(c).Start(a[0], c.String("dir"))
 	if err != nil {
 		return err
 	}
+	l, lp := st.Lesson, st.Progress
 	io := e.io
 	fmt.Fprintln(io.Out, io.Heading(l.Title.In(io.Lang)))
-	if resumed {
+	if st.Resumed {
 		io.Printf(i18n.T("Welcome back: you are at step %d.\n", "다시 오셨네요. %d단계부터 이어서 합니다.\n"), min(lp.Step, len(l.Steps)))
 	} else {
 		fmt.Fprintln(io.Out, term.Wrap(strings.TrimRight(l.Intro.In(io.Lang), "\n"), 78))
 	}
-	e.showKept(kept)
+	e.showKept(st.Kept)
 	fmt.Fprintln(io.Out)
 	e.showStep(l, lp)
 	return nil
@@ -397,47 +354,11 @@ func (e *env) lessonCheck(c *cli.Context) error {
 // when ""), records an answer first when answer is not nil, advances on
 // success and prints the outcome.
 func (e *env) checkCurrent(c *cli.Context, id string, answer *string, format string) error {
-	var l *lessons.Lesson
-	var lp *lessons.LessonProgress
-	var res lessons.StepResult
-	var via *class.Response
-	finished, already := false, false
-	err := e.update(c, func(p *lessons.Progress) error {
-		var err error
-		if l, lp, err = e.current(c, p, id); err != nil {
-			return err
-		}
-		if lp.Step > len(l.Steps) {
-			already = true
-			return nil
-		}
-		if answer != nil {
-			if !l.Steps[lp.Step-1].IsQuiz() {
-				return i18n.Invalid(i18n.T("step %d of %s is not a quiz: do the task, then 'sysdojo lesson check'",
-					"%[2]s의 %[1]d단계는 퀴즈가 아닙니다: 과제를 한 뒤 'sysdojo lesson check'를 실행하세요").F(lp.Step, l.ID))
-			}
-			if lp.Answers == nil {
-				lp.Answers = map[int]string{}
-			}
-			lp.Answers[lp.Step] = *answer
-		}
-		if res, via, err = e.classCheck(c, p, l, lp, answer != nil); err != nil {
-			return err
-		}
-		if res.Passed {
-			now := time.Now().UTC()
-			lp.MarkDone(lp.Step, now)
-			lp.Step++
-			if lp.Step > len(l.Steps) {
-				finished = true
-				lp.Finished = &now
-			}
-		}
-		return nil
-	})
+	ck, err := e.session(c).Check(id, answer)
 	if err != nil {
 		return err
 	}
+	l, lp, res, finished, already := ck.Lesson, ck.Progress, ck.Result, ck.Finished, ck.Already
 	io := e.io
 	if already {
 		if format == "json" {
@@ -462,6 +383,7 @@ func (e *env) checkCurrent(c *cli.Context, id string, answer *string, format str
 		// exactly which part is still wrong.
 		fmt.Fprintln(io.Out, "  "+io.Mark(cr.OK)+" "+cr.Line.In(io.Lang))
 	}
+	via, _ := ck.Via.(*class.Response)
 	e.showClassCheck(via, res.Passed)
 	if !res.Passed {
 		fmt.Fprintln(io.Out)
@@ -506,97 +428,59 @@ func (e *env) lessonSkip(c *cli.Context) error {
 	if _, err := args(c, 0, 0, ""); err != nil {
 		return err
 	}
-	var l *lessons.Lesson
-	var lp *lessons.LessonProgress
-	finished := false
-	err := e.update(c, func(p *lessons.Progress) error {
-		var err error
-		if l, lp, err = e.current(c, p, ""); err != nil {
-			return err
-		}
-		if lp.Step > len(l.Steps) {
-			return i18n.Invalid(i18n.T("lesson %s is already finished", "레슨 %s는 이미 끝났습니다").F(l.ID))
-		}
-		s := &l.Steps[lp.Step-1]
-		if !s.NeedsRoot || isRoot() {
-			return i18n.Invalid(i18n.T("only a step that needs root can be skipped, and only when you are not root",
-				"건너뛸 수 있는 것은 root가 필요한 단계뿐이고, root가 아닐 때만입니다"))
-		}
-		lp.Skipped = append(lp.Skipped, lp.Step)
-		lp.Step++
-		if lp.Step > len(l.Steps) {
-			now := time.Now().UTC()
-			finished, lp.Finished = true, &now
-		}
-		return nil
-	})
+	sk, err := e.session(c).Skip()
 	if err != nil {
 		return err
 	}
-	s := &l.Steps[lp.Step-2]
+	l := sk.Lesson
+	s := &l.Steps[sk.Step-1]
 	fmt.Fprintln(e.io.Out, term.Wrap(e.t("Skipped. What you would have seen as root: ", "건너뛰었습니다. root였다면: ")+s.Explain.In(e.io.Lang), 78))
 	fmt.Fprintln(e.io.Out)
-	if finished {
+	if sk.Finished {
 		e.celebrate(l)
 		return nil
 	}
-	e.showStep(l, lp)
+	e.showStep(l, sk.Progress)
 	return nil
 }
 
-// ---- hint
+// ---- hint / solution
 
 func (e *env) lessonHint(c *cli.Context) error {
 	if _, err := args(c, 0, 0, ""); err != nil {
 		return err
 	}
-	var l *lessons.Lesson
-	var lp *lessons.LessonProgress
-	shown := 0
-	err := e.update(c, func(p *lessons.Progress) error {
-		var err error
-		if l, lp, err = e.current(c, p, ""); err != nil {
-			return err
-		}
-		if lp.Step > len(l.Steps) {
-			return i18n.Invalid(i18n.T("lesson %s is already finished", "레슨 %s는 이미 끝났습니다").F(l.ID))
-		}
-		if lp.Hints == nil {
-			lp.Hints = map[int]int{}
-		}
-		lp.Hints[lp.Step]++
-		shown = lp.Hints[lp.Step]
-		if k, err := e.classHint(c, l, lp); err != nil {
-			return err
-		} else if k > 0 {
-			lp.Hints[lp.Step], shown = k, k
-		}
-		return nil
-	})
+	h, err := e.session(c).Hint()
 	if err != nil {
 		return err
 	}
 	io := e.io
-	s := &l.Steps[lp.Step-1]
-	if shown <= len(s.Hints) {
-		fmt.Fprintln(io.Out, term.Wrap(fmt.Sprintf(e.t("Hint %d/%d: ", "힌트 %d/%d: "), shown, len(s.Hints))+s.Hints[shown-1].In(io.Lang), 78))
-		if shown < len(s.Hints) {
-			fmt.Fprintln(io.Out, io.Dim(e.t("(again for the next hint)", "(한 번 더 하면 다음 힌트)")))
-		} else {
-			fmt.Fprintln(io.Out, io.Dim(e.t("(again to see the solution)", "(한 번 더 하면 풀이가 나옵니다)")))
-		}
+	if h.Shown == 0 {
+		io.Println(i18n.T("This step has no hints: 'sysdojo lesson solution' shows the answer.", "이 단계에는 힌트가 없습니다. 'sysdojo lesson solution'으로 풀이를 볼 수 있습니다."))
 		return nil
 	}
-	io.Println(i18n.T("No more hints. The solution:", "힌트를 다 봤습니다. 풀이:"))
-	for _, cmd := range s.Solution {
-		fmt.Fprintf(io.Out, "  %s %s\n", io.Dim("$"), io.Code(cmd))
+	fmt.Fprintln(io.Out, term.Wrap(fmt.Sprintf(e.t("Hint %d/%d: ", "힌트 %d/%d: "), h.Shown, h.Total)+h.Hint.In(io.Lang), 78))
+	if h.Shown < h.Total {
+		fmt.Fprintln(io.Out, io.Dim(e.t("(again for the next hint)", "(한 번 더 하면 다음 힌트)")))
+	} else {
+		fmt.Fprintln(io.Out, io.Dim(e.t("(that was the last hint; 'sysdojo lesson solution' shows the answer, and your teacher will see you used it)",
+			"(마지막 힌트였습니다. 'sysdojo lesson solution'으로 풀이를 볼 수 있고, 풀이를 본 것은 채점할 때 강사에게 보입니다)")))
 	}
-	if s.IsQuiz() {
-		if s.AnswerCmd != "" {
-			fmt.Fprintf(io.Out, "  %s %s\n", io.Dim("$"), io.Code("sysdojo lesson answer $("+s.AnswerCmd+")"))
-		} else {
-			fmt.Fprintf(io.Out, "  %s %s\n", io.Dim("$"), io.Code("sysdojo lesson answer "+s.Answer))
-		}
+	return nil
+}
+
+func (e *env) lessonSolution(c *cli.Context) error {
+	if _, err := args(c, 0, 0, ""); err != nil {
+		return err
+	}
+	h, err := e.session(c).Solution()
+	if err != nil {
+		return err
+	}
+	io := e.io
+	io.Println(i18n.T("The solution of step %d (recorded):", "%d단계의 풀이 (기록됩니다):").F(h.Step))
+	for _, cmd := range h.Commands {
+		fmt.Fprintf(io.Out, "  %s %s\n", io.Dim("$"), io.Code(cmd))
 	}
 	return nil
 }
@@ -633,48 +517,14 @@ func (e *env) lessonReset(c *cli.Context) error {
 			return silentError{}
 		}
 	}
-	var l *lessons.Lesson
-	var kept []string
-	err = e.update(c, func(p *lessons.Progress) error {
-		if l, err = bound(id, p); err != nil {
-			return err
-		}
-		old := p.Lesson(id)
-		if old == nil {
-			return i18n.Invalid(i18n.T("lesson %s is not started: nothing to reset", "레슨 %s는 시작하지 않아서 되돌릴 것이 없습니다").F(id))
-		}
-		dir := filepath.Clean(old.Dir)
-		if !filepath.IsAbs(dir) {
-			return i18n.Invalid(i18n.T("the progress names no workspace for lesson %s", "진행 기록에 레슨 %s의 작업 디렉터리가 없습니다").F(id)).
-				WithHint(i18n.T("try 'sysdojo lesson start %s --dir NEW-DIR'", "'sysdojo lesson start %s --dir 새-디렉터리'로 시작하세요").F(id))
-		}
-		// Only what sysdojo made goes, and the directory itself stays:
-		// the student's shell may be in it.
-		ws, err := e.workspaces(c)
-		if err != nil {
-			return err
-		}
-		prep, err := ws.Reset(l, dir)
-		if err != nil {
-			return err
-		}
-		kept = prep.Kept
-		now := time.Now().UTC()
-		p.Lessons[id] = &lessons.LessonProgress{Dir: dir, Step: 1, Started: now, Updated: now}
-		p.Current = id
-		return nil
-	})
+	st, err := e.session(c).Reset(id)
 	if err != nil {
 		return err
 	}
+	kept := st.Kept
 	io.Printf(i18n.T("Lesson %s is reset: back to step 1.\n", "레슨 %s를 처음으로 되돌렸습니다. 1단계부터 다시 합니다.\n"), id)
 	e.showKept(kept)
 	return nil
-}
-
-// workspaces is the record of the workspaces set up for this progress.
-func (e *env) workspaces(c *cli.Context) (*lessons.Workspaces, error) {
-	return lessons.LoadWorkspaces(lessons.WorkspacesPath(e.store(c).Path))
 }
 
 // showKept says which names in a workspace sysdojo left alone.
@@ -699,23 +549,28 @@ func (e *env) lessonWatch(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	io := e.io
-	// Enter re-checks at once; q or end of input stops watching.
+	// Enter re-checks at once (true); q quits (false); the end of input
+	// closes the channel.
 	enter := make(chan bool)
 	go func() {
 		r := bufio.NewReader(io.In)
 		for {
 			line, err := r.ReadString('\n')
-			if err != nil || strings.TrimSpace(line) == "q" {
+			if err != nil {
 				close(enter)
 				return
 			}
-			enter <- true
+			quit := strings.TrimSpace(line) == "q"
+			enter <- !quit
+			if quit {
+				return
+			}
 		}
 	}()
 	io.Println(i18n.T("Watching your workspace: every change is checked. Enter checks now, q quits.",
 		"작업 디렉터리를 지켜봅니다. 바뀔 때마다 확인합니다. Enter는 바로 확인, q는 끝내기."))
 	stdinOpen := true
-	store := e.store(c)
+	checks := 0
 	for {
 		p, err := e.load(c)
 		if err != nil {
@@ -726,17 +581,22 @@ func (e *env) lessonWatch(c *cli.Context) error {
 			return err
 		}
 		// The snapshot is taken before checking, so that a change made
-		// while the check runs is not missed. The progress file is
-		// watched too: an answer given in another terminal counts.
-		dirs := []string{lp.Dir, store.Path}
+		// while the check runs is not missed. Only the workspace is
+		// watched: the progress file, which every check rewrites, would
+		// start the next check by itself.
+		dirs := []string{lp.Dir}
 		before := lessons.Snap(dirs...)
+		if io.OutTTY {
+			fmt.Fprint(io.Out, "\033[H\033[2J") // a clean screen for each check
+		}
+		checks++
 		err = e.checkCurrent(c, "", nil, "text")
 		if err != nil && !errors.Is(err, silentError{}) {
 			return err
 		}
 		if p, err := e.load(c); err != nil {
 			return err
-		} else if lp := p.Lesson(p.Current); lp == nil || lp.Step > len(l.Steps) {
+		} else if lp := p.Lesson(l.ID); lp == nil || lp.Step > len(l.Steps) {
 			return nil
 		}
 		if err == nil {
@@ -760,8 +620,11 @@ func (e *env) lessonWatch(c *cli.Context) error {
 			if err != nil {
 				return nil
 			}
-		case _, ok := <-enterOrNil(enter, stdinOpen):
+		case again, ok := <-enterOrNil(enter, stdinOpen):
 			cancel()
+			if ok && !again {
+				return nil // q
+			}
 			if !ok {
 				// End of input: stop when it was a terminal (Ctrl-D); keep
 				// watching files when stdin is a pipe or /dev/null.

@@ -107,7 +107,7 @@ func (e *env) quiz(c *cli.Context) error {
 		w = io.Err
 	}
 	in := bufio.NewReader(io.In)
-	eof := false
+	eof, quit := false, false
 	for i, q := range qs {
 		e.askQuestion(w, i+1, len(qs), q)
 		given := ""
@@ -124,6 +124,11 @@ func (e *env) quiz(c *cli.Context) error {
 				fmt.Fprintf(w, "> %s\n", given)
 			}
 		}
+		if g := strings.ToLower(given); g == "q" || g == "quit" {
+			// q stops the quiz; the question is not graded.
+			quit = true
+			break
+		}
 		ok, q, err := grade(i, q, given)
 		if err != nil {
 			return err
@@ -136,17 +141,27 @@ func (e *env) quiz(c *cli.Context) error {
 		case ok:
 			fmt.Fprintln(w, "   "+io.OK(e.t("✓ right", "✓ 맞았습니다")))
 		case given == "":
-			fmt.Fprintf(w, "   %s %s\n", io.Bad(e.t("✗ no answer; it is", "✗ 답이 없습니다. 정답은")), q.Answer)
+			fmt.Fprintf(w, "   %s %s\n", io.Bad(e.t("✗ no answer; it is", "✗ 답하지 않았습니다. 정답:")), q.Answer)
 		default:
-			fmt.Fprintf(w, "   %s %s\n", io.Bad(e.t("✗ not quite; the answer is", "✗ 아쉽네요. 정답은")), q.Answer)
+			fmt.Fprintf(w, "   %s %s\n", io.Bad(e.t("✗ not quite; the answer is", "✗ 아쉽네요. 정답:")), q.Answer)
+			if fb := q.Feedback(given); !fb.IsZero() {
+				fmt.Fprint(w, term.WrapPrefix(fb.In(io.Lang), "   ", "   ", 78))
+			}
 		}
 		fmt.Fprint(w, term.WrapPrefix(io.Dim(q.Explain.In(io.Lang)), "   ", "   ", 78))
 	}
+	res.Total = len(res.Questions)
 	if asJSON {
 		return e.writeJSON(res)
 	}
-	pct := 100 * res.Score / res.Total
 	fmt.Fprintln(io.Out)
+	if quit {
+		fmt.Fprintln(io.Out, fmt.Sprintf(e.t("Stopped after %d of %d questions.", "%d문제를 풀고 멈췄습니다 (전체 %d문제)."), res.Total, len(qs)))
+	}
+	if res.Total == 0 {
+		return nil
+	}
+	pct := 100 * res.Score / res.Total
 	line := fmt.Sprintf(e.t("Score: %d/%d (%d%%)", "점수: %d/%d (%d%%)"), res.Score, res.Total, pct)
 	if res.Score == res.Total {
 		line = io.OK("★ " + line)
@@ -157,7 +172,7 @@ func (e *env) quiz(c *cli.Context) error {
 		return nil
 	}
 	fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("The same questions again: sysdojo quiz %s --count %d --seed %s",
-		"같은 문제를 다시: sysdojo quiz %s --count %d --seed %s"), topic, res.Total, strconv.FormatUint(seed, 10))))
+		"같은 문제를 다시: sysdojo quiz %s --count %d --seed %s"), topic, len(qs), strconv.FormatUint(seed, 10))))
 	return nil
 }
 

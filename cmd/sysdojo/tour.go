@@ -59,7 +59,7 @@ func (e *env) tour(delay time.Duration, auto, wait bool) error {
 		{
 			title: i18n.T("Reading a mode", "모드 읽기"),
 			say: i18n.T("Every file has three sets of rwx: for its owner, its group, and everyone else.\n754 means rwx for the owner (7=4+2+1), r-x for the group (5=4+1), r-- for others (4).",
-				"모든 파일에는 rwx가 세 벌 있습니다. 소유자, 그룹, 그 밖의 사용자 몫입니다.\n754는 소유자 rwx(7=4+2+1), 그룹 r-x(5=4+1), 기타 r--(4)라는 뜻입니다."),
+				"모든 파일에는 rwx가 세 벌 있습니다. 소유자, 그룹, 그 외 사용자 몫입니다.\n754는 소유자 rwx(7=4+2+1), 그룹 r-x(5=4+1), 그 외 사용자 r--(4)라는 뜻입니다."),
 			cmds: [][]string{{"perm", "explain", "754"}},
 		},
 		{
@@ -71,13 +71,13 @@ func (e *env) tour(delay time.Duration, auto, wait bool) error {
 		{
 			title: i18n.T("The umask surprise", "umask의 함정"),
 			say: i18n.T("Without u, g, o or a, chmod respects the umask: -w with umask 022 leaves group and other write alone.",
-				"u, g, o, a를 쓰지 않으면 chmod도 umask를 따릅니다. umask가 022일 때 -w는 그룹과 기타의 쓰기 권한을 건드리지 않습니다."),
+				"u, g, o, a를 쓰지 않으면 chmod도 umask를 따릅니다. umask가 022일 때 -w는 그룹과 그 외 사용자의 쓰기 권한을 건드리지 않습니다."),
 			cmds: [][]string{{"perm", "calc", "--from", "0777", "--umask", "022", "--", "-w"}, {"perm", "umask", "022"}},
 		},
 		{
 			title: i18n.T("A real file, and who may read it", "실제 파일과, 누가 읽을 수 있는지"),
 			say: i18n.T("report.txt is 0640: its owner reads and writes, its group reads, others get nothing.\nThe kernel checks owner, then group, then others, and the first class that matches decides.",
-				"report.txt는 0640입니다. 소유자는 읽고 쓰고, 그룹은 읽기만, 나머지는 아무것도 못 합니다.\n커널은 소유자, 그룹, 기타 순서로 보고 처음 해당하는 분류 하나로 결정합니다."),
+				"report.txt는 0640입니다. 소유자는 읽고 쓰고, 그룹은 읽기만, 나머지는 아무것도 못 합니다.\n커널은 소유자, 그룹, 그 외 사용자 순서로 보고 처음 해당하는 분류 하나로 결정합니다."),
 			cmds: [][]string{{"perm", "stat", report}, {"perm", "can", "--user", "nobody", "read", report}},
 		},
 		{

@@ -65,7 +65,9 @@ func (t Text) In(l Lang) string {
 }
 
 // F formats both languages with the same arguments; an argument that is
-// itself a Text is put in each language as that language's text.
+// itself a Text is put in each language as that language's text. In the
+// Korean text, a particle right after a verb takes the form the
+// argument needs ("%s를" gives "notes.txt를", "web1을").
 func (t Text) F(args ...any) Text {
 	en, ko := args, args
 	for i, a := range args {
@@ -76,7 +78,7 @@ func (t Text) F(args ...any) Text {
 			en[i], ko[i] = x.En, x.In(KO)
 		}
 	}
-	return Text{En: fmt.Sprintf(t.En, en...), Ko: fmt.Sprintf(t.Ko, ko...)}
+	return Text{En: fmt.Sprintf(t.En, en...), Ko: sprintfKo(t.Ko, ko...)}
 }
 
 // IsZero reports whether t has no text.
