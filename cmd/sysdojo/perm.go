@@ -26,7 +26,9 @@ func newPermCommand(e *env) *cli.Command {
 		Subcommands: []*cli.Command{
 			{
 				Name:      "explain",
-				Usage:     e.t("explain a mode: 754, rwxr-xr--, -rwsr-xr-x, u=rwx,g=rx,o=r", "모드를 풀어서 설명: 754, rwxr-xr--, -rwsr-xr-x, u=rwx,g=rx,o=r"),
+				Usage:     e.t("explain a mode: 754, 0o755, rwxr-xr--, -rwsr-xr-x, u=rwx,go=rx", "모드를 풀어서 설명: 754, 0o755, rwxr-xr--, -rwsr-xr-x, u=rwx,go=rx"),
+				Description: e.t("Prints the mode in octal, as ls -l shows it, and as the symbolic mode chmod takes (u=rwx,g=rx,o=rx), then who can do what.",
+					"모드를 8진수, ls -l 표기, chmod가 받는 기호 표기(u=rwx,g=rx,o=rx)로 보여 주고, 누가 무엇을 할 수 있는지 설명합니다."),
 				ArgsUsage: "MODE",
 				Flags:     []cli.Flag{jsonFlag, &cli.BoolFlag{Name: "dir", Usage: e.t("explain for a directory", "디렉터리 기준으로 설명")}},
 				Action:    e.permExplain,
@@ -114,13 +116,14 @@ func (e *env) permExplain(c *cli.Context) error {
 			sp = append(sp, s.In(e.io.Lang))
 		}
 		return e.writeJSON(map[string]any{
-			"input": a[0], "form": p.Form, "mode": p.Mode, "symbolic": perm.LsString(p.Mode, typ),
+			"input": a[0], "form": p.Form, "mode": p.Mode, "symbolic": perm.LsString(p.Mode, typ), "chmod": perm.Symbolic(p.Mode),
 			"dir": dir, "classes": classes, "setuid": p.Mode&perm.SetUID != 0, "setgid": p.Mode&perm.SetGID != 0,
 			"sticky": p.Mode&perm.Sticky != 0, "special": sp,
 		})
 	}
 	io := e.io
-	fmt.Fprintf(io.Out, "%s   %s\n", e.lsBits(p.Mode, typ), io.Dim(e.formDesc(p.Form, a[0])))
+	// The three forms: octal, ls -l, and the symbolic mode chmod takes.
+	fmt.Fprintf(io.Out, "%s %s   %s\n", e.lsBits(p.Mode, typ), io.Code(perm.Symbolic(p.Mode)), io.Dim(e.formDesc(p.Form, a[0])))
 	fmt.Fprintln(io.Out)
 	// The bit grid.
 	fmt.Fprintf(io.Out, "  %s %s %s %s\n", term.Pad(e.t("special", "특수"), 9), term.Pad(e.t("user", "소유자"), 7), term.Pad(e.t("group", "그룹"), 7), e.t("other", "기타"))
