@@ -25,8 +25,8 @@ func newPermCommand(e *env) *cli.Command {
 		Usage: e.t("permission math: chmod, umask, chown, and who may do what", "권한 계산: chmod, umask, chown, 누가 무엇을 할 수 있는지"),
 		Subcommands: []*cli.Command{
 			{
-				Name:      "explain",
-				Usage:     e.t("explain a mode: 754, 0o755, rwxr-xr--, -rwsr-xr-x, u=rwx,go=rx", "모드를 풀어서 설명: 754, 0o755, rwxr-xr--, -rwsr-xr-x, u=rwx,go=rx"),
+				Name:  "explain",
+				Usage: e.t("explain a mode: 754, 0o755, rwxr-xr--, -rwsr-xr-x, u=rwx,go=rx", "모드를 풀어서 설명: 754, 0o755, rwxr-xr--, -rwsr-xr-x, u=rwx,go=rx"),
 				Description: e.t("Prints the mode in octal, as ls -l shows it, and as the symbolic mode chmod takes (u=rwx,g=rx,o=rx), then who can do what.",
 					"모드를 8진수, ls -l 표기, chmod가 받는 기호 표기(u=rwx,g=rx,o=rx)로 보여 주고, 누가 무엇을 할 수 있는지 설명합니다."),
 				ArgsUsage: "MODE",
