@@ -35,7 +35,9 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {}, // main reports errors, once
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "lang", Usage: e.t("language: en or ko (default from LC_ALL, LC_MESSAGES, LANG)", "언어: en 또는 ko (기본값은 LC_ALL, LC_MESSAGES, LANG에서)")},
-			&cli.BoolFlag{Name: "no-color", Usage: e.t("no colour (NO_COLOR is honoured too)", "색을 쓰지 않음 (NO_COLOR 환경 변수도 따릅니다)")},
+			&cli.StringFlag{Name: "color", Value: "auto", Usage: e.t("colour: auto (a terminal only), always or never",
+				"색: auto (터미널일 때만), always, never")},
+			&cli.BoolFlag{Name: "no-color", Usage: e.t("no colour: --color never", "색을 쓰지 않음: --color never와 같음")},
 		},
 		Before: func(c *cli.Context) error {
 			if l := c.String("lang"); l != "" {
@@ -45,8 +47,13 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 				}
 				io.Lang = lang
 			}
-			io.Color = io.OutTTY && !c.Bool("no-color") && getenv("NO_COLOR") == ""
-			return nil
+			when := c.String("color")
+			if c.Bool("no-color") {
+				when = "never"
+			}
+			var err error
+			io.Color, err = useColor(io, when, getenv) // color.go
+			return err
 		},
 		Commands: []*cli.Command{
 			newPermCommand(e),
@@ -64,6 +71,7 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 			newManCommand(e),
 		},
 	}
+	installHelp(e, app) // help.go
 	app.Action = groupAction(e, "sysdojo")
 	for _, c := range app.Commands {
 		prepare(e, c, "sysdojo")
@@ -112,7 +120,7 @@ func groupAction(e *env, path string) cli.ActionFunc {
 		if c.NArg() > 0 {
 			return usagef(helpHint(path), i18n.T("unknown command '%s' for '%s'", "'%[2]s'에는 '%[1]s'라는 명령이 없습니다"), c.Args().First(), path)
 		}
-		return cli.ShowSubcommandHelp(c)
+		return showHelp(c, path)
 	}
 }
 

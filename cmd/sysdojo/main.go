@@ -35,6 +35,10 @@ func run(args []string, io *term.IO, getenv func(string) string) int {
 			io.Lang = parsed
 		}
 	}
+	if io.Cols == 0 {
+		io.Cols = term.Columns(getenv, io.Out)
+	}
+	io.Color, _ = useColor(io, colorWhen(args), getenv) // (a bad value: Before says so)
 	app := newApp(io, getenv)
 	if !completing(args) { // completion.go: urfave/cli wants its flag last
 		args = reorder(app, args)
