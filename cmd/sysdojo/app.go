@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -78,7 +77,7 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 	}
 	app.EnableBashCompletion = true // completion.go
 	addCompleters(app.Commands, "sysdojo")
-	app.OnUsageError = onUsageError(e, "sysdojo")
+	app.OnUsageError = onUsageError(e, "sysdojo", app.Flags) // usage.go
 	return app
 }
 
@@ -86,7 +85,7 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 // returned (not printed) and unknown subcommands are usage errors.
 func prepare(e *env, c *cli.Command, parent string) {
 	path := parent + " " + c.Name
-	c.OnUsageError = onUsageError(e, path)
+	c.OnUsageError = onUsageError(e, path, c.Flags)
 	if len(c.Subcommands) > 0 && c.Action == nil {
 		c.Action = groupAction(e, path)
 	}
@@ -99,26 +98,11 @@ func helpHint(path string) i18n.Text {
 	return i18n.T("see '%s --help'", "'%s --help'를 참고하세요").F(path)
 }
 
-func onUsageError(e *env, path string) cli.OnUsageErrorFunc {
-	return func(_ *cli.Context, err error, _ bool) error {
-		msg := err.Error()
-		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-			return usagef(i18n.T("put -- before an argument that starts with '-', e.g. '%s -- -w'; see '%s --help'",
-				"'-'로 시작하는 인자 앞에는 --를 붙이세요 (예: '%s -- -w'). '%s --help'도 참고하세요").F(path, path),
-				i18n.T("unknown flag %s", "없는 옵션입니다: %s"), name)
-		}
-		if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-			return usagef(helpHint(path), i18n.T("flag --%s needs a value", "--%s 옵션에는 값이 필요합니다"), strings.TrimLeft(name, "-"))
-		}
-		return usagef(helpHint(path), i18n.T("%s", "%s"), msg)
-	}
-}
-
 // groupAction shows a group's help, or rejects an unknown subcommand.
 func groupAction(e *env, path string) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		if c.NArg() > 0 {
-			return usagef(helpHint(path), i18n.T("unknown command '%s' for '%s'", "'%[2]s'에는 '%[1]s'라는 명령이 없습니다"), c.Args().First(), path)
+			return unknownCommand(c, path, c.Args().First())
 		}
 		return showHelp(c, path)
 	}

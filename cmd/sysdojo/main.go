@@ -40,6 +40,7 @@ func run(args []string, io *term.IO, getenv func(string) string) int {
 	}
 	io.Color, _ = useColor(io, colorWhen(args), getenv) // (a bad value: Before says so)
 	app := newApp(io, getenv)
+	app.Metadata = map[string]any{"args": args} // usage.go: the flags as typed
 	if !completing(args) { // completion.go: urfave/cli wants its flag last
 		args = reorder(app, args)
 	}
@@ -98,6 +99,7 @@ func report(io *term.IO, err error) int {
 		// urfave/cli's own errors ("No help topic for 'x'") are usage errors.
 		code, msg = 2, ec.Error()
 		if topic, ok := strings.CutPrefix(msg, "No help topic for "); ok {
+			topic, _, _ = strings.Cut(topic, ". ")
 			msg = i18n.T("no help topic %s", "%s에 대한 도움말이 없습니다").F(topic).In(io.Lang)
 			hint = helpHint("sysdojo")
 		}
