@@ -38,4 +38,3 @@ func TestColorDecision(t *testing.T) {
 		}
 	}
 }
-
