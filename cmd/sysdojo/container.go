@@ -35,7 +35,7 @@ func newContainerCommand(e *env) *cli.Command {
 					},
 					{
 						Name:      "import",
-						Usage:     e.t("unpack a rootfs tarball, a docker save tarball or an OCI image layout", "rootfs tar, docker save tar, OCI 이미지 레이아웃을 풀어 놓음"),
+						Usage:     e.t("unpack a rootfs tarball, a docker save tarball or an OCI image layout", "rootfs tar 파일, 'docker save'로 만든 tar 파일, OCI 이미지 레이아웃을 풀어 놓음"),
 						ArgsUsage: "TAR DIR",
 						Flags:     []cli.Flag{jsonFlag},
 						Action:    e.containerRootfsImport,

@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 
@@ -89,7 +91,7 @@ func (h *helpTarget) render() string {
 		b.WriteString(io.Heading(e.t(en, ko)) + "\n")
 	}
 	para := func(text string) {
-		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		for _, line := range joinBroken(strings.Split(strings.TrimRight(text, "\n"), "\n")) {
 			b.WriteString(term.WrapPrefix(line, "  ", "  ", width))
 		}
 	}
@@ -299,6 +301,30 @@ func shellWords(s string) []string {
 	}
 	if cur.Len() > 0 {
 		out = append(out, cur.String())
+	}
+	return out
+}
+
+// labelled is a line that starts with a label ("zsh: ...", "TOPIC is").
+var labelled = regexp.MustCompile(`^[A-Za-z0-9_-]+:`)
+
+// joinBroken joins the lines of a text that were broken only to fit 80
+// columns (a line ending in a comma or a semicolon, or one whose next line
+// goes on in lower case), so that the text wraps again to the terminal's
+// width; lines that stand alone (a label, a new sentence) stay.
+func joinBroken(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if n := len(out); n > 0 && l != "" && out[n-1] != "" && !labelled.MatchString(l) {
+			prev := strings.TrimRight(out[n-1], " ")
+			r := []rune(l)[0]
+			if strings.HasSuffix(prev, ",") || strings.HasSuffix(prev, ";") ||
+				(unicode.IsLower(r) || unicode.IsDigit(r)) && !strings.HasSuffix(prev, ".") && !strings.HasSuffix(prev, ":") {
+				out[n-1] = prev + " " + strings.TrimLeft(l, " ")
+				continue
+			}
+		}
+		out = append(out, l)
 	}
 	return out
 }
