@@ -38,7 +38,7 @@ const zshCompletion = `#compdef sysdojo
 _sysdojo() {
 	local -a opts
 	local cur=${words[CURRENT]}
-	opts=("${(@f)$(${words[@]:0:CURRENT-1} "$cur" --generate-bash-completion 2>/dev/null)}")
+	opts=("${(@f)$(${words[1,CURRENT-1]} "$cur" --generate-bash-completion 2>/dev/null)}")
 	if [[ "${opts[1]}" != "" ]]; then
 		_describe 'values' opts
 	else

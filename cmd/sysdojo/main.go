@@ -41,7 +41,7 @@ func run(args []string, io *term.IO, getenv func(string) string) int {
 	io.Color, _ = useColor(io, colorWhen(args), getenv) // (a bad value: Before says so)
 	app := newApp(io, getenv)
 	app.Metadata = map[string]any{"args": args} // usage.go: the flags as typed
-	if completing(args) { // complete.go
+	if completing(args) {                       // complete.go
 		complete(app, args[1:len(args)-1], io.Out)
 		return 0
 	}
