@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -595,7 +594,8 @@ func (e *env) printRank(rs []rank.Result, suite string, took time.Duration) {
 			maxT = r.TTFBms
 		}
 	}
-	tw := tabwriter.NewWriter(io.Out, 0, 0, 1, ' ', 0)
+	tw := term.NewTable("") // aligned by display width: Korean words and colour codes
+	tw.Gap = 1
 	for i, r := range rs {
 		var verdict, ttfb, bar string
 		switch {
@@ -619,9 +619,9 @@ func (e *env) printRank(rs []rank.Result, suite string, took time.Duration) {
 			}
 			bar = strings.Repeat("█", n)
 		}
-		fmt.Fprintf(tw, "%2d\t%s\t%s\t%8s\t%s\n", i+1, r.Mirror, verdict, ttfb, bar)
+		tw.Row(fmt.Sprintf("%2d", i+1), r.Mirror, verdict, fmt.Sprintf("%8s", ttfb), bar)
 	}
-	tw.Flush()
+	tw.Write(io.Out)
 	if len(rs) > 0 && rs[0].OK && rs[0].Fresh {
 		fmt.Fprintf(io.Out, "\n%s\n", e.t("Best: "+rs[0].Mirror+"  (try: sysdojo apt switch --dry-run "+rs[0].Mirror+")",
 			"가장 좋은 미러: "+rs[0].Mirror+"  (해 보기: sysdojo apt switch --dry-run "+rs[0].Mirror+")"))

@@ -136,7 +136,7 @@ func (e *env) printBuild(rep *container.BuildReport) {
 			continue
 		}
 		fmt.Fprintf(io.Out, "  %s\n", cp.Path)
-		for _, l := range strings.Split(term.Wrap(why, 74), "\n") {
+		for _, l := range strings.Split(term.Wrap(why, io.Width()-6), "\n") {
 			fmt.Fprintf(io.Out, "      %s\n", l)
 		}
 	}
@@ -464,7 +464,7 @@ func (e *env) containerExplain(c *cli.Context) error {
 			}
 			fmt.Fprintf(io.Out, "  %s %s\n", term.Pad(cut(h), w), cut(k))
 		}
-		for _, l := range strings.Split(term.Wrap(io.T(a.Why), 76), "\n") {
+		for _, l := range strings.Split(term.Wrap(io.T(a.Why), io.Width()-4), "\n") {
 			fmt.Fprintf(io.Out, "  %s\n", l)
 		}
 	}

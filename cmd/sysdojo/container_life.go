@@ -240,27 +240,16 @@ func (e *env) containerPs(c *cli.Context) error {
 		}
 		rows = append(rows, []string{in.Name, pid, cmd, status, age(time.Since(in.Created)), limits, pstr})
 	}
-	widths := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, f := range r {
-			widths[i] = max(widths[i], term.Width(f))
-		}
-	}
+	t := term.NewTable("")
 	for ri, r := range rows {
-		var b strings.Builder
-		for i, f := range r {
-			if i == len(r)-1 {
-				b.WriteString(f)
-				break
-			}
-			b.WriteString(f + strings.Repeat(" ", widths[i]-term.Width(f)+2))
-		}
-		line := strings.TrimRight(b.String(), " ")
 		if ri == 0 {
-			line = e.io.Dim(line)
+			for i := range r {
+				r[i] = e.io.Dim(r[i])
+			}
 		}
-		fmt.Fprintln(e.io.Out, line)
+		t.Row(r...)
 	}
+	t.Write(e.io.Out)
 	return nil
 }
 

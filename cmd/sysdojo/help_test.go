@@ -266,3 +266,19 @@ func copyExe(from, to string) error {
 	}
 	return out.Close()
 }
+
+// TestExplanationsFitWidth: explanations wrap to the terminal too.
+func TestExplanationsFitWidth(t *testing.T) {
+	for _, args := range [][]string{{"perm", "explain", "6755"}, {"perm", "explain", "--dir", "3777"}, {"perm", "can", "--user", "nobody", "read", "/etc/shadow"}} {
+		for _, lang := range []string{"en", "ko"} {
+			io, out, _ := term.Test("")
+			env := map[string]string{"COLUMNS": "60"}
+			run(append([]string{"sysdojo", "--lang", lang}, args...), io, func(k string) string { return env[k] })
+			for _, l := range strings.Split(out.String(), "\n") {
+				if term.Width(l) > 60 {
+					t.Errorf("%v (%s) at COLUMNS=60: %d columns: %q", args, lang, term.Width(l), l)
+				}
+			}
+		}
+	}
+}

@@ -155,7 +155,7 @@ func (e *env) permExplain(c *cli.Context) error {
 		io.Println(i18n.T("On a file:", "파일에서:"))
 	}
 	for _, t := range m {
-		fmt.Fprintf(io.Out, "  %s\n", io.T(t))
+		fmt.Fprint(io.Out, term.WrapPrefix(io.T(t), "  ", "     ", io.Width()))
 	}
 	if dir {
 		io.Println(i18n.T("(On a regular file the same bits mean:", "(일반 파일이라면 같은 비트가 이런 뜻입니다:"))
@@ -167,7 +167,7 @@ func (e *env) permExplain(c *cli.Context) error {
 		if i == 2 {
 			end = ")"
 		}
-		fmt.Fprintf(io.Out, "  %s%s\n", io.T(t), end)
+		fmt.Fprint(io.Out, term.WrapPrefix(io.T(t)+end, "  ", "     ", io.Width()))
 	}
 	fmt.Fprintln(io.Out)
 	if len(specials) == 0 {
@@ -175,7 +175,7 @@ func (e *env) permExplain(c *cli.Context) error {
 	} else {
 		io.Println(i18n.T("Special bits:", "특수 비트:"))
 		for _, s := range specials {
-			fmt.Fprint(io.Out, term.WrapPrefix(io.T(s), "  ", "    ", 80))
+			fmt.Fprint(io.Out, term.WrapPrefix(io.T(s), "  ", "    ", io.Width()))
 		}
 	}
 	return nil
@@ -465,7 +465,7 @@ func (e *env) permStat(c *cli.Context) error {
 			fi.Owner, fi.UID, fi.Group, fi.GID)
 		if typ == perm.TypeSymlink {
 			fmt.Fprint(io.Out, term.WrapPrefix(io.T(i18n.T("a symbolic link's own bits are always rwxrwxrwx and never checked; it points to %q",
-				"심볼릭 링크 자체의 권한은 늘 rwxrwxrwx이고 검사하지도 않습니다. 가리키는 곳: %q").F(fi.Target)), "  ", "  ", 80))
+				"심볼릭 링크 자체의 권한은 늘 rwxrwxrwx이고 검사하지도 않습니다. 가리키는 곳: %q").F(fi.Target)), "  ", "  ", io.Width()))
 			continue
 		}
 		dir := typ == perm.TypeDir
@@ -653,6 +653,6 @@ func (e *env) permChown(c *cli.Context) error {
 // note prints a "!" note wrapped to 80 columns under indent.
 func (e *env) note(indent string, t i18n.Text) {
 	pad := strings.Repeat(" ", term.Width(indent)+2)
-	s := term.WrapPrefix(e.io.T(t), indent+"! ", pad, 80)
+	s := term.WrapPrefix(e.io.T(t), indent+"! ", pad, e.io.Width())
 	fmt.Fprint(e.io.Out, strings.Replace(s, indent+"! ", indent+e.io.Warn("!")+" ", 1))
 }
