@@ -25,7 +25,6 @@ import (
 //	  ✗  drwx------  root:root    x      /root
 //	       ...
 
-
 // credWords says who asks: "nobody (uid 65534, gid 65534, groups 65534,4242)".
 func credWords(c perm.Cred, db *perm.DB) string {
 	name := c.Name
