@@ -71,6 +71,8 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 		},
 	}
 	installHelp(e, app) // help.go
+	app.Commands = append(app.Commands, helpCommand("sysdojo", func() []*cli.Command { return app.Commands }))
+	app.Flags = append(app.Flags, cli.HelpFlag) // (urfave/cli adds it only with its own help command)
 	app.Action = groupAction(e, "sysdojo")
 	for _, c := range app.Commands {
 		prepare(e, c, "sysdojo")
@@ -88,6 +90,9 @@ func prepare(e *env, c *cli.Command, parent string) {
 	c.OnUsageError = onUsageError(e, path, c.Flags)
 	if len(c.Subcommands) > 0 && c.Action == nil {
 		c.Action = groupAction(e, path)
+	}
+	if len(c.Subcommands) > 0 && findCommand(c.Subcommands, "help") == nil {
+		c.Subcommands = append(c.Subcommands, helpCommand(path, func() []*cli.Command { return c.Subcommands }))
 	}
 	for _, s := range c.Subcommands {
 		prepare(e, s, path)

@@ -62,6 +62,47 @@ func installHelp(e *env, app *cli.App) {
 	walk(app.Commands, "sysdojo")
 }
 
+// helpCommand is "help [COMMAND...]" of the app or of the group at path
+// (git help's habit: 'sysdojo help perm calc'), in place of urfave/cli's,
+// which reads only the first word.
+func helpCommand(path string, subs func() []*cli.Command) *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Aliases:   []string{"h"},
+		ArgsUsage: "[COMMAND...]",
+		Hidden:    true,
+		Action: func(c *cli.Context) error {
+			var key any = c.App
+			at, cmds := path, subs()
+			for _, w := range c.Args().Slice() {
+				sub := findCommand(cmds, w)
+				if sub == nil || sub.Name == "help" {
+					return unknownHelpTopic(cmds, at, w)
+				}
+				key, at, cmds = sub, at+" "+sub.Name, sub.Subcommands
+			}
+			if key == any(c.App) && path != "sysdojo" {
+				key = findCommandPath(c.App.Commands, strings.Fields(path)[1:])
+			}
+			if h, ok := helpFor.Load(key); ok {
+				h.(*helpTarget).write(c.App.Writer)
+			}
+			return nil
+		},
+	}
+}
+
+func findCommandPath(cmds []*cli.Command, names []string) *cli.Command {
+	var c *cli.Command
+	for _, n := range names {
+		if c = findCommand(cmds, n); c == nil {
+			return nil
+		}
+		cmds = c.Subcommands
+	}
+	return c
+}
+
 // showHelp prints the help of the command c runs (the app's at the top).
 func showHelp(c *cli.Context, path string) error {
 	var key any = c.Command

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -19,6 +20,8 @@ import (
 // typed name must be to a known one to be suggested.
 const similar = 0.8
 
+var invalidValue = regexp.MustCompile(`^invalid (?:[a-z]+ )?value (".*") for (?:flag )?-+([^:\s]+)`)
+
 func closeEnough(a, b string) bool {
 	return smetrics.JaroWinkler(a, b, 0.7, 4) >= similar
 }
@@ -33,11 +36,9 @@ func onUsageError(e *env, path string, flags []cli.Flag) cli.OnUsageErrorFunc {
 			return usagef(helpHint(path), i18n.T("flag %s needs a value", "%s 옵션에는 값이 필요합니다"), typed(c, strings.TrimLeft(name, "-")))
 		}
 		// invalid value "x" for flag -cpus: parse error
-		if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
-			if val, flag, ok := strings.Cut(rest, " for flag "); ok {
-				flag, _, _ = strings.Cut(flag, ":")
-				return usagef(helpHint(path), i18n.T("invalid value %s for %s", "%[2]s 옵션의 값 %[1]s는 쓸 수 없습니다"), val, typed(c, strings.TrimLeft(flag, "-")))
-			}
+		// invalid boolean value "x" for -json: parse error
+		if m := invalidValue.FindStringSubmatch(msg); m != nil {
+			return usagef(helpHint(path), i18n.T("invalid value %s for %s", "%[2]s 옵션의 값 %[1]s는 쓸 수 없습니다"), m[1], typed(c, m[2]))
 		}
 		return usagef(helpHint(path), i18n.T("%s", "%s"), msg)
 	}
@@ -83,6 +84,12 @@ func unknownFlag(c *cli.Context, path string, flags []cli.Flag, name string) err
 	return usagef(helpHint(path), i18n.T("unknown flag %s", "없는 옵션입니다: %s"), flag)
 }
 
+// unknownHelpTopic is the error of 'help WORD' for a word that names no
+// command of the group at path.
+func unknownHelpTopic(subs []*cli.Command, path, name string) error {
+	return unknownIn(subs, path, name)
+}
+
 // unknownCommand is the error for a word that names no subcommand of the
 // command at path, with the closest one when it is close.
 func unknownCommand(c *cli.Context, path, name string) error {
@@ -92,6 +99,10 @@ func unknownCommand(c *cli.Context, path, name string) error {
 	} else {
 		subs = c.Command.Subcommands
 	}
+	return unknownIn(subs, path, name)
+}
+
+func unknownIn(subs []*cli.Command, path, name string) error {
 	best, score := "", 0.0
 	for _, s := range subs {
 		if s.Hidden || s.Name == "help" {
