@@ -769,19 +769,22 @@ func cgroupResult(cg *Cgroup, res *Result) bool {
 	return removed
 }
 
-// readInRoot returns the regular file name inside the directory root (its
-// symbolic links resolved inside root, never out of it), at most limit
-// bytes of it; nil when it cannot be read.
+// readInRoot returns the regular file name inside the directory root, its
+// symbolic links resolved as inside the container (an absolute one from
+// root, none out of it: openat2 RESOLVE_IN_ROOT), at most limit bytes of
+// it; nil when it cannot be read.
 func readInRoot(root, name string, limit int64) []byte {
-	r, err := os.OpenRoot(root)
+	dir, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil
 	}
-	defer r.Close()
-	f, err := r.Open(name)
+	defer unix.Close(dir)
+	fd, err := unix.Openat2(dir, name, &unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOCTTY | unix.O_NONBLOCK,
+		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS})
 	if err != nil {
 		return nil
 	}
+	f := os.NewFile(uintptr(fd), name)
 	defer f.Close()
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		return nil
