@@ -96,19 +96,19 @@ func TestCgroupV2Fake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cg.Version != 2 || cg.V2 != filepath.Join(mnt, "github.com/sysdojo/sysdojo/c1") {
+	if cg.Version != 2 || cg.V2 != filepath.Join(mnt, "sysdojo/c1") {
 		t.Fatalf("plan = %+v", cg)
 	}
 	if err := cg.Create(lim); err != nil {
 		t.Fatal(err)
 	}
 	for f, want := range map[string]string{
-		"cgroup.subtree_control":                            "+memory +pids +cpu",
-		"github.com/sysdojo/sysdojo/cgroup.subtree_control": "+memory +pids +cpu",
-		"github.com/sysdojo/sysdojo/c1/memory.max":          "67108864",
-		"github.com/sysdojo/sysdojo/c1/memory.swap.max":     "0",
-		"github.com/sysdojo/sysdojo/c1/pids.max":            "20",
-		"github.com/sysdojo/sysdojo/c1/cpu.max":             "50000 100000",
+		"cgroup.subtree_control":         "+memory +pids +cpu",
+		"sysdojo/cgroup.subtree_control": "+memory +pids +cpu",
+		"sysdojo/c1/memory.max":          "67108864",
+		"sysdojo/c1/memory.swap.max":     "0",
+		"sysdojo/c1/pids.max":            "20",
+		"sysdojo/c1/cpu.max":             "50000 100000",
 	} {
 		b, _ := os.ReadFile(filepath.Join(mnt, f))
 		if string(b) != want {
