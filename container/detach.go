@@ -27,7 +27,7 @@ type monitorSpec struct {
 	Image                  string
 	Args, Env              []string
 	Dir, Net, User         string
-	Init                   bool
+	Init, ReadOnly, Remove bool
 	CapAdd, CapDrop        []string
 	SeccompUnconfined      bool
 	Limits                 Limits
@@ -90,7 +90,7 @@ func Detach(cfg Config) (*Info, error) {
 			"%q라는 이름의 컨테이너가 이미 있습니다 ('sysdojo container rm %s'로 지우세요)").F(cfg.Name, cfg.Name))
 	}
 	spec := monitorSpec{Rootfs: cfg.Rootfs, Image: cfg.Image, Name: cfg.Name, Hostname: cfg.Hostname, Args: cfg.Args, Env: cfg.Env,
-		Dir: cfg.Dir, Net: cfg.Net, User: cfg.User, Init: cfg.Init, CapAdd: cfg.CapAdd, CapDrop: cfg.CapDrop, SeccompUnconfined: cfg.SeccompUnconfined, Limits: cfg.Limits, StateRoot: root, Exe: cfg.Exe,
+		Dir: cfg.Dir, Net: cfg.Net, User: cfg.User, Init: cfg.Init, ReadOnly: cfg.ReadOnly, Remove: cfg.Remove, CapAdd: cfg.CapAdd, CapDrop: cfg.CapDrop, SeccompUnconfined: cfg.SeccompUnconfined, Limits: cfg.Limits, StateRoot: root, Exe: cfg.Exe,
 		ID: newID(), Volumes: h.Volumes, Bridge: h.Bridge, Ports: h.Ports}
 	spec.Log = filepath.Join(LogDir(root), spec.ID+".log")
 	if err := os.MkdirAll(LogDir(root), 0o700); err != nil {
@@ -181,7 +181,7 @@ func RunMonitor() int {
 	}
 	null, _ := os.Open(os.DevNull)
 	cfg := Config{Rootfs: spec.Rootfs, Image: spec.Image, Name: spec.Name, Hostname: spec.Hostname, Args: spec.Args, Env: spec.Env,
-		Dir: spec.Dir, Net: spec.Net, User: spec.User, Init: spec.Init, CapAdd: spec.CapAdd, CapDrop: spec.CapDrop, SeccompUnconfined: spec.SeccompUnconfined, Limits: spec.Limits, StateRoot: spec.StateRoot, Exe: spec.Exe,
+		Dir: spec.Dir, Net: spec.Net, User: spec.User, Init: spec.Init, ReadOnly: spec.ReadOnly, Remove: spec.Remove, CapAdd: spec.CapAdd, CapDrop: spec.CapDrop, SeccompUnconfined: spec.SeccompUnconfined, Limits: spec.Limits, StateRoot: spec.StateRoot, Exe: spec.Exe,
 		Stdin: null, Stdout: log, Stderr: log,
 		Hooks: &Hooks{ID: spec.ID, Detached: true, Volumes: spec.Volumes, Bridge: spec.Bridge, Ports: spec.Ports, Log: spec.Log,
 			OnStart: func(in *Info) { answer(monitorStatus{Info: in}) }}}

@@ -20,6 +20,7 @@ type ExecOptions struct {
 	Args           []string
 	Env            []string // K=V added to (or replacing) the container's defaults
 	Dir            string   // working directory inside; default "/"
+	User           string   // UID[:GID] or a user of the container's /etc/passwd; default root
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	StateRoot      string

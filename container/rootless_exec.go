@@ -112,6 +112,12 @@ func execInto(pid int, dir string, o ExecOptions) (int, error) {
 	f.closers = append(f.closers, statW)
 
 	ic := &initConfig{Path: path, Args: o.Args, Env: envList, Dir: dir, Caps: DefaultCaps, Rootless: Rootless()}
+	if o.User != "" {
+		// (the container's passwd, read inside its root)
+		if ic.UID, ic.GID, err = parseUser(o.User, proc+"/root"); err != nil {
+			return 0, err
+		}
+	}
 	p := &spawnProg{status: statW.Fd(), stdio: stdio, overlayStep: -1, procStep: -1}
 	copy(p.path[:], fdPathPrefix)
 	p.flags = uintptr(syscall.SIGCHLD)

@@ -33,6 +33,14 @@ type Config struct {
 	User     string   // UID[:GID] or a name from the rootfs's /etc/passwd; default root
 	Limits   Limits
 	Keep     bool // keep the overlay's upper layer (the container's writes)
+	// ReadOnly mounts the container's root read-only (docker run
+	// --read-only): writes fail with EROFS except in volumes, /dev and
+	// /dev/shm.
+	ReadOnly bool
+	// Remove, for a detached run, removes its state when the command
+	// ends (docker run -d --rm) instead of keeping it for ps -a, logs and
+	// rm. A foreground run's state goes anyway unless Keep.
+	Remove bool
 	// Init puts a small reaper in front of the command, as docker run
 	// --init does: PID 1 is then sysdojo-init (this program, executed
 	// afresh), which reaps orphans, passes signals on and exits with the
@@ -112,6 +120,7 @@ type initConfig struct {
 	Rootless            bool     // in a user namespace of its own (rootless.go)
 	CopyRoot            bool     // a copy of the rootfs (CopyDir) instead of an overlay
 	CopyDir             string
+	ReadOnly            bool // the root mount read-only (docker run --read-only)
 }
 
 // ErrNotRoot is returned by Run when it does not run as root.
@@ -153,7 +162,11 @@ func (cfg *Config) prepare() (*initConfig, error) {
 			"실행할 명령이 없습니다: 예를 들어 'container run -- /bin/sh'처럼 쓰세요"))
 	}
 	ic := &initConfig{Rootfs: real, Args: cfg.Args, Dir: "/", Hostname: "sysdojo", NewNet: true, Init: cfg.Init, CopyRoot: cfg.CopyRoot,
-		Seccomp: !cfg.SeccompUnconfined, Limits: cfg.Limits.withDefaults()}
+		Seccomp: !cfg.SeccompUnconfined, Limits: cfg.Limits.withDefaults(), ReadOnly: cfg.ReadOnly}
+	if cfg.Remove && cfg.Keep {
+		return nil, i18n.Invalid(i18n.T("--rm and --keep contradict each other: --keep keeps the container's writes, --rm removes everything when it ends",
+			"--rm과 --keep은 함께 쓸 수 없습니다: --keep은 컨테이너가 쓴 내용을 남기고, --rm은 끝나면 모두 지웁니다"))
+	}
 	caps, err := capSet(cfg.CapAdd, cfg.CapDrop)
 	if err != nil {
 		return nil, err
@@ -216,7 +229,7 @@ func (cfg *Config) prepare() (*initConfig, error) {
 		ic.Env = append(ic.Env, k+"="+env[k])
 	}
 	if cfg.User != "" {
-		uid, gid, err := parseUser(cfg.User, filepath.Join(real, "etc/passwd"))
+		uid, gid, err := parseUser(cfg.User, real)
 		if err != nil {
 			return nil, err
 		}
@@ -257,13 +270,13 @@ func inRoot(rootfs, p string) (string, error) {
 
 // parseUser reads UID[:GID] or NAME[:GROUP-ID] (a name from the rootfs's
 // passwd file).
-func parseUser(s, passwd string) (uint32, uint32, error) {
+func parseUser(s, root string) (uint32, uint32, error) {
 	bad := i18n.Invalid(i18n.T("bad user %q (use UID[:GID] or a user of the rootfs)", "잘못된 사용자입니다: %q (UID[:GID]나 rootfs에 있는 사용자)").F(s))
 	u, g, hasG := strings.Cut(s, ":")
 	var uid, gid uint64
 	var err error
 	if uid, err = strconv.ParseUint(u, 10, 32); err != nil {
-		b, _ := os.ReadFile(passwd)
+		b := readInRoot(root, "etc/passwd", 4<<20)
 		found := false
 		for _, l := range strings.Split(string(b), "\n") {
 			f := strings.Split(l, ":")
@@ -640,7 +653,7 @@ func (r *run) wait() (*Result, error) {
 			}
 		}
 	}
-	if r.life.detached() && !r.kept {
+	if r.life.detached() && !r.kept && !r.cfg.Remove {
 		if ic.Work != "" {
 			os.RemoveAll(ic.Work)
 		}
@@ -765,4 +778,28 @@ func cgroupResult(cg *Cgroup, res *Result) bool {
 	removed := cg.Remove() == nil
 	trace("run", "cgroup removed")
 	return removed
+}
+
+// readInRoot returns the regular file name inside the directory root, its
+// symbolic links resolved as inside the container (an absolute one from
+// root, none out of it: openat2 RESOLVE_IN_ROOT), at most limit bytes of
+// it; nil when it cannot be read.
+func readInRoot(root, name string, limit int64) []byte {
+	dir, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	defer unix.Close(dir)
+	fd, err := unix.Openat2(dir, name, &unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOCTTY | unix.O_NONBLOCK,
+		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS})
+	if err != nil {
+		return nil
+	}
+	f := os.NewFile(uintptr(fd), name)
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	b, _ := io.ReadAll(io.LimitReader(f, limit))
+	return b
 }

@@ -488,6 +488,16 @@ func buildProg(ic *initConfig, s *spawnOptions) *spawnProg {
 		op("detaching the old root", unix.SYS_UMOUNT2, p.cstr("."), unix.MNT_DETACH),
 		op("chdir /", unix.SYS_CHDIR, p.cstr("/")))
 	b.trace("root switched")
+	if ic.ReadOnly {
+		// docker run --read-only: the root mount itself read-only (its
+		// own flags kept); /dev, /proc and the volumes are mounts of
+		// their own and stay as they are.
+		flags := uintptr(unix.MS_BIND | unix.MS_REMOUNT | unix.MS_RDONLY | unix.MS_NODEV | unix.MS_NOSUID)
+		if ic.CopyRoot {
+			flags |= lockedFlags(ic.CopyDir)
+		}
+		b.mount("making / read-only", "", "/", "", flags, "")
+	}
 	// 10. Host name, network, and a cgroup namespace rooted at the
 	// container's cgroup, which this process is in already.
 	b.add(op("sethostname", unix.SYS_SETHOSTNAME, p.cstr(ic.Hostname), uintptr(len(ic.Hostname))))

@@ -32,7 +32,7 @@ type BrokenResult struct {
 // FindBroken lists every symbolic link under dir whose target does not
 // exist (what find DIR -xtype l prints) and every link caught in a loop
 // (which find reports as an error), sorted by path. It never follows
-// links below dir and, unless opts.CrossDevices, stays on dir's
+// links below dir and, with opts.OneFileSystem, stays on dir's
 // filesystem. The error is a *fs.PathError when dir cannot be used.
 func FindBroken(dir string, opts WalkOptions) (BrokenResult, error) {
 	rst, err := rootDir(dir)

@@ -386,8 +386,8 @@ func FuzzResolve(f *testing.F) {
 }
 
 // TestSameStaysOnDevice: with a tmpfs mounted inside the tree, same and
-// broken do not go into it unless asked; with CrossDevices they find
-// what find (which crosses mounts) finds.
+// broken go into it (as find does) and find what find finds; with
+// OneFileSystem (du -x, find -xdev) they stay out of it.
 func TestSameStaysOnDevice(t *testing.T) {
 	testenv.NeedRoot(t)
 	root := makeTree(t)
@@ -404,27 +404,27 @@ func TestSameStaysOnDevice(t *testing.T) {
 	os.Link(f, filepath.Join(mnt, "g"))
 	os.Symlink("nope", filepath.Join(mnt, "dangling"))
 
-	r, err := Same(f, root, SameOptions{})
+	r, err := Same(f, root, SameOptions{WalkOptions: WalkOptions{OneFileSystem: true}})
 	if err != nil || len(r.Paths) != 0 {
-		t.Errorf("without CrossDevices: %q, %v", r.Paths, err)
+		t.Errorf("with OneFileSystem: %q, %v", r.Paths, err)
 	}
-	r, err = Same(f, root, SameOptions{WalkOptions: WalkOptions{CrossDevices: true}})
+	r, err = Same(f, root, SameOptions{})
 	if want := findSamefile(t, root, f); err != nil || strings.Join(r.Paths, "|") != strings.Join(want, "|") || len(want) != 2 {
-		t.Errorf("with CrossDevices: %q, %v; find %q", r.Paths, err, want)
+		t.Errorf("by default: %q, %v; find %q", r.Paths, err, want)
 	}
-	b, _ := FindBroken(root, WalkOptions{})
+	b, _ := FindBroken(root, WalkOptions{OneFileSystem: true})
 	for _, l := range b.Links {
 		if strings.HasPrefix(l.Path, mnt) {
 			t.Errorf("broken went into the mount: %s", l.Path)
 		}
 	}
-	b, _ = FindBroken(root, WalkOptions{CrossDevices: true})
+	b, _ = FindBroken(root, WalkOptions{})
 	found := false
 	for _, l := range b.Links {
 		found = found || l.Path == filepath.Join(mnt, "dangling")
 	}
 	if !found {
-		t.Error("broken with CrossDevices missed the mount's dangling link")
+		t.Error("broken by default missed the mount's dangling link")
 	}
 }
 

@@ -49,7 +49,7 @@ func rootDir(dir string) (unix.Stat_t, error) {
 
 // Same finds every name under dir of the inode path names: the set find
 // DIR -samefile PATH prints. It does not follow symbolic links below dir
-// and, unless opts.CrossDevices, stays on dir's filesystem. Directories it
+// and, with opts.OneFileSystem, stays on dir's filesystem. Directories it
 // cannot read are listed in Skipped and the walk carries on. The error is
 // a *fs.PathError when path or dir cannot be used.
 func Same(path, dir string, opts SameOptions) (SameResult, error) {

@@ -15,10 +15,11 @@ import (
 
 // WalkOptions control a tree walk.
 type WalkOptions struct {
-	// CrossDevices lets the walk go into directories on other
-	// filesystems (mount points). By default it stays on the device of
-	// the starting directory, like find -xdev.
-	CrossDevices bool
+	// OneFileSystem keeps the walk on the filesystem of the starting
+	// directory: it does not go into directories mounted below it, as
+	// du -x, cp -x, rsync -x and find -xdev. By default it goes into
+	// them, as find does.
+	OneFileSystem bool
 	// Workers is how many directories are read at once (default: the
 	// number of CPUs, at most 4).
 	Workers int
@@ -181,7 +182,7 @@ func (w *walker) readDir(dir string, buf []byte, children []string) []string {
 		w.skip(dir, &fs.PathError{Op: "fstat", Path: dir, Err: err})
 		return children
 	}
-	if st.Dev != w.dev && !w.opts.CrossDevices {
+	if st.Dev != w.dev && w.opts.OneFileSystem {
 		return children
 	}
 	trusted := !w.opts.lstatAll && w.trusted(fd, st.Dev)

@@ -1,6 +1,8 @@
 package perm
 
 import (
+	"strings"
+
 	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
@@ -14,13 +16,19 @@ type Parsed struct {
 }
 
 // ParseAny reads a mode the way a person writes it: octal (754, 0754,
-// 4755), an ls -l string (rwxr-xr--, -rwsr-xr-x, drwxrwxrwt) or a
+// 4755, and 0o755 as Go and Python write it), an ls -l string (rwxr-xr--, -rwsr-xr-x, drwxrwxrwt) or a
 // symbolic chmod mode (u=rwx,g=rx,o=r), which is applied to 0000 with
 // umask 000.
 func ParseAny(s string) (Parsed, error) {
 	if s != "" && s[0] >= '0' && s[0] <= '9' {
-		c, err := Compile(s)
-		if err != nil {
+		oct := s
+		if rest, ok := strings.CutPrefix(strings.ToLower(s), "0o"); ok && rest != "" && rest[0] != '-' && rest[0] != '+' {
+			oct = rest
+		}
+		c, err := Compile(oct)
+		if err != nil && oct != s {
+			return Parsed{}, &ModeError{Mode: s}
+		} else if err != nil {
 			return Parsed{}, err
 		}
 		return Parsed{Mode: c.Apply(0, false, 0), Type: TypeRegular, Form: "octal"}, nil
@@ -108,4 +116,27 @@ func Specials(m Mode, dir bool) []i18n.Text {
 			"대문자 S는 x 없이 특수 비트만 켜져 있다는 뜻입니다. x를 주기 전에는 아무 효과가 없습니다"))
 	}
 	return out
+}
+
+// Symbolic returns m as the symbolic mode chmod takes to set it exactly:
+// "u=rwx,g=rx,o=rx" for 0755, with s and t for the special bits
+// ("u=rwxs,g=rx,o=rx" for 4755, "u=rwx,g=rwx,o=rwxt" for 1777).
+func Symbolic(m Mode) string {
+	var b strings.Builder
+	for i, who := range []string{"u", "g", "o"} {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(who + "=")
+		v := m >> uint(6-3*i) & 7
+		for j, c := range "rwx" {
+			if v&(4>>uint(j)) != 0 {
+				b.WriteRune(c)
+			}
+		}
+		if special := []Mode{SetUID, SetGID, Sticky}[i]; m&special != 0 {
+			b.WriteString(map[int]string{0: "s", 1: "s", 2: "t"}[i])
+		}
+	}
+	return b.String()
 }

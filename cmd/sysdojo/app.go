@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -36,7 +35,9 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {}, // main reports errors, once
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "lang", Usage: e.t("language: en or ko (default from LC_ALL, LC_MESSAGES, LANG)", "언어: en 또는 ko (기본값은 LC_ALL, LC_MESSAGES, LANG에서)")},
-			&cli.BoolFlag{Name: "no-color", Usage: e.t("no colour (NO_COLOR is honoured too)", "색을 쓰지 않음 (NO_COLOR 환경 변수도 따릅니다)")},
+			&cli.StringFlag{Name: "color", Value: "auto", Usage: e.t("colour: auto (a terminal only), always or never",
+				"색: auto (터미널일 때만), always, never")},
+			&cli.BoolFlag{Name: "no-color", Usage: e.t("no colour: --color never", "색을 쓰지 않음: --color never와 같음")},
 			&cli.StringFlag{Name: "class-socket", Usage: e.t("the class server's socket (default $SYSDOJO_CLASS, else "+class.DefaultSocket+" when there; off: none)", "수업 서버의 소켓 (기본값 $SYSDOJO_CLASS, 없으면 "+class.DefaultSocket+"가 있을 때 그것. off: 쓰지 않음)")},
 		},
 		Before: func(c *cli.Context) error {
@@ -47,8 +48,13 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 				}
 				io.Lang = lang
 			}
-			io.Color = io.OutTTY && !c.Bool("no-color") && getenv("NO_COLOR") == ""
-			return nil
+			when := c.String("color")
+			if c.Bool("no-color") {
+				when = "never"
+			}
+			var err error
+			io.Color, err = useColor(io, when, getenv) // color.go
+			return err
 		},
 		Commands: []*cli.Command{
 			newPermCommand(e),
@@ -66,6 +72,9 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 			newManCommand(e),
 		},
 	}
+	installHelp(e, app) // help.go
+	app.Commands = append(app.Commands, helpCommand("sysdojo", func() []*cli.Command { return app.Commands }))
+	app.Flags = append(app.Flags, cli.HelpFlag) // (urfave/cli adds it only with its own help command)
 	app.Action = groupAction(e, "sysdojo")
 	addVersion(e, app) // version.go
 	addDocs(e, app)    // gendocs.go
@@ -74,7 +83,7 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 	}
 	app.EnableBashCompletion = true // completion.go
 	addCompleters(app.Commands, "sysdojo")
-	app.OnUsageError = onUsageError(e, "sysdojo")
+	app.OnUsageError = onUsageError(e, "sysdojo", app.Flags) // usage.go
 	return app
 }
 
@@ -82,9 +91,12 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 // returned (not printed) and unknown subcommands are usage errors.
 func prepare(e *env, c *cli.Command, parent string) {
 	path := parent + " " + c.Name
-	c.OnUsageError = onUsageError(e, path)
+	c.OnUsageError = onUsageError(e, path, c.Flags)
 	if len(c.Subcommands) > 0 && c.Action == nil {
 		c.Action = groupAction(e, path)
+	}
+	if len(c.Subcommands) > 0 && findCommand(c.Subcommands, "help") == nil {
+		c.Subcommands = append(c.Subcommands, helpCommand(path, func() []*cli.Command { return c.Subcommands }))
 	}
 	for _, s := range c.Subcommands {
 		prepare(e, s, path)
@@ -95,28 +107,13 @@ func helpHint(path string) i18n.Text {
 	return i18n.T("see '%s --help'", "'%s --help'를 참고하세요").F(path)
 }
 
-func onUsageError(e *env, path string) cli.OnUsageErrorFunc {
-	return func(_ *cli.Context, err error, _ bool) error {
-		msg := err.Error()
-		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-			return usagef(i18n.T("put -- before an argument that starts with '-', e.g. '%s -- -w'; see '%s --help'",
-				"'-'로 시작하는 인자 앞에는 --를 붙이세요 (예: '%s -- -w'). '%s --help'도 참고하세요").F(path, path),
-				i18n.T("unknown flag %s", "없는 옵션입니다: %s"), name)
-		}
-		if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-			return usagef(helpHint(path), i18n.T("flag --%s needs a value", "--%s 옵션에는 값이 필요합니다"), strings.TrimLeft(name, "-"))
-		}
-		return usagef(helpHint(path), i18n.T("%s", "%s"), msg)
-	}
-}
-
 // groupAction shows a group's help, or rejects an unknown subcommand.
 func groupAction(e *env, path string) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		if c.NArg() > 0 {
-			return usagef(helpHint(path), i18n.T("unknown command '%s' for '%s'", "'%[2]s'에는 '%[1]s'라는 명령이 없습니다"), c.Args().First(), path)
+			return unknownCommand(c, path, c.Args().First())
 		}
-		return cli.ShowSubcommandHelp(c)
+		return showHelp(c, path)
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -723,8 +722,9 @@ func (e *env) printRank(rk rank.Ranking, suite, sample string, took time.Duratio
 			maxR = r.BytesPerS
 		}
 	}
-	tw := tabwriter.NewWriter(io.Out, 0, 0, 1, ' ', 0)
-	fmt.Fprintf(tw, " #\t%s\t%s\t%s\t%s\t%s\n", e.t("mirror", "미러"), e.t("state", "상태"), e.t("latency", "지연"), e.t("speed", "속도"), "")
+	tw := term.NewTable("") // aligned by display width: Korean words and colour codes
+	tw.Gap = 1
+	tw.Row(" #", e.t("mirror", "미러"), e.t("state", "상태"), e.t("latency", "지연"), e.t("speed", "속도"), "")
 	for i, r := range rs {
 		var verdict, lat, speed, bar string
 		switch {
@@ -751,9 +751,9 @@ func (e *env) printRank(rk rank.Ranking, suite, sample string, took time.Duratio
 			}
 			bar = strings.Repeat("█", n)
 		}
-		fmt.Fprintf(tw, "%2d\t%s\t%s\t%8s\t%11s\t%s\n", i+1, r.Mirror, verdict, lat, speed, bar)
+		tw.Row(fmt.Sprintf("%2d", i+1), r.Mirror, verdict, fmt.Sprintf("%8s", lat), fmt.Sprintf("%11s", speed), bar)
 	}
-	tw.Flush()
+	tw.Write(io.Out)
 	if len(rs) == 0 || !rs[0].OK {
 		return
 	}

@@ -219,12 +219,12 @@ func (e *env) classTable(r *lessons.ClassReport) {
 	fmt.Fprintln(io.Out, strings.TrimRight(b.String(), " "))
 	fmt.Fprintln(io.Out)
 	fmt.Fprint(io.Out, io.Dim(term.WrapPrefix(fmt.Sprintf(e.t("%d students. ✓ lesson done · ✓* finished, self-reported · N: at step N · ·: not started. Last rows: how many finished, finished by their own word, started.",
-		"학생 %d명. ✓ 레슨 완료 · ✓* 자기 신고로 완료 · N: N단계 진행 중 · ·: 시작 안 함. 아래 세 줄: 마친 인원, 자기 신고로 마친 인원, 시작한 인원."), len(r.Rows)), "", "", 78)))
+		"학생 %d명. ✓ 레슨 완료 · ✓* 자기 신고로 완료 · N: N단계 진행 중 · ·: 시작 안 함. 아래 세 줄: 마친 인원, 자기 신고로 마친 인원, 시작한 인원."), len(r.Rows)), "", "", io.Width()-2)))
 	fmt.Fprint(io.Out, io.Dim(term.WrapPrefix(e.t("Self-reported (*, step numbers, steps): what the progress files say; only quiz answers are checked here. Grade the work itself with 'sysdojo lesson check --all'.",
-		"자기 신고(*, 단계 번호, 단계 수): 진행 기록 파일에 적힌 내용이고, 여기서 확인하는 것은 퀴즈 답뿐입니다. 실제 작업은 'sysdojo lesson check --all'로 채점하세요."), "", "", 78)))
+		"자기 신고(*, 단계 번호, 단계 수): 진행 기록 파일에 적힌 내용이고, 여기서 확인하는 것은 퀴즈 답뿐입니다. 실제 작업은 'sysdojo lesson check --all'로 채점하세요."), "", "", io.Width()-2)))
 	var legend []string
 	for i, id := range r.Lessons {
 		legend = append(legend, fmt.Sprintf("%d=%s", i+1, id))
 	}
-	fmt.Fprint(io.Out, io.Dim(term.WrapPrefix(strings.Join(legend, "  "), "", "", 78)))
+	fmt.Fprint(io.Out, io.Dim(term.WrapPrefix(strings.Join(legend, "  "), "", "", io.Width()-2)))
 }

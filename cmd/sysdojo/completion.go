@@ -11,11 +11,11 @@ import (
 )
 
 // Shell completion works through urfave/cli's hidden
-// --generate-bash-completion flag: the shell asks `sysdojo WORDS...
-// --generate-bash-completion` and gets one candidate per line (the
-// subcommands, the flags after a dash, lesson ids and quiz topics where
-// they fit). The scripts below are small wrappers; they need no
-// bash-completion package.
+// --generate-bash-completion flag: the shell asks `sysdojo WORDS... CUR
+// --generate-bash-completion` (CUR the word under the cursor, maybe
+// empty) and gets one candidate per line from complete (complete.go).
+// The scripts below are small wrappers; they need no bash-completion
+// package.
 
 const bashCompletion = `# bash completion for sysdojo
 # install: sysdojo completion bash > /etc/bash_completion.d/sysdojo
@@ -24,11 +24,7 @@ _sysdojo() {
 	local cur words opts
 	cur="${COMP_WORDS[COMP_CWORD]}"
 	words=("${COMP_WORDS[@]:0:COMP_CWORD}")
-	if [[ "$cur" == -* ]]; then
-		opts=$("${words[@]}" "$cur" --generate-bash-completion 2>/dev/null)
-	else
-		opts=$("${words[@]}" --generate-bash-completion 2>/dev/null)
-	fi
+	opts=$("${words[@]}" "$cur" --generate-bash-completion 2>/dev/null)
 	COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 	return 0
 }
@@ -42,11 +38,7 @@ const zshCompletion = `#compdef sysdojo
 _sysdojo() {
 	local -a opts
 	local cur=${words[CURRENT]}
-	if [[ "$cur" == -* ]]; then
-		opts=("${(@f)$(${words[@]:0:CURRENT-1} $cur --generate-bash-completion 2>/dev/null)}")
-	else
-		opts=("${(@f)$(${words[@]:0:CURRENT-1} --generate-bash-completion 2>/dev/null)}")
-	fi
+	opts=("${(@f)$(${words[1,CURRENT-1]} "$cur" --generate-bash-completion 2>/dev/null)}")
 	if [[ "${opts[1]}" != "" ]]; then
 		_describe 'values' opts
 	else

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -34,7 +35,7 @@ func newContainerCommand(e *env) *cli.Command {
 					},
 					{
 						Name:      "import",
-						Usage:     e.t("unpack a rootfs tarball, a docker save tarball or an OCI image layout", "rootfs tar, docker save tar, OCI 이미지 레이아웃을 풀어 놓음"),
+						Usage:     e.t("unpack a rootfs tarball, a docker save tarball or an OCI image layout", "rootfs tar 파일, 'docker save'로 만든 tar 파일, OCI 이미지 레이아웃을 풀어 놓음"),
 						ArgsUsage: "TAR DIR",
 						Flags:     []cli.Flag{jsonFlag},
 						Action:    e.containerRootfsImport,
@@ -45,15 +46,32 @@ func newContainerCommand(e *env) *cli.Command {
 				Name:      "run",
 				Usage:     e.t("run a command in a new container", "새 컨테이너 안에서 명령을 실행"),
 				ArgsUsage: "[--] CMD [ARG...]",
-				Description: e.t("Exit status: the command's (128+N when signal N killed it);\n2 bad input; 127 the command is not in the rootfs; 126 it is there\nbut not an executable file.",
-					"종료 코드: 명령의 종료 코드 (시그널 N으로 죽으면 128+N),\n2 잘못된 입력, 127 rootfs에 명령이 없음, 126 있지만 실행할 수 있는 파일이 아님."),
+				Description: e.t("Docker's flags work where sysdojo has the feature (-it, --rm, -u, -m, --cpus, --network, --read-only, ...); "+
+					"one it does not have is refused with the reason.\n"+
+					"Without --rm, a container run in the foreground is removed when it ends all the same (its writes too, unless --keep); "+
+					"one run with -d stays in 'container ps -a' with its log until 'container rm', or until it ends when -d is given with --rm.\n"+
+					"Exit status: the command's (128+N when signal N killed it); 2 bad input; 127 the command is not in the rootfs; 126 it is there but not an executable file.",
+					"Docker 옵션은 sysdojo에 같은 기능이 있으면 그대로 씁니다 (-it, --rm, -u, -m, --cpus, --network, --read-only 등). "+
+						"없는 기능의 옵션은 이유와 함께 거절합니다.\n"+
+						"--rm이 없어도 앞에서 실행한 컨테이너는 끝나면 지워집니다 (--keep이 없으면 쓴 내용도). "+
+						"-d로 실행한 컨테이너는 'container rm'을 할 때까지 로그와 함께 'container ps -a'에 남고, -d에 --rm을 더하면 끝날 때 지워집니다.\n"+
+						"종료 코드: 명령의 종료 코드 (시그널 N으로 죽으면 128+N), 2 잘못된 입력, 127 rootfs에 명령이 없음, 126 있지만 실행할 수 있는 파일이 아님."),
+				UseShortOptionHandling: true, // -it
 				Flags: slices.Concat([]cli.Flag{
 					e.rootfsFlag(),
 					&cli.StringFlag{Name: "name", Usage: e.t("container name", "컨테이너 이름")},
 					&cli.StringFlag{Name: "hostname", Usage: e.t("host name inside (default: the name)", "안의 호스트 이름 (기본값: 이름)")},
 				}, e.processFlags(), []cli.Flag{
 					&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Value: "none", Usage: e.t("none (lo only), host or bridge (a veth pair to the host, NAT out)", "none (lo만), host, bridge (호스트와 veth 한 쌍, NAT로 밖으로)")},
-					&cli.StringFlag{Name: "user", Usage: e.t("UID[:GID] to run as", "실행할 UID[:GID]")},
+					&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: e.t("UID[:GID] or a user of the rootfs to run as", "실행할 UID[:GID]나 rootfs에 있는 사용자")},
+					&cli.BoolFlag{Name: "interactive", Aliases: []string{"i"}, Usage: e.t("connect stdin when it is a pipe or a file (a terminal always is)",
+						"표준 입력이 파이프나 파일일 때도 연결 (터미널은 언제나 연결됨)")},
+					&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: e.t("give the command this terminal (refused when stdin is not one)",
+						"명령에 이 터미널을 줌 (표준 입력이 터미널이 아니면 거절)")},
+					&cli.BoolFlag{Name: "rm", Usage: e.t("remove the container when it ends (with -d too)", "끝나면 컨테이너를 지움 (-d일 때도)")},
+					&cli.BoolFlag{Name: "read-only", Usage: e.t("mount the container's root read-only", "컨테이너의 루트를 읽기 전용으로 마운트")},
+					&cli.StringFlag{Name: "entrypoint", Usage: e.t("run CMD, with the arguments after it", "CMD를 실행하고 뒤의 인자를 넘김")},
+					&cli.StringSliceFlag{Name: "env-file", Usage: e.t("read K=V lines from FILE", "FILE에서 K=V 줄을 읽음")},
 					&cli.BoolFlag{Name: "keep", Usage: e.t("keep the writes (upper layer)", "쓴 내용(upper 층)을 남김")},
 					&cli.BoolFlag{Name: "init", Usage: e.t("put a small init in front of the command, as docker run --init: PID 1 reaps orphans and passes signals on",
 						"docker run --init처럼 명령 앞에 작은 init을 둠: PID 1이 고아 프로세스를 거두고 시그널을 전달")},
@@ -119,7 +137,7 @@ func (e *env) printBuild(rep *container.BuildReport) {
 			continue
 		}
 		fmt.Fprintf(io.Out, "  %s\n", cp.Path)
-		for _, l := range strings.Split(term.Wrap(why, 74), "\n") {
+		for _, l := range strings.Split(term.Wrap(why, io.Width()-6), "\n") {
 			fmt.Fprintf(io.Out, "      %s\n", l)
 		}
 	}
@@ -159,7 +177,7 @@ func (e *env) rootfsFlag() cli.Flag {
 // bundle (read by limitFlags).
 func (e *env) processFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "memory", Usage: e.t("memory limit, e.g. 64m", "메모리 제한 (예: 64m)")},
+		&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Usage: e.t("memory limit, e.g. 64m", "메모리 제한 (예: 64m)")},
 		&cli.Int64Flag{Name: "pids", Usage: e.t("most tasks at once", "동시 프로세스 수 제한")},
 		&cli.Float64Flag{Name: "cpus", Usage: e.t("CPUs' worth of time (0.5)", "CPU 시간 (0.5 = 절반)")},
 		&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: e.t("set an environment variable K=V", "환경 변수 K=V 설정")},
@@ -181,10 +199,19 @@ func limitFlags(c *cli.Context) (container.Limits, error) {
 }
 
 func (e *env) containerRun(c *cli.Context) error {
+	in, err := e.containerStdin(c, "sysdojo container run")
+	if err != nil {
+		return err
+	}
+	env, err := e.envFlags(c)
+	if err != nil {
+		return err
+	}
 	cfg := container.Config{
 		Name: c.String("name"), Hostname: c.String("hostname"), Args: c.Args().Slice(),
-		Env: c.StringSlice("env"), Dir: c.String("workdir"), Net: c.String("net"), User: c.String("user"),
-		Keep: c.Bool("keep"), Init: c.Bool("init"), Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err,
+		Env: env, Dir: c.String("workdir"), Net: c.String("net"), User: c.String("user"),
+		Keep: c.Bool("keep"), Init: c.Bool("init"), Stdin: in, Stdout: e.io.Out, Stderr: e.io.Err,
+		ReadOnly: c.Bool("read-only"), Remove: c.Bool("rm"),
 		CapAdd: c.StringSlice("cap-add"), CapDrop: c.StringSlice("cap-drop"),
 		// The program --init runs as PID 1: this one, unless the tests
 		// give a static build (their own binary may be dynamically linked).
@@ -208,7 +235,9 @@ func (e *env) containerRun(c *cli.Context) error {
 				"모르는 --security-opt입니다: %q (sysdojo는 seccomp=unconfined를 압니다)").F(o))
 		}
 	}
-	var err error
+	if ep := c.String("entrypoint"); ep != "" {
+		cfg.Args = append([]string{ep}, cfg.Args...)
+	}
 	if cfg.Limits, err = limitFlags(c); err != nil {
 		return err
 	}
@@ -269,6 +298,36 @@ func runOutcome(res *container.Result) error {
 		t = i18n.T("the command exited with status %d", "명령이 끝났습니다 (종료 코드 %d)").F(res.ExitCode)
 	}
 	return &i18n.Error{Kind: i18n.Kind(res.ExitCode), Text: t}
+}
+
+// containerStdin is the stdin a container's command gets: a terminal
+// always (as docker run -it); a pipe or a file only with -i (else
+// /dev/null, as docker run without -i). -t needs a terminal, as Docker's.
+func (e *env) containerStdin(c *cli.Context, path string) (io.Reader, error) {
+	if c.Bool("tty") && !e.io.InTTY {
+		return nil, usagef(i18n.T("drop -t when the input is a pipe or a file", "입력이 파이프나 파일이면 -t를 빼세요"),
+			i18n.T("-t: the input is not a terminal", "-t: 입력이 터미널이 아닙니다"))
+	}
+	if e.io.InTTY || c.Bool("interactive") {
+		return e.io.In, nil
+	}
+	return nil, nil
+}
+
+// envFlags are --env-file's variables, then -e's (a later one wins).
+func (e *env) envFlags(c *cli.Context) ([]string, error) {
+	var env []string
+	for _, f := range c.StringSlice("env-file") {
+		vars, err := container.ReadEnvFile(f, func(k string) (string, bool) {
+			v := e.getenv(k)
+			return v, v != ""
+		})
+		if err != nil {
+			return nil, err
+		}
+		env = append(env, vars...)
+	}
+	return append(env, c.StringSlice("env")...), nil
 }
 
 func sigName(n int) string {
@@ -409,7 +468,7 @@ func (e *env) containerExplain(c *cli.Context) error {
 			}
 			fmt.Fprintf(io.Out, "  %s %s\n", term.Pad(cut(h), w), cut(k))
 		}
-		for _, l := range strings.Split(term.Wrap(io.T(a.Why), 76), "\n") {
+		for _, l := range strings.Split(term.Wrap(io.T(a.Why), io.Width()-4), "\n") {
 			fmt.Fprintf(io.Out, "  %s\n", l)
 		}
 	}

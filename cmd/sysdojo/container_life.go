@@ -1,12 +1,17 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
+	"text/template"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/urfave/cli/v2"
 
@@ -84,8 +89,9 @@ func (e *env) lifecycleCommands() []*cli.Command {
 	nameArg := "NAME"
 	return []*cli.Command{
 		{
-			Name:  "ps",
-			Usage: e.t("list containers: name, PID, command, status, age, limits, ports", "컨테이너 목록: 이름, PID, 명령, 상태, 실행 시간, 제한, 포트"),
+			Name:    "ps",
+			Aliases: []string{"ls"},
+			Usage:   e.t("list containers: name, PID, command, status, age, limits, ports", "컨테이너 목록: 이름, PID, 명령, 상태, 실행 시간, 제한, 포트"),
 			Flags: []cli.Flag{jsonFlag,
 				&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: e.t("also the ones that exited", "끝난 것도 보여 줌")}},
 			Action: e.containerPs,
@@ -96,12 +102,40 @@ func (e *env) lifecycleCommands() []*cli.Command {
 			ArgsUsage: nameArg + " [--] CMD [ARG...]",
 			Description: e.t("The command gets all the container's namespaces, its root, its cgroups,\nits reduced capabilities and no_new_privs. Exit status: the command's.",
 				"명령은 컨테이너의 모든 네임스페이스, 루트, cgroup, 줄어든 capability,\nno_new_privs를 그대로 받습니다. 종료 코드: 명령의 종료 코드."),
+			UseShortOptionHandling: true, // -it
 			Flags: []cli.Flag{
 				&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: e.t("set an environment variable K=V", "환경 변수 K=V 설정")},
 				&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: e.t("working directory inside", "안에서의 작업 디렉터리")},
 				&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: e.t("run it in the background (output discarded)", "백그라운드에서 실행 (출력은 버림)")},
+				&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: e.t("UID[:GID] or a user of the container to run as", "실행할 UID[:GID]나 컨테이너에 있는 사용자")},
+				&cli.BoolFlag{Name: "interactive", Aliases: []string{"i"}, Usage: e.t("connect stdin when it is a pipe or a file (a terminal always is)",
+					"표준 입력이 파이프나 파일일 때도 연결 (터미널은 언제나 연결됨)")},
+				&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: e.t("give the command this terminal (refused when stdin is not one)",
+					"명령에 이 터미널을 줌 (표준 입력이 터미널이 아니면 거절)")},
 			},
 			Action: e.containerExec,
+		},
+		{
+			Name:      "kill",
+			Usage:     e.t("send a signal to a container's PID 1 (SIGKILL by default), as docker kill", "docker kill처럼 컨테이너의 PID 1에 시그널을 보냄 (기본값 SIGKILL)"),
+			ArgsUsage: nameArg + "...",
+			Description: e.t("A signal PID 1 has no handler for is dropped by the kernel, SIGKILL aside: run the container with --init to have it passed on.",
+				"PID 1에 핸들러가 없는 시그널은 커널이 버립니다 (SIGKILL은 예외). 시그널이 전달되게 하려면 컨테이너를 --init으로 실행하세요."),
+			Flags: []cli.Flag{&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, Value: "KILL",
+				Usage: e.t("signal name or number (TERM, SIGHUP, 15)", "시그널 이름이나 번호 (TERM, SIGHUP, 15)")}},
+			Action: e.containerKill,
+		},
+		{
+			Name:      "inspect",
+			Usage:     e.t("a container's state as JSON, or a Go template's output (--format)", "컨테이너 상태를 JSON으로, 또는 Go 템플릿(--format)으로 출력"),
+			ArgsUsage: nameArg + "...",
+			Description: e.t("Without --format: a JSON array, one object per container (the fields of 'container ps --json'). "+
+				"--format is a Go template run on each container, e.g. '{{.Status}}', '{{.PID}}', '{{.Limits.Memory}}', '{{json .Command}}'.",
+				"--format이 없으면 컨테이너마다 객체 하나씩 든 JSON 배열('container ps --json'과 같은 필드)을 출력합니다. "+
+					"--format은 컨테이너마다 실행할 Go 템플릿입니다. 예: '{{.Status}}', '{{.PID}}', '{{.Limits.Memory}}', '{{json .Command}}'."),
+			Flags: []cli.Flag{&cli.StringFlag{Name: "format", Aliases: []string{"f"},
+				Usage: e.t("print this Go template for each container", "컨테이너마다 이 Go 템플릿을 출력")}},
+			Action: e.containerInspect,
 		},
 		{
 			Name:      "stop",
@@ -216,27 +250,16 @@ func (e *env) containerPs(c *cli.Context) error {
 		}
 		rows = append(rows, []string{in.Name, pid, cmd, status, age(time.Since(in.Created)), limits, pstr})
 	}
-	widths := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, f := range r {
-			widths[i] = max(widths[i], term.Width(f))
-		}
-	}
+	t := term.NewTable("")
 	for ri, r := range rows {
-		var b strings.Builder
-		for i, f := range r {
-			if i == len(r)-1 {
-				b.WriteString(f)
-				break
-			}
-			b.WriteString(f + strings.Repeat(" ", widths[i]-term.Width(f)+2))
-		}
-		line := strings.TrimRight(b.String(), " ")
 		if ri == 0 {
-			line = e.io.Dim(line)
+			for i := range r {
+				r[i] = e.io.Dim(r[i])
+			}
 		}
-		fmt.Fprintln(e.io.Out, line)
+		t.Row(r...)
 	}
+	t.Write(e.io.Out)
 	return nil
 }
 
@@ -257,13 +280,90 @@ func (e *env) containerExec(c *cli.Context) error {
 	if len(a) < 2 {
 		return usagef(helpHint("sysdojo container exec"), i18n.T("usage: sysdojo container exec NAME [--] CMD [ARG...]", "사용법: sysdojo container exec NAME [--] CMD [ARG...]"))
 	}
+	in, err := e.containerStdin(c, "sysdojo container exec")
+	if err != nil {
+		return err
+	}
 	code, err := container.Exec(a[0], container.ExecOptions{Args: a[1:], Env: c.StringSlice("env"), Dir: c.String("workdir"),
-		Stdin: e.io.In, Stdout: e.io.Out, Stderr: e.io.Err, Detach: c.Bool("detach")})
+		User: c.String("user"), Stdin: in, Stdout: e.io.Out, Stderr: e.io.Err, Detach: c.Bool("detach")})
 	if err != nil {
 		return err
 	}
 	if code != 0 {
 		return &i18n.Error{Kind: i18n.Kind(code), Text: i18n.T("the command exited with status %d", "명령이 끝났습니다 (종료 코드 %d)").F(code)}
+	}
+	return nil
+}
+
+func (e *env) containerKill(c *cli.Context) error {
+	a, err := args(c, 1, -1, "NAME...")
+	if err != nil {
+		return err
+	}
+	sig, err := parseSignal(c.String("signal"))
+	if err != nil {
+		return err
+	}
+	for _, name := range a {
+		if err := container.Kill("", name, sig); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.io.Out, name)
+	}
+	return nil
+}
+
+// parseSignal reads a signal as kill and docker kill take it: KILL,
+// SIGKILL, kill or 9.
+func parseSignal(s string) (syscall.Signal, error) {
+	if n, err := strconv.Atoi(s); err == nil && n > 0 && n < 65 {
+		return syscall.Signal(n), nil
+	}
+	name := strings.ToUpper(s)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	if sig := unix.SignalNum(name); sig != 0 {
+		return sig, nil
+	}
+	return 0, usagef(helpHint("sysdojo container kill"), i18n.T("unknown signal %q (e.g. KILL, TERM, HUP, 9)", "모르는 시그널입니다: %q (예: KILL, TERM, HUP, 9)"), s)
+}
+
+func (e *env) containerInspect(c *cli.Context) error {
+	a, err := args(c, 1, -1, "NAME...")
+	if err != nil {
+		return err
+	}
+	var tmpl *template.Template
+	if f := c.String("format"); f != "" {
+		tmpl, err = template.New("format").Funcs(template.FuncMap{
+			"json": func(v any) (string, error) {
+				b, err := json.Marshal(v)
+				return string(b), err
+			},
+			"join": strings.Join, "upper": strings.ToUpper, "lower": strings.ToLower,
+		}).Parse(f)
+		if err != nil {
+			return usagef(helpHint("sysdojo container inspect"), i18n.T("bad --format template: %s", "--format 템플릿이 잘못되었습니다: %s"), err.Error())
+		}
+	}
+	var list []*container.Info
+	for _, name := range a {
+		in, err := container.Find("", name)
+		if err != nil {
+			return err
+		}
+		list = append(list, in)
+	}
+	if tmpl == nil {
+		return e.writeJSON(list)
+	}
+	for _, in := range list {
+		var b strings.Builder
+		if err := tmpl.Execute(&b, in); err != nil {
+			return usagef(helpHint("sysdojo container inspect"), i18n.T("bad --format template: %s", "--format 템플릿이 잘못되었습니다: %s"), err.Error())
+		}
+		fmt.Fprintln(e.io.Out, b.String())
 	}
 	return nil
 }

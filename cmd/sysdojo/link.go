@@ -20,8 +20,13 @@ import (
 )
 
 func newLinkCommand(e *env) *cli.Command {
-	crossFlag := &cli.BoolFlag{Name: "cross-devices", Aliases: []string{"x"}, Usage: e.t(
-		"also search other filesystems mounted below DIR", "DIR 아래에 마운트된 다른 파일시스템까지 찾음")}
+	// -x stays on one filesystem, as in du, cp, rsync (find -xdev); by
+	// default the walk goes into filesystems mounted below DIR, as find.
+	oneFSFlag := &cli.BoolFlag{Name: "one-file-system", Aliases: []string{"x"}, Usage: e.t(
+		"stay on DIR's filesystem: skip filesystems mounted below it (as du -x, find -xdev)",
+		"DIR의 파일시스템 안에서만 찾음: 그 아래에 마운트된 다른 파일시스템은 건너뜀 (du -x, find -xdev처럼)")}
+	// --cross-devices was the old name of the default; still accepted.
+	crossFlag := &cli.BoolFlag{Name: "cross-devices", Hidden: true}
 	return &cli.Command{
 		Name:  "link",
 		Usage: e.t("inodes, hard links and symbolic links", "inode, 하드 링크, 심볼릭 링크"),
@@ -42,7 +47,7 @@ func newLinkCommand(e *env) *cli.Command {
 						"Exit status: 0 done, 1 some directories could not be read, 2 bad PATH or DIR.",
 					"심볼릭 링크는 따라가지 않습니다 (PATH는 --follow를 주면 따라감).\n"+
 						"종료 코드: 0 완료, 1 읽지 못한 디렉터리가 있음, 2 잘못된 PATH나 DIR."),
-				Flags: []cli.Flag{jsonFlag, crossFlag,
+				Flags: []cli.Flag{jsonFlag, oneFSFlag, crossFlag,
 					&cli.BoolFlag{Name: "follow", Aliases: []string{"L"}, Usage: e.t(
 						"when PATH is a symbolic link, look for what it points to", "PATH가 심볼릭 링크이면 그것이 가리키는 대상을 찾음")},
 				},
@@ -52,8 +57,10 @@ func newLinkCommand(e *env) *cli.Command {
 				Name:      "broken",
 				Usage:     e.t("dangling symbolic links and loops under DIR", "DIR 아래의 끊어진 심볼릭 링크와 순환 링크"),
 				ArgsUsage: "DIR",
-				Flags:     []cli.Flag{jsonFlag, crossFlag},
-				Action:    e.linkBroken,
+				Description: e.t("Exit status, as a linter's: 0 none found, 1 broken links found (or a directory could not be read), 2 bad DIR.",
+					"종료 코드는 린터처럼: 0 없음, 1 끊어진 링크를 찾음 (또는 읽지 못한 디렉터리가 있음), 2 잘못된 DIR."),
+				Flags:  []cli.Flag{jsonFlag, oneFSFlag, crossFlag},
+				Action: e.linkBroken,
 			},
 			{
 				Name:      "demo",
@@ -362,7 +369,7 @@ func (e *env) linkSame(c *cli.Context) error {
 		dir = a[1]
 	}
 	opts := link.SameOptions{Follow: c.Bool("follow")}
-	opts.CrossDevices = c.Bool("cross-devices")
+	opts.OneFileSystem = c.Bool("one-file-system")
 	opts.Progress = &link.Progress{}
 	if opts.Follow {
 		// A dangling link cannot be followed: say so plainly.
@@ -418,7 +425,7 @@ func (e *env) linkBroken(c *cli.Context) error {
 	}
 	p := &link.Progress{}
 	stop := e.progress(p)
-	r, err := link.FindBroken(a[0], link.WalkOptions{CrossDevices: c.Bool("cross-devices"), Progress: p})
+	r, err := link.FindBroken(a[0], link.WalkOptions{OneFileSystem: c.Bool("one-file-system"), Progress: p})
 	stop()
 	if err != nil {
 		return linkPathErr(err)
@@ -427,7 +434,7 @@ func (e *env) linkBroken(c *cli.Context) error {
 		if err := e.writeJSON(r.Links); err != nil {
 			return err
 		}
-		return e.reportSkipped(r.Skipped)
+		return brokenStatus(len(r.Links), e.reportSkipped(r.Skipped))
 	}
 	io := e.io
 	for _, b := range r.Links {
@@ -444,7 +451,19 @@ func (e *env) linkBroken(c *cli.Context) error {
 	} else {
 		io.Printf(i18n.T("%d broken symbolic link(s).\n", "끊어진 심볼릭 링크 %d개.\n"), len(r.Links))
 	}
-	return e.reportSkipped(r.Skipped)
+	return brokenStatus(len(r.Links), e.reportSkipped(r.Skipped))
+}
+
+// brokenStatus is link broken's exit status, as a linter's: 1 when it
+// found broken links (or could not read every directory), else 0.
+func brokenStatus(found int, skipped error) error {
+	if skipped != nil {
+		return skipped
+	}
+	if found > 0 {
+		return silentError{}
+	}
+	return nil
 }
 
 // ---- demo

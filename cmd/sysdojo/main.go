@@ -35,10 +35,17 @@ func run(args []string, io *term.IO, getenv func(string) string) int {
 			io.Lang = parsed
 		}
 	}
-	app := newApp(io, getenv)
-	if !completing(args) { // completion.go: urfave/cli wants its flag last
-		args = reorder(app, args)
+	if io.Cols == 0 {
+		io.Cols = term.Columns(getenv, io.Out)
 	}
+	io.Color, _ = useColor(io, colorWhen(args), getenv) // (a bad value: Before says so)
+	app := newApp(io, getenv)
+	app.Metadata = map[string]any{"args": args} // usage.go: the flags as typed
+	if completing(args) {                       // complete.go
+		complete(app, args[1:len(args)-1], io.Out)
+		return 0
+	}
+	args = reorder(app, args)
 	err := app.Run(args)
 	return report(io, err)
 }
@@ -94,6 +101,7 @@ func report(io *term.IO, err error) int {
 		// urfave/cli's own errors ("No help topic for 'x'") are usage errors.
 		code, msg = 2, ec.Error()
 		if topic, ok := strings.CutPrefix(msg, "No help topic for "); ok {
+			topic, _, _ = strings.Cut(topic, ". ")
 			msg = i18n.T("no help topic %s", "%s에 대한 도움말이 없습니다").F(topic).In(io.Lang)
 			hint = helpHint("sysdojo")
 		}

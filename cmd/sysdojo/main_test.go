@@ -3,7 +3,10 @@ package main
 import (
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -53,6 +56,10 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SYSDOJO_CLASS", "off")
 			env.Setenv("SYSDOJO_INIT_EXE", initExe)
 			setupContainers(env) // container_life_test.go
+			// A script that mounts something in its directory (link -x)
+			// leaves nothing mounted, even when it fails half-way.
+			wd := env.WorkDir
+			env.Defer(func() { unmountBelow(wd) })
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
@@ -71,6 +78,20 @@ func TestScripts(t *testing.T) {
 		Cmds:                imageScriptCmds(), // container_image_test.go
 		RequireExplicitExec: true,
 	})
+}
+
+// unmountBelow lazily unmounts every mount point below dir.
+func unmountBelow(dir string) {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return
+	}
+	lines := strings.Split(string(b), "\n")
+	for i := len(lines) - 1; i >= 0; i-- { // innermost first
+		if f := strings.Fields(lines[i]); len(f) > 4 && strings.HasPrefix(f[4], dir+"/") {
+			unix.Unmount(f[4], unix.MNT_DETACH)
+		}
+	}
 }
 
 func cutPrefix(s, p string) (string, bool) {

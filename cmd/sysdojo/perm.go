@@ -25,8 +25,10 @@ func newPermCommand(e *env) *cli.Command {
 		Usage: e.t("permission math: chmod, umask, chown, and who may do what", "권한 계산: chmod, umask, chown, 누가 무엇을 할 수 있는지"),
 		Subcommands: []*cli.Command{
 			{
-				Name:      "explain",
-				Usage:     e.t("explain a mode: 754, rwxr-xr--, -rwsr-xr-x, u=rwx,g=rx,o=r", "모드를 풀어서 설명: 754, rwxr-xr--, -rwsr-xr-x, u=rwx,g=rx,o=r"),
+				Name:  "explain",
+				Usage: e.t("explain a mode: 754, 0o755, rwxr-xr--, -rwsr-xr-x, u=rwx,go=rx", "모드를 풀어서 설명: 754, 0o755, rwxr-xr--, -rwsr-xr-x, u=rwx,go=rx"),
+				Description: e.t("Prints the mode in octal, as ls -l shows it, and as the symbolic mode chmod takes (u=rwx,g=rx,o=rx), then who can do what.",
+					"모드를 8진수, ls -l 표기, chmod가 받는 기호 표기(u=rwx,g=rx,o=rx)로 보여 주고, 누가 무엇을 할 수 있는지 설명합니다."),
 				ArgsUsage: "MODE",
 				Flags:     []cli.Flag{jsonFlag, &cli.BoolFlag{Name: "dir", Usage: e.t("explain for a directory", "디렉터리 기준으로 설명")}},
 				Action:    e.permExplain,
@@ -114,13 +116,14 @@ func (e *env) permExplain(c *cli.Context) error {
 			sp = append(sp, s.In(e.io.Lang))
 		}
 		return e.writeJSON(map[string]any{
-			"input": a[0], "form": p.Form, "mode": p.Mode, "symbolic": perm.LsString(p.Mode, typ),
+			"input": a[0], "form": p.Form, "mode": p.Mode, "symbolic": perm.LsString(p.Mode, typ), "chmod": perm.Symbolic(p.Mode),
 			"dir": dir, "classes": classes, "setuid": p.Mode&perm.SetUID != 0, "setgid": p.Mode&perm.SetGID != 0,
 			"sticky": p.Mode&perm.Sticky != 0, "special": sp,
 		})
 	}
 	io := e.io
-	fmt.Fprintf(io.Out, "%s   %s\n", e.lsBits(p.Mode, typ), io.Dim(e.formDesc(p.Form, a[0])))
+	// The three forms: octal, ls -l, and the symbolic mode chmod takes.
+	fmt.Fprintf(io.Out, "%s %s   %s\n", e.lsBits(p.Mode, typ), io.Code(perm.Symbolic(p.Mode)), io.Dim(e.formDesc(p.Form, a[0])))
 	fmt.Fprintln(io.Out)
 	// The bit grid.
 	fmt.Fprintf(io.Out, "  %s %s %s %s\n", term.Pad(e.t("special", "특수"), 9), term.Pad(e.t("user", "소유자"), 7), term.Pad(e.t("group", "그룹"), 7), e.t("other", "기타"))
@@ -152,7 +155,7 @@ func (e *env) permExplain(c *cli.Context) error {
 		io.Println(i18n.T("On a file:", "파일에서:"))
 	}
 	for _, t := range m {
-		fmt.Fprintf(io.Out, "  %s\n", io.T(t))
+		fmt.Fprint(io.Out, term.WrapPrefix(io.T(t), "  ", "     ", io.Width()))
 	}
 	if dir {
 		io.Println(i18n.T("(On a regular file the same bits mean:", "(일반 파일이라면 같은 비트가 이런 뜻입니다:"))
@@ -164,7 +167,7 @@ func (e *env) permExplain(c *cli.Context) error {
 		if i == 2 {
 			end = ")"
 		}
-		fmt.Fprintf(io.Out, "  %s%s\n", io.T(t), end)
+		fmt.Fprint(io.Out, term.WrapPrefix(io.T(t)+end, "  ", "     ", io.Width()))
 	}
 	fmt.Fprintln(io.Out)
 	if len(specials) == 0 {
@@ -172,7 +175,7 @@ func (e *env) permExplain(c *cli.Context) error {
 	} else {
 		io.Println(i18n.T("Special bits:", "특수 비트:"))
 		for _, s := range specials {
-			fmt.Fprint(io.Out, term.WrapPrefix(io.T(s), "  ", "    ", 80))
+			fmt.Fprint(io.Out, term.WrapPrefix(io.T(s), "  ", "    ", io.Width()))
 		}
 	}
 	return nil
@@ -462,7 +465,7 @@ func (e *env) permStat(c *cli.Context) error {
 			fi.Owner, fi.UID, fi.Group, fi.GID)
 		if typ == perm.TypeSymlink {
 			fmt.Fprint(io.Out, term.WrapPrefix(io.T(i18n.T("a symbolic link's own bits are always rwxrwxrwx and never checked; it points to %q",
-				"심볼릭 링크 자체의 권한은 늘 rwxrwxrwx이고 검사하지도 않습니다. 가리키는 곳: %q").F(fi.Target)), "  ", "  ", 80))
+				"심볼릭 링크 자체의 권한은 늘 rwxrwxrwx이고 검사하지도 않습니다. 가리키는 곳: %q").F(fi.Target)), "  ", "  ", io.Width()))
 			continue
 		}
 		dir := typ == perm.TypeDir
@@ -650,6 +653,6 @@ func (e *env) permChown(c *cli.Context) error {
 // note prints a "!" note wrapped to 80 columns under indent.
 func (e *env) note(indent string, t i18n.Text) {
 	pad := strings.Repeat(" ", term.Width(indent)+2)
-	s := term.WrapPrefix(e.io.T(t), indent+"! ", pad, 80)
+	s := term.WrapPrefix(e.io.T(t), indent+"! ", pad, e.io.Width())
 	fmt.Fprint(e.io.Out, strings.Replace(s, indent+"! ", indent+e.io.Warn("!")+" ", 1))
 }

@@ -25,8 +25,6 @@ import (
 //	  ✗  drwx------  root:root    x      /root
 //	       ...
 
-const canWidth = 80
-
 // credWords says who asks: "nobody (uid 65534, gid 65534, groups 65534,4242)".
 func credWords(c perm.Cred, db *perm.DB) string {
 	name := c.Name
@@ -100,7 +98,7 @@ func (e *env) renderCan(d perm.Decision, db *perm.DB) {
 	who := credWords(d.User, db)
 	op := io.T(d.Op.Words())
 	q := i18n.T("Can %[1]s %[2]s %[3]s?", "%[1]s 사용자가 %[3]s에 '%[2]s'를 할 수 있나요?").F(who, op, d.Path)
-	fmt.Fprint(io.Out, term.WrapPrefix(io.T(q), "", "  ", canWidth))
+	fmt.Fprint(io.Out, term.WrapPrefix(io.T(q), "", "  ", io.Width()))
 	if d.Allowed {
 		fmt.Fprintf(io.Out, "%s %s\n", io.Mark(true), io.OK(e.t("yes", "예")))
 	} else {
@@ -113,7 +111,7 @@ func (e *env) renderCan(d perm.Decision, db *perm.DB) {
 	last := len(d.Steps) == 0 || d.Steps[len(d.Steps)-1].Rule != d.Reason
 	if !d.Allowed && !d.Reason.IsZero() && last {
 		fmt.Fprintln(io.Out)
-		s := term.WrapPrefix(io.T(d.Reason), "✗ ", "  ", canWidth)
+		s := term.WrapPrefix(io.T(d.Reason), "✗ ", "  ", io.Width())
 		fmt.Fprint(io.Out, strings.Replace(s, "✗", io.Mark(false), 1))
 	}
 	for _, s := range d.Steps {
@@ -165,12 +163,12 @@ func (e *env) canTable(steps []perm.AccessStep) {
 			need = "→"
 			path += " → " + s.Target
 		}
-		pieces := wrapPath(path, canWidth-pathCol)
+		pieces := wrapPath(path, io.Width()-pathCol)
 		fmt.Fprintf(io.Out, "  %s  %s  %s  %s  %s\n", io.Mark(s.Allowed), term.Pad(mode, 10), term.Pad(og, ownW), term.Pad(need, needW), pieces[0])
 		for _, p := range pieces[1:] {
 			fmt.Fprintf(io.Out, "%s%s\n", strings.Repeat(" ", pathCol), p)
 		}
-		rule := term.WrapPrefix(io.T(s.Rule), "       ", "       ", canWidth)
+		rule := term.WrapPrefix(io.T(s.Rule), "       ", "       ", io.Width())
 		for _, l := range strings.Split(strings.TrimSuffix(rule, "\n"), "\n") {
 			fmt.Fprintln(io.Out, io.Dim(l))
 		}

@@ -26,6 +26,17 @@ type IO struct {
 
 	Lang  i18n.Lang
 	Color bool
+	// Cols is the width text is wrapped to (see Columns); 0 means
+	// DefaultColumns.
+	Cols int
+}
+
+// Width is the number of columns to wrap text to.
+func (o *IO) Width() int {
+	if o.Cols <= 0 {
+		return DefaultColumns
+	}
+	return o.Cols
 }
 
 // System returns the process's standard streams.

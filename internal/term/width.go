@@ -1,10 +1,99 @@
 package term
 
-import "strings"
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/mattn/go-runewidth"
+	xterm "golang.org/x/term"
+)
+
+// cond measures display width the same in every locale: East Asian wide
+// characters (Hangul, CJK) take two columns, ambiguous ones (·, →) one, as
+// in the terminals students use (runewidth's default would read the
+// locale, and count them two under ko_KR).
+var cond = func() *runewidth.Condition {
+	c := runewidth.NewCondition()
+	c.EastAsianWidth = false
+	return c
+}()
+
+// Width is how many terminal columns s takes: East Asian wide characters
+// (Hangul, CJK, full-width forms) take two, and colour escape sequences
+// take none.
+func Width(s string) int {
+	if !strings.Contains(s, "\x1b") {
+		return cond.StringWidth(s)
+	}
+	return cond.StringWidth(StripANSI(s))
+}
+
+// StripANSI removes colour (CSI) escape sequences from s.
+func StripANSI(s string) string {
+	var b strings.Builder
+	esc := false
+	for _, r := range s {
+		switch {
+		case esc:
+			if r >= 0x40 && r <= 0x7e && r != '[' {
+				esc = false
+			}
+		case r == 0x1b:
+			esc = true
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Pad pads s with spaces to w terminal columns.
+func Pad(s string, w int) string {
+	if n := Width(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// words splits a line of text into the pieces a wrap keeps whole: words,
+// and a quoted command or path ('sysdojo perm calc u+x', `ls -l`) as one
+// piece when it fits in max columns, so that a line never breaks inside
+// it.
+func words(s string, max int) []string {
+	f := strings.Fields(s)
+	var out []string
+	for i := 0; i < len(f); i++ {
+		w := f[i]
+		open := strings.TrimLeft(w, "(")
+		if open != "" && (open[0] == '\'' || open[0] == '`') && !closes(open[1:], open[0]) {
+			q := open[0]
+			for j := i + 1; j < len(f); j++ {
+				if closes(f[j], q) {
+					joined := strings.Join(f[i:j+1], " ")
+					if Width(joined) <= max {
+						w, i = joined, j
+					}
+					break
+				}
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// closes reports whether word ends a span quoted with q (allowing
+// punctuation after the quote).
+func closes(word string, q byte) bool {
+	word = strings.TrimRight(word, ".,;:)!?")
+	return len(word) > 0 && word[len(word)-1] == q
+}
 
 // Wrap breaks each line of s at spaces so that it fits width terminal
-// columns (Hangul and other wide characters count as two). A line's
-// leading spaces, and a "- " bullet, indent its continuation lines.
+// columns (Hangul and other wide characters count as two), never inside a
+// word, a path or a quoted command. A line's leading spaces, and a "- "
+// bullet, indent its continuation lines.
 func Wrap(s string, width int) string {
 	var b strings.Builder
 	for i, line := range strings.Split(s, "\n") {
@@ -18,7 +107,7 @@ func Wrap(s string, width int) string {
 			hang += 2
 		}
 		col := 0
-		for j, w := range strings.Fields(trimmed) {
+		for j, w := range words(trimmed, width-hang) {
 			ww := Width(w)
 			switch {
 			case j == 0:
@@ -38,46 +127,15 @@ func Wrap(s string, width int) string {
 	return b.String()
 }
 
-// Width is how many terminal columns s takes: East Asian wide characters
-// (Hangul, CJK, full-width forms) take two, and colour escape sequences
-// take none.
-func Width(s string) int {
-	n := 0
-	esc := false
-	for _, r := range s {
-		switch {
-		case esc:
-			if r >= 0x40 && r <= 0x7e && r != '[' {
-				esc = false
-			}
-		case r == 0x1b:
-			esc = true
-		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
-			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
-}
-
-// Pad pads s with spaces to w terminal columns.
-func Pad(s string, w int) string {
-	if n := Width(s); n < w {
-		return s + strings.Repeat(" ", w-n)
-	}
-	return s
-}
-
 // WrapPrefix breaks text at spaces into lines of at most width columns; the
 // first line starts with first, the others with rest (both count towards
-// width). A word longer than a line stays whole. The result ends in a newline.
+// width). A word, a path or a quoted command longer than a line stays
+// whole. The result ends in a newline.
 func WrapPrefix(text, first, rest string, width int) string {
 	var b strings.Builder
 	line, lineW := first, Width(first)
 	empty := true
-	for _, w := range strings.Fields(text) {
+	for _, w := range words(text, width-Width(rest)) {
 		ww := Width(w)
 		if !empty && lineW+1+ww > width {
 			b.WriteString(strings.TrimRight(line, " "))
@@ -95,4 +153,31 @@ func WrapPrefix(text, first, rest string, width int) string {
 	b.WriteString(line)
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// Text width limits: help and explanations wrap to the terminal, but
+// never narrower than MinColumns nor wider than MaxColumns (long lines are
+// hard to read, and a projector's terminal is often very wide).
+const (
+	MinColumns     = 40
+	MaxColumns     = 100
+	DefaultColumns = 80
+)
+
+// Columns is the width to wrap text to: $COLUMNS when it is a number,
+// else the width of the terminal out is, else DefaultColumns; kept
+// between MinColumns and MaxColumns.
+func Columns(getenv func(string) string, out io.Writer) int {
+	n := 0
+	if v, err := strconv.Atoi(strings.TrimSpace(getenv("COLUMNS"))); err == nil && v > 0 {
+		n = v
+	} else if f, ok := out.(interface{ Fd() uintptr }); ok {
+		if w, _, err := xterm.GetSize(int(f.Fd())); err == nil && w > 0 {
+			n = w
+		}
+	}
+	if n == 0 {
+		n = DefaultColumns
+	}
+	return min(max(n, MinColumns), MaxColumns)
 }
