@@ -145,7 +145,7 @@ var dockerFlags = []dockerFlag{
 		"컨테이너를 다시 시작해 줄 데몬이 없습니다. 다시 실행하세요")},
 	{[]string{"device", "gpus", "device-cgroup-rule"}, i18n.T("a container gets the default devices only (null, zero, full, random, urandom, tty)",
 		"컨테이너는 기본 장치(null, zero, full, random, urandom, tty)만 받습니다")},
-	{[]string{"add-host", "dns", "dns-search", "dns-option", "mac-address", "ip", "ip6", "link", "network-alias"}, i18n.T("the network is none, host or bridge (--network); addresses and names are not set by hand",
+	{[]string{"add-host", "dns-search", "dns-option", "mac-address", "ip", "ip6", "link", "network-alias"}, i18n.T("the network is none, host or bridge (--network); addresses and names are not set by hand",
 		"네트워크는 none, host, bridge(--network) 중 하나이고 주소와 이름은 직접 정하지 않습니다")},
 	{[]string{"publish-all", "P", "expose"}, i18n.T("only the ports given with -p HOSTPORT:CTRPORT are published, on 127.0.0.1",
 		"-p HOSTPORT:CTRPORT로 준 포트만 127.0.0.1에 공개합니다")},
