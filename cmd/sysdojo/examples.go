@@ -20,8 +20,10 @@ func ex(cmd, en, ko string) example { return example{cmd: cmd, what: i18n.T(en, 
 func (x example) exits(n int) example { x.exit = n; return x }
 
 // need says what the example needs to run here: "root", "nonroot" (run
-// as nobody when the test runs as root), a tool's name, or a path that
-// must exist. (No example needs the internet: tests have none.)
+// as nobody when the test runs as root), "registry" (the test serves a
+// class registry on 127.0.0.1:5000 with class/busybox:1), a tool's name,
+// or a path that must exist. (No example needs the internet: tests have
+// none.)
 func (x example) need(what ...string) example { x.needs = append(x.needs, what...); return x }
 
 // examplesFor returns the examples of the command at path ("sysdojo perm
