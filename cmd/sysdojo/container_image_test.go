@@ -40,25 +40,42 @@ func imageScriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args
 			if len(args) < 2 {
 				ts.Fatalf("usage: pushimage REF DIR [CMD...]")
 			}
-			b, err := tarDir(ts.MkAbs(args[1]))
-			ts.Check(err)
-			layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil })
-			ts.Check(err)
-			img, err := mutate.AppendLayers(empty.Image, layer)
-			ts.Check(err)
-			cf, err := img.ConfigFile()
-			ts.Check(err)
-			cf = cf.DeepCopy()
-			cf.OS, cf.Architecture = "linux", runtime.GOARCH
-			cf.Config.Env = []string{"PATH=/bin:/usr/bin", "GREETING=hello"}
-			cf.Config.Cmd = args[2:]
-			img, err = mutate.ConfigFile(img, cf)
-			ts.Check(err)
-			ref, err := name.ParseReference(args[0])
-			ts.Check(err)
-			ts.Check(remote.Write(ref, img))
+			ts.Check(pushImage(args[0], ts.MkAbs(args[1]), args[2:]))
 		},
 	}
+}
+
+// pushImage pushes dir as a one-layer image named ref, with
+// GREETING=hello in its environment and cmd as its default command.
+func pushImage(ref, dir string, cmd []string) error {
+	b, err := tarDir(dir)
+	if err != nil {
+		return err
+	}
+	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil })
+	if err != nil {
+		return err
+	}
+	img, err := mutate.AppendLayers(empty.Image, layer)
+	if err != nil {
+		return err
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return err
+	}
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", runtime.GOARCH
+	cf.Config.Env = []string{"PATH=/bin:/usr/bin", "GREETING=hello"}
+	cf.Config.Cmd = cmd
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		return err
+	}
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return err
+	}
+	return remote.Write(r, img)
 }
 
 // tarDir is dir as a layer's tar stream.

@@ -20,8 +20,10 @@ func ex(cmd, en, ko string) example { return example{cmd: cmd, what: i18n.T(en, 
 func (x example) exits(n int) example { x.exit = n; return x }
 
 // need says what the example needs to run here: "root", "nonroot" (run
-// as nobody when the test runs as root), a tool's name, or a path that
-// must exist. (No example needs the internet: tests have none.)
+// as nobody when the test runs as root), "registry" (the test serves a
+// class registry on 127.0.0.1:5000 with class/busybox:1), a tool's name,
+// or a path that must exist. (No example needs the internet: tests have
+// none.)
 func (x example) need(what ...string) example { x.needs = append(x.needs, what...); return x }
 
 // examplesFor returns the examples of the command at path ("sysdojo perm
@@ -202,6 +204,56 @@ var examples = map[string][]example{
 		ex("echo 'source <(sysdojo completion bash)' >> ~/.bashrc", "bash: complete commands, flags, lesson IDs, mirror and container names", "bash: 명령, 옵션, 레슨 ID, 미러와 컨테이너 이름 자동 완성"),
 	},
 	"sysdojo man": {
-		ex("sysdojo man > sysdojo.1", "the manual page, to install or read with 'man ./sysdojo.1'", "매뉴얼 페이지 ('man ./sysdojo.1'로 읽거나 설치)"),
+		ex("sysdojo man", "the manual page (from the .deb, or the tarball's man/ beside the binary); without one, how to get it, and exit status 1 (in a clone: make man)",
+			"매뉴얼 페이지 (.deb로 설치했거나 tarball의 man/이 실행 파일 옆에 있을 때). 없으면 구하는 방법을 알려 주고 종료 코드 1 (소스에서는 make man으로 만듦)").exits(1),
+	},
+	"sysdojo version": {
+		ex("sysdojo version", "the version, commit, build date and Go version", "버전, 커밋, 빌드 날짜, Go 버전"),
+		ex("sysdojo version --json", "the same as JSON, for a script or a bug report", "같은 내용을 JSON으로 (스크립트나 버그 보고용)"),
+	},
+	"sysdojo container rootfs debian": {
+		ex(`sysdojo apt serve --addr 127.0.0.1:8399 --keyring class.gpg --for 60s & until (: >/dev/tcp/127.0.0.1/8399) 2>/dev/null; do sleep 0.2; done; sysdojo container rootfs debian --mirror http://127.0.0.1:8399/debian --keyring class.gpg --variant extract --include sysdojo-hello ./deb && kill $!`,
+			"with no internet: a tiny root (one package) from a mirror served on this machine, then stop the mirror", "인터넷 없이: 이 머신에서 띄운 미러로 패키지 하나만 든 작은 루트를 만들고 미러를 끔").need("root", "mmdebstrap"),
+	},
+	"sysdojo container rootfs ubuntu": {
+		ex(`sysdojo apt serve --addr 127.0.0.1:8399 --keyring class.gpg --for 60s & until (: >/dev/tcp/127.0.0.1/8399) 2>/dev/null; do sleep 0.2; done; sysdojo container rootfs ubuntu --mirror http://127.0.0.1:8399/ubuntu --keyring class.gpg --variant extract --include sysdojo-hello ./ubuntu && kill $!`,
+			"the same for Ubuntu (noble by default)", "우분투도 같은 방법으로 (기본값 noble)").need("root", "mmdebstrap"),
+	},
+	"sysdojo container pull": {
+		ex("sysdojo container pull 127.0.0.1:5000/class/busybox:1", "from the class registry on this machine (debian:12 alone: Docker Hub)",
+			"이 머신의 수업용 레지스트리에서 (debian:12처럼만 쓰면 Docker Hub)").need("busybox", "registry"),
+	},
+	"sysdojo container images": {
+		ex("sysdojo container pull -q 127.0.0.1:5000/class/busybox:1 && sysdojo container images", "the images pulled so far", "지금까지 받은 이미지").need("busybox", "registry"),
+	},
+	"sysdojo container rmi": {
+		ex("sysdojo container pull -q 127.0.0.1:5000/class/busybox:1 && sysdojo container rmi 127.0.0.1:5000/class/busybox:1",
+			"remove an image no container uses", "어떤 컨테이너도 쓰지 않는 이미지를 지움").need("busybox", "registry"),
+	},
+	"sysdojo container diff": {
+		ex("sudo sysdojo container run -d --name box -- sleep 1000 && sudo sysdojo container exec box -- sh -c 'echo hi > /root/note' && sudo sysdojo container diff box && sudo sysdojo container rm -f box",
+			"what a command inside changed", "안에서 실행한 명령이 바꾼 것").need("root", "busybox"),
+	},
+	"sysdojo container commit": {
+		ex("sudo sysdojo container run -d --name box -- sleep 1000 && sudo sysdojo container exec box -- sh -c 'echo hi > /root/note' && sudo sysdojo container commit box ./saved && sudo sysdojo container rm -f box",
+			"keep the changes as a new rootfs ('container run --rootfs ./saved' runs it)", "바뀐 것을 새 rootfs로 남김 ('container run --rootfs ./saved'로 실행)").need("root", "busybox"),
+	},
+	"sysdojo lesson solution": {
+		ex("sysdojo lesson start perm-ls && sysdojo lesson solution", "the full solution of the current step (your teacher sees you asked)", "현재 단계의 전체 풀이 (본 것이 기록되어 선생님이 알 수 있음)"),
+	},
+	"sysdojo lesson new": {
+		ex("sysdojo lesson new my-lesson", "write my-lesson.yaml, a skeleton to fill in", "채워 넣을 뼈대 my-lesson.yaml을 만듦"),
+	},
+	"sysdojo lesson validate": {
+		ex("sysdojo lesson new my-lesson && sysdojo lesson validate .", "check the lessons in a directory: each step fails before its solution and passes after it",
+			"디렉터리의 레슨 검사: 단계마다 풀이 전에는 실패하고 풀이 뒤에는 통과하는지"),
+	},
+	"sysdojo class serve": {
+		ex("sudo timeout -s INT --preserve-status 3s sysdojo class serve --class-socket ./class.sock --store ./class.db",
+			"a class server for 3 seconds, with its socket and record here (Ctrl-C stops it)", "소켓과 기록을 여기에 두고 3초 동안 수업 서버 실행 (Ctrl-C로 끝냄)").need("root"),
+	},
+	"sysdojo class results": {
+		ex(`sudo timeout -s INT 5s sysdojo class serve --class-socket $PWD/class.sock --store class.db & until [ -S class.sock ]; do sleep 0.2; done; sysdojo --class-socket class.sock class results`,
+			"what a class server recorded for you", "수업 서버가 나에 대해 기록한 것").need("root"),
 	},
 }

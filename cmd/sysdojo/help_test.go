@@ -2,16 +2,22 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"log"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/urfave/cli/v2"
 
 	"github.com/sysdojo/sysdojo/container"
@@ -183,6 +189,7 @@ func TestHelpExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := filepath.Join(bin, "cache") // one default rootfs for all
+	defer exampleRegistry.stop()
 	for path, list := range examples {
 		for i, x := range list {
 			t.Run(strings.ReplaceAll(path, " ", "_")+"/"+strconv.Itoa(i), func(t *testing.T) {
@@ -203,6 +210,8 @@ func runExample(t *testing.T, bash, bin, cache string, x example) {
 			if asNobody {
 				testenv.NeedTool(t, "setpriv")
 			}
+		case n == "registry":
+			exampleRegistry.start(t, bin)
 		case strings.HasPrefix(n, "/"):
 			if _, err := os.Stat(n); err != nil {
 				testenv.Skip(t, "needs "+n)
@@ -247,6 +256,48 @@ func runExample(t *testing.T, bash, bin, cache string, x example) {
 	}
 	if strings.Contains(string(out), "panic:") {
 		t.Errorf("example %q panicked:\n%s", x.cmd, out)
+	}
+}
+
+// exampleRegistry is the class registry the "registry" examples pull
+// from: go-containerregistry's, in the test, on 127.0.0.1:5000 (the
+// usual port of a registry), with class/busybox:1, a busybox root.
+type classRegistry struct {
+	once sync.Once
+	srv  *http.Server
+	err  error
+}
+
+var exampleRegistry classRegistry
+
+const exampleRegistryAddr = "127.0.0.1:5000"
+
+func (r *classRegistry) start(t *testing.T, bin string) {
+	t.Helper()
+	testenv.NeedTool(t, "busybox")
+	r.once.Do(func() {
+		l, err := net.Listen("tcp", exampleRegistryAddr)
+		if err != nil {
+			r.err = err
+			return
+		}
+		r.srv = &http.Server{Handler: registry.New(registry.Logger(log.New(io.Discard, "", 0)))}
+		go r.srv.Serve(l)
+		dir := filepath.Join(bin, "registry-rootfs")
+		if out, err := exec.Command(filepath.Join(bin, "sysdojo"), "container", "rootfs", "build", dir).CombinedOutput(); err != nil {
+			r.err = fmt.Errorf("container rootfs build: %v\n%s", err, out)
+			return
+		}
+		r.err = pushImage(exampleRegistryAddr+"/class/busybox:1", dir, []string{"/bin/sh", "-c", "echo hello from the class image"})
+	})
+	if r.err != nil {
+		testenv.Skip(t, "no class registry on "+exampleRegistryAddr+": "+r.err.Error())
+	}
+}
+
+func (r *classRegistry) stop() {
+	if r.srv != nil {
+		r.srv.Close()
 	}
 }
 

@@ -92,14 +92,18 @@ func addVersion(e *env, app *cli.App) {
 		}
 		return action(c)
 	}
-	app.Commands = append(app.Commands, newVersionCommand(e))
+	v := newVersionCommand(e)
+	app.Commands = append(app.Commands, v)
+	// (added after installHelp walked the commands: its help too is ours)
+	helpFor.Store(v, &helpTarget{e: e, path: "sysdojo version", cmd: v, app: app, acts: true})
 }
 
 func newVersionCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "version",
 		Usage: e.t("print the version, commit, build date and Go version", "버전, 커밋, 빌드 날짜, Go 버전 출력"),
-		Flags: []cli.Flag{jsonFlag},
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "json",
+			Usage: e.t("print the same as one JSON document", "같은 내용을 JSON 문서 하나로 출력")}},
 		Action: func(c *cli.Context) error {
 			if _, err := args(c, 0, 0, "[--json]"); err != nil {
 				return err
