@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -257,10 +258,10 @@ func backupDirs(t *tree, all bool) (*backups, []string, error) {
 const restoredSuffix = ".restored"
 
 var (
-	backupID = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}\.[0-9]{9}Z$`)
-	copyName = regexp.MustCompile(`^[0-9]+-[A-Za-z0-9_.-]+$`)
-	sha256re = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	modeRe   = regexp.MustCompile(`^0?[0-7]{3}$`)
+	backupID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{8}T[0-9]{6}\.[0-9]{9}Z$`) })
+	copyName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+-[A-Za-z0-9_.-]+$`) })
+	sha256re = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{64}$`) })
+	modeRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^0?[0-7]{3}$`) })
 )
 
 // SourcesPath reports whether p is a file apt reads its sources from:
@@ -338,7 +339,7 @@ func (bs *backups) load(name string, copies bool) (*Backup, error) {
 	if err := json.Unmarshal(js, &b); err != nil {
 		return nil, notOurs(shown, i18n.T("its manifest.json does not parse", "manifest.json을 해석할 수 없습니다"))
 	}
-	if !backupID.MatchString(b.ID) || (name != b.ID && name != b.ID+restoredSuffix) {
+	if !backupID().MatchString(b.ID) || (name != b.ID && name != b.ID+restoredSuffix) {
 		return nil, notOurs(shown, i18n.T("its id %q is not its directory's name", "id %q가 디렉터리 이름과 다릅니다").F(b.ID))
 	}
 	if len(b.Files) == 0 || len(b.Files) > 256 {
@@ -352,13 +353,13 @@ func (bs *backups) load(name string, copies bool) (*Backup, error) {
 				"APT 소스 파일(/etc/apt/sources.list, sources.list.d/*.list, *.sources)이 아닌 %q를 적고 있습니다").F(f.Path))
 		case seen[f.Path]:
 			return nil, notOurs(shown, i18n.T("it names %s twice", "%s를 두 번 적고 있습니다").F(f.Path))
-		case !copyName.MatchString(f.Copy):
+		case !copyName().MatchString(f.Copy):
 			return nil, notOurs(shown, i18n.T("its copy %q is not a file name inside the backup", "사본 %q가 백업 안의 파일 이름이 아닙니다").F(f.Copy))
-		case !modeRe.MatchString(f.Mode):
+		case !modeRe().MatchString(f.Mode):
 			return nil, notOurs(shown, i18n.T("mode %q is not a plain permission (000 to 777)", "모드 %q는 평범한 권한(000~777)이 아닙니다").F(f.Mode))
 		case f.UID < 0 || f.GID < 0 || f.UID > 1<<31 || f.GID > 1<<31:
 			return nil, notOurs(shown, i18n.T("owner %d:%d is not a user and group id", "소유자 %d:%d는 사용자/그룹 번호가 아닙니다").F(f.UID, f.GID))
-		case !sha256re.MatchString(f.SHA256) || (f.Written != "" && !sha256re.MatchString(f.Written)):
+		case !sha256re().MatchString(f.SHA256) || (f.Written != "" && !sha256re().MatchString(f.Written)):
 			return nil, notOurs(shown, i18n.T("a checksum is not a SHA-256", "체크섬이 SHA-256 값이 아닙니다"))
 		}
 		seen[f.Path] = true

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sysdojo/sysdojo/internal/i18n"
@@ -53,7 +54,7 @@ type DistroReport struct {
 	Seconds float64 `json:"seconds"`
 }
 
-var suiteRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]{0,63}$`)
+var suiteRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]{0,63}$`) })
 
 // DistroCommand is the command line BuildDistro runs to make a root in
 // dir (which the tool makes).
@@ -65,7 +66,7 @@ func DistroCommand(dir string, opt DistroOptions) ([]string, error) {
 	if suite == "" {
 		suite = DefaultSuite[opt.Distro]
 	}
-	if !suiteRE.MatchString(suite) {
+	if !suiteRE().MatchString(suite) {
 		return nil, i18n.Invalid(i18n.T("bad suite %q (e.g. bookworm, trixie, noble)", "잘못된 스위트입니다: %q (예: bookworm, trixie, noble)").F(suite))
 	}
 	mirror := opt.Mirror
@@ -76,11 +77,11 @@ func DistroCommand(dir string, opt DistroOptions) ([]string, error) {
 		strings.ContainsAny(mirror, " \t\n") {
 		return nil, i18n.Invalid(i18n.T("%q is not a mirror URL", "%q는 미러 URL이 아닙니다").F(mirror))
 	}
-	if opt.Arch != "" && !suiteRE.MatchString(opt.Arch) {
+	if opt.Arch != "" && !suiteRE().MatchString(opt.Arch) {
 		return nil, i18n.Invalid(i18n.T("bad architecture %q", "잘못된 아키텍처입니다: %q").F(opt.Arch))
 	}
 	for _, p := range opt.Include {
-		if !suiteRE.MatchString(p) {
+		if !suiteRE().MatchString(p) {
 			return nil, i18n.Invalid(i18n.T("bad package name %q", "잘못된 패키지 이름입니다: %q").F(p))
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sysdojo/sysdojo/internal/i18n"
 	"github.com/sysdojo/sysdojo/perm"
@@ -316,11 +317,11 @@ func WriteHTML(w io.Writer, l *Lesson, seed string, o HandoutOptions) error {
 
 func esc(s string) string { return html.EscapeString(s) }
 
-var codeRE = regexp.MustCompile("`([^`]+)`")
+var codeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`([^`]+)`") })
 
 // inline escapes s and turns `code` into <code>.
 func inline(s string) string {
-	return codeRE.ReplaceAllString(esc(s), "<code>$1</code>")
+	return codeRE().ReplaceAllString(esc(s), "<code>$1</code>")
 }
 
 // htmlText renders a lesson text: paragraphs, with more-indented lines

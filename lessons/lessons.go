@@ -241,7 +241,7 @@ func Parse(name string, data []byte) (*Lesson, error) {
 	return &l, nil
 }
 
-var idRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]*$`) })
 
 // Validate checks that l is complete: an id, both languages of every
 // text, and for every step a task, a check of a known kind with its
@@ -250,7 +250,7 @@ var idRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 func (l *Lesson) Validate() error {
 	var errs []string
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
-	if !idRE.MatchString(l.ID) {
+	if !idRE().MatchString(l.ID) {
 		bad("id %q: want lower-case letters, digits and dashes", l.ID)
 	}
 	text := func(where string, t i18n.Text, required bool) {
@@ -287,7 +287,7 @@ func (l *Lesson) Validate() error {
 		}
 	}
 	refs := func(where, s string) {
-		for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
+		for _, m := range placeholderRE().FindAllStringSubmatch(s, -1) {
 			if !names[m[1]] && !builtin[m[1]] {
 				bad("%s: unknown placeholder ${%s}", where, m[1])
 			}

@@ -8,12 +8,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sysdojo/sysdojo/internal/i18n"
 )
 
 // placeholderRE matches ${name} in lesson texts, commands and checks.
-var placeholderRE = regexp.MustCompile(`\$\{([a-z_][a-z0-9_]*)\}`)
+var placeholderRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([a-z_][a-z0-9_]*)\}`) })
 
 // builtin placeholders: ${user} and ${group} are the student's own user
 // and primary group (from the machine); ${sid} and ${pb} are derived from
@@ -123,7 +124,7 @@ func Expand(s string, vars map[string]string) string {
 	if !strings.Contains(s, "${") {
 		return s
 	}
-	return placeholderRE.ReplaceAllStringFunc(s, func(m string) string {
+	return placeholderRE().ReplaceAllStringFunc(s, func(m string) string {
 		if v, ok := vars[m[2:len(m)-1]]; ok {
 			return v
 		}
@@ -142,7 +143,7 @@ func expandKo(s string, vars map[string]string) string {
 	var at []int
 	var words []string
 	last := 0
-	for _, m := range placeholderRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range placeholderRE().FindAllStringSubmatchIndex(s, -1) {
 		v, ok := vars[s[m[2]:m[3]]]
 		if !ok {
 			continue

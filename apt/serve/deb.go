@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -147,7 +148,7 @@ func (p Paragraph) Get(name string) string {
 	return ""
 }
 
-var fieldName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+var fieldName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`) })
 
 // ParseControl reads a control file: exactly one paragraph of "Name:
 // value" lines and their continuation lines; no control characters but
@@ -177,7 +178,7 @@ func ParseControl(b []byte) (Paragraph, error) {
 			continue
 		}
 		name, val, ok := strings.Cut(l, ":")
-		if !ok || !fieldName.MatchString(name) {
+		if !ok || !fieldName().MatchString(name) {
 			return nil, fmt.Errorf("control line %d: not a field", i+1)
 		}
 		if seen[strings.ToLower(name)] {
@@ -190,9 +191,9 @@ func ParseControl(b []byte) (Paragraph, error) {
 }
 
 var (
-	pkgName    = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
-	pkgVersion = regexp.MustCompile(`^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$`)
-	pkgArch    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	pkgName    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`) })
+	pkgVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$`) })
+	pkgArch    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) })
 )
 
 // poolPath is where a package's file goes in a pool, as Debian lays it
@@ -200,13 +201,13 @@ var (
 // their first four letters). The epoch is not part of a file name.
 func poolPath(p Paragraph) (string, error) {
 	name, ver, arch := p.Get("Package"), p.Get("Version"), p.Get("Architecture")
-	if !pkgName.MatchString(name) || len(name) > 100 {
+	if !pkgName().MatchString(name) || len(name) > 100 {
 		return "", fmt.Errorf("bad package name %q", name)
 	}
-	if !pkgVersion.MatchString(ver) || len(ver) > 100 {
+	if !pkgVersion().MatchString(ver) || len(ver) > 100 {
 		return "", fmt.Errorf("bad version %q", ver)
 	}
-	if !pkgArch.MatchString(arch) || len(arch) > 32 {
+	if !pkgArch().MatchString(arch) || len(arch) > 32 {
 		return "", fmt.Errorf("bad architecture %q", arch)
 	}
 	if _, v, ok := strings.Cut(ver, ":"); ok {

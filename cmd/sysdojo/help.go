@@ -347,7 +347,7 @@ func shellWords(s string) []string {
 }
 
 // labelled is a line that starts with a label ("zsh: ...", "TOPIC is").
-var labelled = regexp.MustCompile(`^[A-Za-z0-9_-]+:`)
+var labelled = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]+:`) })
 
 // joinBroken joins the lines of a text that were broken only to fit 80
 // columns (a line ending in a comma or a semicolon, or one whose next line
@@ -356,7 +356,7 @@ var labelled = regexp.MustCompile(`^[A-Za-z0-9_-]+:`)
 func joinBroken(lines []string) []string {
 	var out []string
 	for _, l := range lines {
-		if n := len(out); n > 0 && l != "" && out[n-1] != "" && !labelled.MatchString(l) {
+		if n := len(out); n > 0 && l != "" && out[n-1] != "" && !labelled().MatchString(l) {
 			prev := strings.TrimRight(out[n-1], " ")
 			r := []rune(l)[0]
 			if strings.HasSuffix(prev, ",") || strings.HasSuffix(prev, ";") ||

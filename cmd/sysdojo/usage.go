@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 	"github.com/xrash/smetrics"
@@ -20,7 +21,9 @@ import (
 // typed name must be to a known one to be suggested.
 const similar = 0.8
 
-var invalidValue = regexp.MustCompile(`^invalid (?:[a-z]+ )?value (".*") for (?:flag )?-+([^:\s]+)`)
+var invalidValue = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^invalid (?:[a-z]+ )?value (".*") for (?:flag )?-+([^:\s]+)`)
+})
 
 func closeEnough(a, b string) bool {
 	return smetrics.JaroWinkler(a, b, 0.7, 4) >= similar
@@ -37,7 +40,7 @@ func onUsageError(e *env, path string, flags []cli.Flag) cli.OnUsageErrorFunc {
 		}
 		// invalid value "x" for flag -cpus: parse error
 		// invalid boolean value "x" for -json: parse error
-		if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		if m := invalidValue().FindStringSubmatch(msg); m != nil {
 			return usagef(helpHint(path), i18n.T("invalid value %s for %s", "%[2]s 옵션의 값 %[1]s는 쓸 수 없습니다"), m[1], typed(c, m[2]))
 		}
 		return usagef(helpHint(path), i18n.T("%s", "%s"), msg)

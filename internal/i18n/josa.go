@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -107,11 +108,13 @@ func Josa(word, p string) string {
 // particleAfter matches a particle at the start of the text that follows
 // a word: the particle must end there (a space, punctuation or the end
 // follows), or be 으로/로 with 는, 도, 부터 or 서 after it.
-var particleAfter = regexp.MustCompile(`^(으로|로|을|를|은|는|이|가|과|와)(?:[^\p{Hangul}]|$|(?:는|도|부터|서)(?:[^\p{Hangul}]|$))`)
+var particleAfter = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(으로|로|을|를|은|는|이|가|과|와)(?:[^\p{Hangul}]|$|(?:는|도|부터|서)(?:[^\p{Hangul}]|$))`)
+})
 
 // fixAfter rewrites the particle at the start of rest to suit word.
 func fixAfter(word, rest string) string {
-	m := particleAfter.FindStringSubmatch(rest)
+	m := particleAfter().FindStringSubmatch(rest)
 	if m == nil {
 		return rest
 	}
@@ -126,7 +129,9 @@ func fixAfter(word, rest string) string {
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' }
 
 // verbRE matches one fmt verb: %v, %5d, %[2]s, %%.
-var verbRE = regexp.MustCompile(`%(?:\[(\d+)\])?([-+# 0]*(?:\d+)?(?:\.\d+)?)([a-zA-Z%])`)
+var verbRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`%(?:\[(\d+)\])?([-+# 0]*(?:\d+)?(?:\.\d+)?)([a-zA-Z%])`)
+})
 
 // sprintfKo is fmt.Sprintf for a Korean format: each particle written
 // right after a verb is put in the form the argument's text needs. A
@@ -139,7 +144,7 @@ func sprintfKo(format string, args ...any) string {
 	var b strings.Builder
 	next, last := 0, 0
 	var pending string // the text of the verb just written
-	locs := verbRE.FindAllStringSubmatchIndex(format, -1)
+	locs := verbRE().FindAllStringSubmatchIndex(format, -1)
 	for _, m := range locs {
 		lit := format[last:m[0]]
 		if pending != "" {
