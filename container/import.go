@@ -274,17 +274,7 @@ func untar(r io.Reader, dir string, rep *ImportReport) (*ImportReport, error) {
 			root.Lchown(name, h.Uid, h.Gid)
 		}
 		if h.Typeflag != tar.TypeSymlink {
-			mode |= fs.FileMode(0)
-			if h.Mode&0o4000 != 0 {
-				mode |= fs.ModeSetuid
-			}
-			if h.Mode&0o2000 != 0 {
-				mode |= fs.ModeSetgid
-			}
-			if h.Mode&0o1000 != 0 {
-				mode |= fs.ModeSticky
-			}
-			root.Chmod(name, mode)
+			root.Chmod(name, tarPerm(h))
 			if h.Typeflag == tar.TypeReg {
 				root.Chtimes(name, h.ModTime, h.ModTime)
 			}

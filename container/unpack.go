@@ -301,6 +301,12 @@ func (u *unpacker) replace(name string) error {
 	return u.root.Remove(name)
 }
 
+// tarPerm is the permission bits of a tar entry, setuid, setgid and
+// sticky included, as os.Chmod takes them.
+func tarPerm(h *tar.Header) fs.FileMode {
+	return h.FileInfo().Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+}
+
 // meta sets an entry's owner, mode and time.
 func (u *unpacker) meta(name string, h *tar.Header) {
 	if u.chown {
@@ -309,16 +315,7 @@ func (u *unpacker) meta(name string, h *tar.Header) {
 	if h.Typeflag == tar.TypeSymlink {
 		return
 	}
-	mode := fs.FileMode(h.Mode) & fs.ModePerm
-	if h.Mode&0o4000 != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if h.Mode&0o2000 != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if h.Mode&0o1000 != 0 {
-		mode |= fs.ModeSticky
-	}
+	mode := tarPerm(h)
 	if h.Typeflag == tar.TypeDir && !u.chown {
 		if u.dirModes == nil {
 			u.dirModes = map[string]fs.FileMode{}
