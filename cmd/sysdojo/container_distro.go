@@ -75,16 +75,27 @@ func (e *env) containerRootfsDistro(c *cli.Context, distro string) error {
 			return i18n.Failed(i18n.T("cannot write the keyring", "키링을 쓸 수 없습니다"), err)
 		}
 		defer os.RemoveAll(dir)
+		// Public keys, readable by apt's sandbox user _apt, which
+		// checks the signatures.
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return i18n.Failed(i18n.T("cannot write the keyring", "키링을 쓸 수 없습니다"), err)
+		}
 		kr := filepath.Join(dir, "sysdojo-apt-serve.gpg")
 		if err := serve.WriteKeyring(kr, false); err != nil {
 			return err
 		}
-		opt.Keyrings = []string{kr}
+		if err := os.Chmod(kr, 0o644); err != nil {
+			return i18n.Failed(i18n.T("cannot write the keyring", "키링을 쓸 수 없습니다"), err)
+		}
+		// The directory, with the distributions' own keys linked in, is
+		// the keyring (apt's TrustedParts): apt takes one trusted file,
+		// so a second --keyring file would replace the first.
 		for _, k := range []string{"/usr/share/keyrings/debian-archive-keyring.gpg", "/usr/share/keyrings/ubuntu-archive-keyring.gpg"} {
 			if _, err := os.Stat(k); err == nil {
-				opt.Keyrings = append(opt.Keyrings, k)
+				os.Symlink(k, filepath.Join(dir, filepath.Base(k)))
 			}
 		}
+		opt.Keyrings = []string{dir}
 	}
 	if e.io.ErrTTY && !c.Bool("json") {
 		opt.Output = e.io.Err

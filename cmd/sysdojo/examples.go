@@ -212,11 +212,11 @@ var examples = map[string][]example{
 		ex("sysdojo version --json", "the same as JSON, for a script or a bug report", "같은 내용을 JSON으로 (스크립트나 버그 보고용)"),
 	},
 	"sysdojo container rootfs debian": {
-		ex(`sysdojo apt serve --addr 127.0.0.1:8399 --keyring class.gpg --for 60s & until (: >/dev/tcp/127.0.0.1/8399) 2>/dev/null; do sleep 0.2; done; sysdojo container rootfs debian --mirror http://127.0.0.1:8399/debian --keyring class.gpg --variant extract --include sysdojo-hello ./deb && kill $!`,
+		ex(`sysdojo apt serve --addr 127.0.0.1:8399 --for 60s & until (: >/dev/tcp/127.0.0.1/8399) 2>/dev/null; do sleep 0.2; done; sysdojo container rootfs debian --mirror http://127.0.0.1:8399/debian --variant extract --include sysdojo-hello ./deb && kill $!`,
 			"with no internet: a tiny root (one package) from a mirror served on this machine, then stop the mirror", "인터넷 없이: 이 머신에서 띄운 미러로 패키지 하나만 든 작은 루트를 만들고 미러를 끔").need("root", "mmdebstrap"),
 	},
 	"sysdojo container rootfs ubuntu": {
-		ex(`sysdojo apt serve --addr 127.0.0.1:8399 --keyring class.gpg --for 60s & until (: >/dev/tcp/127.0.0.1/8399) 2>/dev/null; do sleep 0.2; done; sysdojo container rootfs ubuntu --mirror http://127.0.0.1:8399/ubuntu --keyring class.gpg --variant extract --include sysdojo-hello ./ubuntu && kill $!`,
+		ex(`sysdojo apt serve --addr 127.0.0.1:8399 --for 60s & until (: >/dev/tcp/127.0.0.1/8399) 2>/dev/null; do sleep 0.2; done; sysdojo container rootfs ubuntu --mirror http://127.0.0.1:8399/ubuntu --variant extract --include sysdojo-hello ./ubuntu && kill $!`,
 			"the same for Ubuntu (noble by default)", "우분투도 같은 방법으로 (기본값 noble)").need("root", "mmdebstrap"),
 	},
 	"sysdojo container pull": {
