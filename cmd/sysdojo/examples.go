@@ -160,7 +160,8 @@ var examples = map[string][]example{
 		ex("sysdojo lesson start perm-ls && sysdojo lesson hint", "a hint for the current step", "현재 단계의 힌트"),
 	},
 	"sysdojo lesson answer": {
-		ex("sysdojo lesson start perm-ls && sysdojo lesson answer rw-", "answer a question step (exit status 1 when it is not right)", "질문 단계에 답하기 (틀리면 종료 코드 1)").exits(1),
+		ex(`sysdojo lesson start perm-ls && cd ~/sysdojo-lab/perm-ls && sysdojo lesson answer "$(ls -l sample.txt | cut -c2-4)"`,
+			"answer a question step, here with what ls -l shows (exit status 1 when the answer is not right)", "질문 단계에 답하기. 여기서는 ls -l이 보여 주는 값으로 (답이 틀리면 종료 코드 1)"),
 	},
 	"sysdojo lesson skip": {
 		ex("sysdojo lesson start owner-chown && sysdojo lesson skip", "not root: skip a step that needs root", "root가 아닐 때 root가 필요한 단계를 건너뛰기").need("nonroot"),
