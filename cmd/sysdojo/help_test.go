@@ -171,6 +171,12 @@ func TestEveryLeafHasExamples(t *testing.T) {
 // status. Examples that need root, a tool or a path this machine lacks
 // are skipped with the reason (a failure under SYSDOJO_REQUIRE_ALL=1).
 func TestHelpExamples(t *testing.T) {
+	if raceEnabled {
+		// .ci/run runs every test twice, the second time with -race: the
+		// examples are run once, without it (each is a fresh process of
+		// this binary; there is no concurrency of ours for -race to see).
+		t.Skip("the examples run once, without -race")
+	}
 	bash := testenv.NeedTool(t, "bash")
 	exe, err := os.Executable()
 	if err != nil {
