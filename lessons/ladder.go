@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/term"
 )
 
 // The hint ladder: hint 1 is the idea, hint 2 the shape of the command,
@@ -49,7 +50,7 @@ func (s *Step) givesAway(h i18n.Text) bool {
 // ("chmod 644 notes.txt" -> "chmod … …", "sysdojo apt switch --root
 // sandbox kakao" -> "sysdojo apt switch --root … …").
 func Shape(cmd string) string {
-	words := splitShell(cmd)
+	words := term.ShellWords(cmd)
 	var out []string
 	cmdStart := true
 	sub := 0 // sysdojo's subcommand words still to keep
@@ -92,35 +93,4 @@ func wordSet(s string) map[string]bool {
 		m[w] = true
 	}
 	return m
-}
-
-// splitShell splits a command at spaces outside quotes (quotes kept), and
-// the operators ; | & apart when written with spaces.
-func splitShell(s string) []string {
-	var out []string
-	var b strings.Builder
-	var q rune
-	for _, r := range s {
-		switch {
-		case q != 0:
-			b.WriteRune(r)
-			if r == q {
-				q = 0
-			}
-		case r == '\'' || r == '"':
-			q = r
-			b.WriteRune(r)
-		case r == ' ' || r == '\t':
-			if b.Len() > 0 {
-				out = append(out, b.String())
-				b.Reset()
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	if b.Len() > 0 {
-		out = append(out, b.String())
-	}
-	return out
 }

@@ -17,7 +17,7 @@ import (
 
 // The lesson commands' hook to the class server: when one is configured
 // (--class-socket, $SYSDOJO_CLASS) or its socket is at the default place,
-// check, answer and hint ask it, and the progress file follows its seed.
+// check, answer and hint ask it, and the progress file takes the random values the server keeps.
 // Without one, everything works on its own as before.
 
 // classSocket is the class server to ask ("" for none) and whether it
@@ -63,7 +63,7 @@ func (e *env) classCall(c *cli.Context, req class.Request) (*class.Response, err
 	return r, err
 }
 
-// classSeed makes the progress use the seed the class server keeps for
+// classSeed makes the progress use the random-value seed the class server keeps for
 // this student, so that the values the student reads are the ones the
 // server checks.
 func (e *env) classSeed(c *cli.Context, p *lessons.Progress) error {

@@ -213,7 +213,7 @@ func TestCheckAllTAPJUnit(t *testing.T) {
 // solveRest does perm-octal's steps 3 to 5 as the student would.
 func solveRest(t *testing.T, env map[string]string, ws string) {
 	t.Helper()
-	// The values follow the seed: ask the lesson (hints never give the
+	// The values are random per student: ask the lesson (hints never give the
 	// solution; 'lesson solution' does, and records it).
 	_, sol, _ := sysdojo(t, env, "", "lesson", "solution")
 	m := regexp.MustCompile(`chmod (\d+) report.txt`).FindStringSubmatch(sol)

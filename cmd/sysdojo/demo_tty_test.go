@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -49,48 +51,18 @@ func TestDemoOnATerminal(t *testing.T) {
 	}
 	pts.Close()
 
-	var mu sync.Mutex
-	var out bytes.Buffer
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		buf := make([]byte, 4096)
-		prompts := 0
-		for {
-			k, err := ptmx.Read(buf)
-			mu.Lock()
-			out.Write(buf[:k])
-			seen := strings.Count(out.String(), "[Enter: next, q: quit]")
-			mu.Unlock()
-			for ; prompts < seen; prompts++ {
-				// Enter after step 1, q after step 2.
-				if prompts == 0 {
-					ptmx.Write([]byte("\r"))
-				} else {
-					ptmx.Write([]byte("q\r"))
-				}
-			}
-			if err != nil {
-				return
-			}
+	// Enter after step 1, q after step 2.
+	text, err := converse(ptmx, cmd, "[Enter: next, q: quit]", func(n int) string {
+		if n == 0 {
+			return "\r"
 		}
-	}()
-	werr := make(chan error, 1)
-	go func() { werr <- cmd.Wait() }()
-	select {
-	case err := <-werr:
-		if err != nil {
-			t.Errorf("demo: %v", err)
-		}
-	case <-time.After(2 * time.Minute): // a hang guard, not a timing assertion
-		cmd.Process.Kill()
+		return "q\r"
+	}, 2*time.Minute)
+	if err == errHung {
 		t.Fatal("demo did not finish")
+	} else if err != nil {
+		t.Errorf("demo: %v", err)
 	}
-	ptmx.Close()
-	<-done
-	mu.Lock()
-	text := strings.ReplaceAll(out.String(), "\r", "")
-	mu.Unlock()
 	for _, want := range []string{"$ chmod 777 sample.txt", "✓ step 1 passed", "✓ step 2 passed",
 		"Demo stopped before step 3. Go on later with: sysdojo demo perm-octal --from 3", "2 of 2 steps run passed"} {
 		if !strings.Contains(text, want) {
@@ -100,4 +72,52 @@ func TestDemoOnATerminal(t *testing.T) {
 	if strings.Contains(text, "[3/5]") {
 		t.Errorf("step 3 ran after q:\n%s", text)
 	}
+}
+
+// errHung is converse's error for a command it had to kill.
+var errHung = errors.New("hung")
+
+// converse reads rw (a terminal, or a pipe pair) until it closes and
+// writes answer(n) to it for the n-th (from 0) appearance of marker. It
+// waits for cmd at most guard (a hang guard, not a timing assertion:
+// errHung when it had to kill it), and returns all that was read, \r
+// removed, and cmd's error.
+func converse(rw io.ReadWriteCloser, cmd *exec.Cmd, marker string, answer func(n int) string, guard time.Duration) (string, error) {
+	var mu sync.Mutex
+	var out bytes.Buffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		buf := make([]byte, 4096)
+		answered := 0
+		for {
+			k, err := rw.Read(buf)
+			mu.Lock()
+			out.Write(buf[:k])
+			seen := strings.Count(out.String(), marker)
+			mu.Unlock()
+			for ; answered < seen; answered++ {
+				if a := answer(answered); a != "" {
+					rw.Write([]byte(a))
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	werr := make(chan error, 1)
+	go func() { werr <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-werr:
+	case <-time.After(guard):
+		cmd.Process.Kill()
+		err = errHung
+	}
+	rw.Close()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	return strings.ReplaceAll(out.String(), "\r", ""), err
 }

@@ -289,7 +289,7 @@ var sharedFlagUsage = map[string]i18n.Text{
 // starting with rest. A command is never broken inside a word or a
 // quoted string, so the lines copied together still run.
 func shellLines(cmd, first, rest string, width int) string {
-	words := shellWords(cmd)
+	words := term.ShellWords(cmd)
 	var b strings.Builder
 	line, col := first, term.Width(first)
 	empty := true
@@ -313,37 +313,6 @@ func shellLines(cmd, first, rest string, width int) string {
 	}
 	b.WriteString(line + "\n")
 	return b.String()
-}
-
-// shellWords splits a command line at the spaces outside quotes, keeping
-// the quotes (the pieces are only laid out again, never run apart).
-func shellWords(s string) []string {
-	var out []string
-	var cur strings.Builder
-	var q rune
-	for _, r := range s {
-		switch {
-		case q != 0:
-			cur.WriteRune(r)
-			if r == q {
-				q = 0
-			}
-		case r == '\'' || r == '"':
-			q = r
-			cur.WriteRune(r)
-		case r == ' ':
-			if cur.Len() > 0 {
-				out = append(out, cur.String())
-				cur.Reset()
-			}
-		default:
-			cur.WriteRune(r)
-		}
-	}
-	if cur.Len() > 0 {
-		out = append(out, cur.String())
-	}
-	return out
 }
 
 // labelled is a line that starts with a label ("zsh: ...", "TOPIC is").

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -90,49 +88,20 @@ func testWatch(t *testing.T, tty bool) {
 	}
 	defer ptmx.Close()
 
-	var mu sync.Mutex
-	var out bytes.Buffer
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		buf := make([]byte, 4096)
-		waits := 0
-		for {
-			k, err := ptmx.Read(buf)
-			mu.Lock()
-			out.Write(buf[:k])
-			seen := strings.Count(out.String(), "waiting for a change")
-			mu.Unlock()
-			for ; waits < seen; waits++ {
-				if waits == 0 {
-					// One change, and not the right one: one more check.
-					os.Chmod(filepath.Join(ws, "sample.txt"), 0o755)
-				} else {
-					if tty {
-						ptmx.Write([]byte("q\r"))
-					} else {
-						ptmx.Write([]byte("q\n"))
-					}
-				}
-			}
-			if err != nil {
-				return
-			}
+	text, err := converse(ptmx, cmd, "waiting for a change", func(n int) string {
+		if n == 0 {
+			// One change, and not the right one: one more check.
+			os.Chmod(filepath.Join(ws, "sample.txt"), 0o755)
+			return ""
 		}
-	}()
-	werr := make(chan error, 1)
-	go func() { werr <- cmd.Wait() }()
-	select {
-	case <-werr:
-	case <-time.After(time.Minute): // a hang guard, not a timing assertion
-		cmd.Process.Kill()
+		if tty {
+			return "q\r"
+		}
+		return "q\n"
+	}, time.Minute)
+	if err == errHung {
 		t.Error("watch did not stop on q")
 	}
-	ptmx.Close()
-	<-done
-	mu.Lock()
-	text := strings.ReplaceAll(out.String(), "\r", "")
-	mu.Unlock()
 	if got := strings.Count(text, "perm-octal · step 1/5"); got != 2 {
 		t.Errorf("watch checked %d times for one change (want 2: at the start and after the change):\n%s", got, text)
 	}
