@@ -18,7 +18,6 @@ package container
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,7 +26,6 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/cilium/ebpf/asm"
 	"golang.org/x/sys/unix"
 
 	"github.com/sysdojo/sysdojo/internal/i18n"
@@ -113,18 +111,18 @@ const (
 
 // deviceFilter is the cgroup v2 program for rules, in the shape runc
 // generates: it answers 1 (allow) when some rule matches the device's
-// type, major and minor and grants every access asked for, else 0.
-func deviceFilter(rules []DeviceRule) (asm.Instructions, error) {
-	insns := asm.Instructions{
-		asm.LoadMem(asm.R2, asm.R1, devCtxAccessType, asm.Word),
-		asm.And.Imm32(asm.R2, 0xffff), // R2: type
-		asm.LoadMem(asm.R3, asm.R1, devCtxAccessType, asm.Word),
-		asm.RSh.Imm32(asm.R3, 16), // R3: access asked for
-		asm.LoadMem(asm.R4, asm.R1, devCtxMajor, asm.Word),
-		asm.LoadMem(asm.R5, asm.R1, devCtxMinor, asm.Word),
+// type, major and minor and grants every access asked for, else 0. Each
+// rule is a block whose failed tests jump to the next block.
+func deviceFilter(rules []DeviceRule) (bpfProg, error) {
+	p := bpfProg{
+		bpfLoadWord(bpfR2, bpfR1, devCtxAccessType),
+		bpfALU32Imm(bpfAnd, bpfR2, 0xffff), // R2: type
+		bpfLoadWord(bpfR3, bpfR1, devCtxAccessType),
+		bpfALU32Imm(bpfRsh, bpfR3, 16), // R3: access asked for
+		bpfLoadWord(bpfR4, bpfR1, devCtxMajor),
+		bpfLoadWord(bpfR5, bpfR1, devCtxMinor),
 	}
-	for i, r := range rules {
-		next := fmt.Sprintf("rule%d", i+1)
+	for _, r := range rules {
 		var typ int32
 		switch r.Type {
 		case "c":
@@ -147,30 +145,31 @@ func deviceFilter(rules []DeviceRule) (asm.Instructions, error) {
 				return nil, fmt.Errorf("device rule %q: access must be of r, w, m", r)
 			}
 		}
-		block := asm.Instructions{asm.JNE.Imm(asm.R2, typ, next)}
+		// The tests of the block; each jumps past the block when it fails.
+		tests := bpfProg{bpfJneImm(bpfR2, typ)}
 		if acc != devAccRead|devAccWrite|devAccMknod {
 			// Every access asked for must be granted: (asked & acc) == asked.
-			block = append(block,
-				asm.Mov.Reg32(asm.R1, asm.R3),
-				asm.And.Imm32(asm.R1, acc),
-				asm.JNE.Reg(asm.R1, asm.R3, next))
+			tests = append(tests,
+				bpfMov32Reg(bpfR1, bpfR3),
+				bpfALU32Imm(bpfAnd, bpfR1, acc),
+				bpfJneReg(bpfR1, bpfR3))
 		}
 		if r.Major >= 0 {
-			block = append(block, asm.JNE.Imm(asm.R4, int32(r.Major), next))
+			tests = append(tests, bpfJneImm(bpfR4, int32(r.Major)))
 		}
 		if r.Minor >= 0 {
-			block = append(block, asm.JNE.Imm(asm.R5, int32(r.Minor), next))
+			tests = append(tests, bpfJneImm(bpfR5, int32(r.Minor)))
 		}
-		block = append(block, asm.Mov.Imm32(asm.R0, 1), asm.Return())
-		if i > 0 {
-			block[0] = block[0].WithSymbol(fmt.Sprintf("rule%d", i))
+		for i := range tests {
+			if tests[i].code == bpfJmpNe|bpfK || tests[i].code == bpfJmpNe|bpfX {
+				// Past the rest of the tests and the allow (mov, exit).
+				tests[i].off = int16(len(tests) - 1 - i + 2)
+			}
 		}
-		insns = append(insns, block...)
+		p = append(p, tests...)
+		p = append(p, bpfMov32Imm(bpfR0, 1), bpfExit())
 	}
-	insns = append(insns,
-		asm.Mov.Imm32(asm.R0, 0).WithSymbol(fmt.Sprintf("rule%d", len(rules))),
-		asm.Return())
-	return insns, nil
+	return append(p, bpfMov32Imm(bpfR0, 0), bpfExit()), nil
 }
 
 // attachDeviceFilterV2 attaches the program for DefaultDevices to the
@@ -179,26 +178,18 @@ func deviceFilter(rules []DeviceRule) (asm.Instructions, error) {
 // program until it is removed, and nothing needs to stay open (a
 // bpf_link would be detached when its last descriptor closed).
 //
-// The program is built with cilium/ebpf's asm package and loaded with
-// two bpf(2) calls of our own: the library's loader probes the kernel's
-// features first (three more bpf calls, about 1 ms on a process's first
-// load) and links in 1.5 MB and 0.3 ms of package init that every
-// sysdojo command would pay.
+// The program is assembled (bpf.go) and loaded with two bpf(2) calls of
+// our own, not with cilium/ebpf: its loader probes the kernel's features
+// first (three more bpf calls, about 1 ms on a process's first load), and
+// even its asm package links in Go's parser, debug/elf and encoding/xml,
+// whose package initialisation every start of sysdojo would pay. The
+// tests check the encoding against cilium/ebpf's assembler.
 func attachDeviceFilterV2(dirFD int) error {
 	insns, err := deviceFilter(DefaultDevices)
 	if err != nil {
 		return err
 	}
-	var code bytes.Buffer
-	// BPF code is in the machine's byte order (asm takes only these two).
-	var order binary.ByteOrder = binary.LittleEndian
-	if binary.NativeEndian.Uint16([]byte{0, 1}) == 1 {
-		order = binary.BigEndian
-	}
-	if err := insns.Marshal(&code, order); err != nil {
-		return fmt.Errorf("building the device filter: %w", err)
-	}
-	prog, err := loadDeviceProgram(code.Bytes())
+	prog, err := loadDeviceProgram(insns.bytes())
 	if err != nil {
 		return err
 	}
@@ -257,7 +248,7 @@ func loadDeviceProgram(code []byte) (int, error) {
 	license := []byte("Apache\x00") // the program calls no GPL-only helper
 	attr := progLoadAttr{
 		progType: unix.BPF_PROG_TYPE_CGROUP_DEVICE,
-		insnCnt:  uint32(len(code) / asm.InstructionSize),
+		insnCnt:  uint32(len(code) / bpfInsnSize),
 		insns:    uint64(uintptr(unsafe.Pointer(&code[0]))),
 		license:  uint64(uintptr(unsafe.Pointer(&license[0]))),
 	}

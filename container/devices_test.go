@@ -2,7 +2,6 @@ package container
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,7 +13,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/cilium/ebpf/asm"
 	"golang.org/x/sys/unix"
 
 	"github.com/sysdojo/sysdojo/internal/sysinfo"
@@ -285,11 +283,7 @@ func ExampleDeviceRule_String() {
 // A program the verifier refuses comes back with the verifier's reason.
 func TestDeviceProgramRefused(t *testing.T) {
 	testenv.NeedRoot(t)
-	var code bytes.Buffer
-	if err := (asm.Instructions{asm.Return()}).Marshal(&code, binary.LittleEndian); err != nil {
-		t.Fatal(err)
-	}
-	fd, err := loadDeviceProgram(code.Bytes())
+	fd, err := loadDeviceProgram(bpfProg{bpfExit()}.bytes())
 	if err == nil {
 		unix.Close(fd)
 		t.Fatal("the kernel loaded a program that returns an unset R0")

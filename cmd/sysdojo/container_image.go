@@ -5,9 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
 
 	"github.com/sysdojo/sysdojo/container"
@@ -86,31 +84,18 @@ func (e *env) containerPull(c *cli.Context) error {
 		return err
 	}
 	opt := container.PullOptions{Platform: c.String("platform")}
-	var bar *progressbar.ProgressBar
+	bar := &term.Progress{W: e.io.Err, Label: e.t("downloading", "받는 중")}
 	unpacking := false
 	if e.io.ErrTTY && !c.Bool("quiet") && !c.Bool("json") {
-		opt.Progress = func(done, total int64) {
-			if bar == nil {
-				bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(e.io.Err),
-					progressbar.OptionSetDescription(e.t("downloading", "받는 중")), progressbar.OptionShowBytes(true),
-					progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond),
-					progressbar.OptionClearOnFinish())
-			}
-			bar.Set64(done)
-		}
+		opt.Progress = bar.Set
 		opt.Unpacking = func() {
-			if bar != nil {
-				bar.Finish()
-				bar = nil
-			}
+			bar.Done()
 			fmt.Fprint(e.io.Err, e.t("unpacking the layers...", "층을 푸는 중..."))
 			unpacking = true
 		}
 	}
 	rep, err := e.imageStore().Pull(a[0], opt)
-	if bar != nil {
-		bar.Finish()
-	}
+	bar.Done()
 	if unpacking {
 		fmt.Fprint(e.io.Err, "\r\033[K")
 	}

@@ -147,10 +147,10 @@ func TestEveryLeafHasExamples(t *testing.T) {
 	paths, leaf := commandPaths(t)
 	for _, path := range paths {
 		full := strings.TrimSpace("sysdojo " + path)
-		if !leaf[path] && len(examples[full]) == 0 {
+		if !leaf[path] && len(examples()[full]) == 0 {
 			continue
 		}
-		if len(examples[full]) == 0 {
+		if len(examples()[full]) == 0 {
 			t.Errorf("%s has no examples", full)
 			continue
 		}
@@ -159,7 +159,7 @@ func TestEveryLeafHasExamples(t *testing.T) {
 			t.Errorf("%s --help shows no examples:\n%s", full, h)
 		}
 	}
-	for path := range examples {
+	for path := range examples() {
 		if _, ok := leaf[strings.TrimPrefix(path, "sysdojo ")]; !ok {
 			t.Errorf("examples for %q, which is no command", path)
 		}
@@ -196,7 +196,7 @@ func TestHelpExamples(t *testing.T) {
 	}
 	cache := filepath.Join(bin, "cache") // one default rootfs for all
 	defer exampleRegistry.stop()
-	for path, list := range examples {
+	for path, list := range examples() {
 		for i, x := range list {
 			t.Run(strings.ReplaceAll(path, " ", "_")+"/"+strconv.Itoa(i), func(t *testing.T) {
 				runExample(t, bash, bin, cache, x)

@@ -4,29 +4,50 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
-	"github.com/mattn/go-runewidth"
 	xterm "golang.org/x/term"
+	"golang.org/x/text/width"
 )
-
-// cond measures display width the same in every locale: East Asian wide
-// characters (Hangul, CJK) take two columns, ambiguous ones (·, →) one, as
-// in the terminals students use (runewidth's default would read the
-// locale, and count them two under ko_KR).
-var cond = func() *runewidth.Condition {
-	c := runewidth.NewCondition()
-	c.EastAsianWidth = false
-	return c
-}()
 
 // Width is how many terminal columns s takes: East Asian wide characters
 // (Hangul, CJK, full-width forms) take two, and colour escape sequences
 // take none.
 func Width(s string) int {
-	if !strings.Contains(s, "\x1b") {
-		return cond.StringWidth(s)
+	if strings.Contains(s, "\x1b") {
+		s = StripANSI(s)
 	}
-	return cond.StringWidth(StripANSI(s))
+	n := 0
+	for _, r := range s {
+		n += RuneWidth(r)
+	}
+	return n
+}
+
+// RuneWidth is how many terminal columns r takes, as wcwidth counts them
+// and the same in every locale: two for East Asian wide and full-width
+// characters (Hangul, CJK), one for ambiguous ones (·, →) as in the
+// terminals students use, none for control characters, combining marks
+// and format characters.
+//
+// It reads golang.org/x/text/width's tables, which cost nothing at start;
+// github.com/mattn/go-runewidth, the tests' oracle, builds a 2 MB table
+// on the first wide character, a thousand page faults in every Korean
+// command.
+func RuneWidth(r rune) int {
+	switch {
+	case r < 0x20 || r >= 0x7f && r < 0xa0:
+		return 0
+	case r < 0x300 && r != 0xad: // Latin; U+00AD, the soft hyphen, is a format character
+		return 1
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Zl, unicode.Zp):
+		return 0
+	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
 }
 
 // StripANSI removes colour (CSI) escape sequences from s.
