@@ -97,7 +97,7 @@ func (e *env) quiz(c *cli.Context) error {
 		for i, q := range qs {
 			e.askQuestion(io.Out, i+1, len(qs), q)
 			fmt.Fprintf(io.Out, "   %s %s\n", e.t("Answer:", "답:"), io.OK(q.Answer))
-			fmt.Fprint(io.Out, term.WrapPrefix(q.Explain.In(io.Lang), "   ", "   ", 78))
+			fmt.Fprint(io.Out, term.WrapPrefix(q.Explain.In(io.Lang), "   ", "   ", io.Width()))
 		}
 		return nil
 	}
@@ -145,10 +145,10 @@ func (e *env) quiz(c *cli.Context) error {
 		default:
 			fmt.Fprintf(w, "   %s %s\n", io.Bad(e.t("✗ not quite; the answer is", "✗ 아쉽네요. 정답:")), q.Answer)
 			if fb := q.Feedback(given); !fb.IsZero() {
-				fmt.Fprint(w, term.WrapPrefix(fb.In(io.Lang), "   ", "   ", 78))
+				fmt.Fprint(w, term.WrapPrefix(fb.In(io.Lang), "   ", "   ", io.Width()))
 			}
 		}
-		fmt.Fprint(w, term.WrapPrefix(io.Dim(q.Explain.In(io.Lang)), "   ", "   ", 78))
+		fmt.Fprint(w, term.WrapPrefix(io.Dim(q.Explain.In(io.Lang)), "   ", "   ", io.Width()))
 	}
 	res.Total = len(res.Questions)
 	if asJSON {
@@ -184,10 +184,10 @@ func (e *env) askQuestion(w interface{ Write([]byte) (int, error) }, i, n int, q
 		if strings.HasPrefix(l, "  ") {
 			fmt.Fprintln(w, io.Code(l))
 		} else {
-			fmt.Fprintln(w, term.Wrap(l, 78))
+			fmt.Fprintln(w, term.Wrap(l, io.Width()))
 		}
 	}
 	for j, ch := range q.Choices {
-		fmt.Fprint(w, term.WrapPrefix(ch.In(io.Lang), fmt.Sprintf("  %c) ", 'a'+j), "     ", 78))
+		fmt.Fprint(w, term.WrapPrefix(ch.In(io.Lang), fmt.Sprintf("  %c) ", 'a'+j), "     ", io.Width()))
 	}
 }
