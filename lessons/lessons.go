@@ -107,34 +107,6 @@ type Check struct {
 	Why i18n.Text `yaml:"why" json:"why,omitempty"`
 }
 
-// Check kinds.
-const (
-	KindExists      = "exists"       // Path exists; Want is its type (optional)
-	KindAbsent      = "absent"       // Path does not exist (not even as a dangling link)
-	KindMode        = "mode"         // Path's permission bits equal Want (octal)
-	KindOwner       = "owner"        // Path's owner is the user Want
-	KindGroup       = "group"        // Path's group is Want
-	KindSameInode   = "same_inode"   // all Paths are names of one inode
-	KindDiffInode   = "diff_inode"   // Paths are different inodes
-	KindTarget      = "target"       // Path is a symlink whose text is Want
-	KindDangles     = "dangles"      // Path is a symlink that leads nowhere
-	KindResolves    = "resolves"     // Path is a symlink that leads to an existing file
-	KindNlink       = "nlink"        // Path's link count is Want
-	KindContains    = "contains"     // Path's content (followed) contains Want
-	KindAnswer      = "answer"       // the student's answer is Want (or one of Accept)
-	KindAnswerInode = "answer_inode" // the student's answer is Path's inode number
-	KindMirror      = "mirror"       // sources files under Path (a sandbox root) use mirror Want
-)
-
-var kinds = map[string]bool{
-	KindExists: true, KindAbsent: true, KindMode: true, KindOwner: true, KindGroup: true,
-	KindSameInode: true, KindDiffInode: true, KindTarget: true, KindDangles: true,
-	KindResolves: true, KindNlink: true, KindContains: true, KindAnswer: true,
-	KindAnswerInode: true, KindMirror: true,
-	KindContainer: true, KindHostname: true, KindInContainer: true, KindVolumeFile: true,
-	KindPort: true, KindLimit: true, KindHTTP: true, KindFastestMirror: true,
-}
-
 // IsQuiz reports whether the step is answered with `lesson answer`.
 func (s *Step) IsQuiz() bool {
 	for _, c := range s.Checks {
@@ -348,37 +320,8 @@ func (l *Lesson) Validate() error {
 			}
 			text(cw+".why", c.Why, false)
 			refs(cw, c.Path+" "+c.Want+" "+c.Container+" "+strings.Join(c.Paths, " ")+" "+strings.Join(c.Accept, " "))
-			if k, ok := registry[c.Kind]; ok {
-				if msg := k.Validate(c); msg != "" {
-					bad("%s: %s", cw, msg)
-				}
-				continue
-			}
-			if handled, msg := validateMore(c); handled {
-				if msg != "" {
-					bad("%s: %s", cw, msg)
-				}
-				continue
-			}
-			switch c.Kind {
-			case KindSameInode, KindDiffInode:
-				if len(c.Paths) < 2 {
-					bad("%s: %s needs two or more paths", cw, c.Kind)
-				}
-			case KindAnswer:
-				if c.Want == "" {
-					bad("%s: answer needs want", cw)
-				}
-			default:
-				if c.Path == "" {
-					bad("%s: %s needs a path", cw, c.Kind)
-				}
-			}
-			switch c.Kind {
-			case KindMode, KindOwner, KindGroup, KindTarget, KindNlink, KindContains, KindMirror:
-				if c.Want == "" {
-					bad("%s: %s needs want", cw, c.Kind)
-				}
+			if msg := registry[c.Kind].Validate(c); msg != "" {
+				bad("%s: %s", cw, msg)
 			}
 		}
 	}
