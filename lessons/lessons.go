@@ -51,6 +51,7 @@ type Lesson struct {
 
 	source   string
 	fromFile bool              // an instructor's file, not the built-in course
+	tour     bool              // a tour made flat (Tour.Flat)
 	vars     map[string]string // set by Bind
 }
 
@@ -90,6 +91,9 @@ type Step struct {
 	// Explain is what a student who is not root would have seen; shown
 	// instead of running the step.
 	Explain i18n.Text `yaml:"explain" json:"explain,omitempty"`
+	// From, only in a tour, takes the whole step from a lesson: "ID/N"
+	// (step N, from 1, of lesson ID). See tour.go.
+	From string `yaml:"from" json:"from,omitempty"`
 }
 
 // Check is one criterion of a step. Kind selects what it inspects; the
@@ -283,6 +287,9 @@ func (l *Lesson) Validate() error {
 	}
 	for i, s := range l.Steps {
 		w := fmt.Sprintf("steps[%d]", i)
+		if s.From != "" {
+			bad("%s: from is only for a tour's steps", w)
+		}
 		text(w+".title", s.Title, true)
 		text(w+".text", s.Text, true)
 		text(w+".task", s.Task, true)
