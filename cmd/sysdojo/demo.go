@@ -208,6 +208,9 @@ func (e *env) runDemo(o demoOptions) error {
 	}
 	defer os.RemoveAll(binDir)
 	r := &lessons.Runner{Dir: dir, Root: isRoot(), Env: e.demoEnv(binDir)}
+	// Containers the demo started and did not get to remove (q, Ctrl-C)
+	// go before their workspace does.
+	defer removeContainers(r, l)
 	if err := r.FastForward(ctx, l, from); err != nil {
 		return i18n.Failed(i18n.T("cannot prepare the demo workspace", "데모 작업 디렉터리를 준비할 수 없습니다"), err)
 	}
