@@ -13,20 +13,18 @@ import (
 	"github.com/sysdojo/sysdojo/perm"
 )
 
-// notRootLine is what a container check says when it cannot look.
+// cannotSee is what a container check says when it cannot look, in
+// each language (a sysdojo error carries both).
 func cannotSee(err error) Criterion {
 	// As another user, the checks look at the user's own (rootless)
 	// containers: no sudo needed; a container started with sudo belongs
 	// to root, and is checked with sudo.
-	return Criterion{Saw: "error", Line: t("cannot look at the containers: %v", "컨테이너를 살펴볼 수 없습니다: %v").F(errText(err))}
-}
-
-func errText(err error) string {
+	en, ko := err.Error(), err.Error()
 	var ie *i18n.Error
 	if errors.As(err, &ie) {
-		return ie.Text.En
+		en, ko = ie.Text.En, ie.Text.Ko
 	}
-	return err.Error()
+	return Criterion{Saw: "error", Line: bi("cannot look at the containers: %s", "컨테이너를 살펴볼 수 없습니다: %s", []any{en}, []any{ko})}
 }
 
 func exitText(c *ctr) (en, ko string) {

@@ -266,15 +266,19 @@ func (e *env) runDemo(o demoOptions) error {
 
 // demoStep shows and runs step n.
 func (e *env) demoStep(ctx context.Context, st *stage, r *lessons.Runner, l *lessons.Lesson, n int) demoOutcome {
-	return e.demoStepAt(ctx, st, r, l, n, n, len(l.Steps))
+	return e.demoStepAt(ctx, st, r, l, n, n, len(l.Steps), "")
 }
 
 // demoStepAt shows and runs step n of l as part i of total (a tour's
-// stops are steps of several lessons).
-func (e *env) demoStepAt(ctx context.Context, st *stage, r *lessons.Runner, l *lessons.Lesson, n, i, total int) demoOutcome {
+// stops are steps of several lessons); note, when set, is shown under
+// the heading.
+func (e *env) demoStepAt(ctx context.Context, st *stage, r *lessons.Runner, l *lessons.Lesson, n, i, total int, note string) demoOutcome {
 	io := e.io
 	s := &l.Steps[n-1]
 	st.banner(i, total, s.Title.In(io.Lang))
+	if note != "" {
+		fmt.Fprintln(io.Out, io.Dim(note))
+	}
 	st.say(s.Text.In(io.Lang))
 	fmt.Fprintln(io.Out)
 	st.say(e.t("Task: ", "과제: ") + s.Task.In(io.Lang))

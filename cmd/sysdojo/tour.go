@@ -93,17 +93,17 @@ func (e *env) tour(delay time.Duration, auto, wait bool) error {
 			}
 			runners[l] = r
 		}
-		fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("From lesson %s, step %d (sysdojo lesson start %[1]s)", "레슨 %s의 %d단계 (sysdojo lesson start %[1]s)"), l.ID, s.N)))
+		note := fmt.Sprintf(e.t("From lesson %s, step %d (sysdojo lesson start %[1]s)", "레슨 %s의 %d단계 (sysdojo lesson start %[1]s)"), l.ID, s.N)
 		if broken[l] == nil {
 			broken[l] = r.Quietly(ctx, l, done[l]+1, s.N)
 		}
 		if broken[l] != nil {
 			// An earlier step of this lesson could not run on this machine
 			// (no containers in a chroot, say): tell the stop instead.
-			e.tourTell(st, l, s.N, i+1, len(stops), broken[l])
+			e.tourTell(st, l, s.N, i+1, len(stops), note, broken[l])
 			counts[demoFailed]++
 		} else {
-			counts[e.demoStepAt(ctx, st, r, l, s.N, i+1, len(stops))]++
+			counts[e.demoStepAt(ctx, st, r, l, s.N, i+1, len(stops), note)]++
 		}
 		done[l] = s.N
 		if ctx.Err() != nil || i < len(stops)-1 && !st.wait() {
@@ -123,10 +123,11 @@ func (e *env) tour(delay time.Duration, auto, wait bool) error {
 
 // tourTell shows a stop that cannot run here: its text, why, and what it
 // would have shown (its explain), if the lesson says.
-func (e *env) tourTell(st *stage, l *lessons.Lesson, n, i, total int, why error) {
+func (e *env) tourTell(st *stage, l *lessons.Lesson, n, i, total int, note string, why error) {
 	io := e.io
 	s := &l.Steps[n-1]
 	st.banner(i, total, s.Title.In(io.Lang))
+	fmt.Fprintln(io.Out, io.Dim(note))
 	st.say(s.Text.In(io.Lang))
 	fmt.Fprintln(io.Out)
 	fmt.Fprintln(io.Out, io.Warn(e.t("▲ This stop cannot run on this machine: an earlier step of its lesson failed:", "▲ 이 단계는 이 컴퓨터에서 실행할 수 없습니다. 레슨의 앞 단계가 실패했습니다:")))
