@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/sysdojo/sysdojo/internal/i18n"
@@ -63,7 +60,7 @@ func (l *Lesson) CheckStep(n int, env Env) StepResult {
 	s := &l.Steps[n-1]
 	var db *perm.DB
 	for _, c := range s.Checks {
-		if db == nil && (c.Kind == KindOwner || c.Kind == KindGroup) {
+		if db == nil && registry[c.Kind].Users {
 			var err error
 			if db, err = loadUsers(env.Passwd, env.Group); err != nil {
 				db = &perm.DB{}
@@ -89,14 +86,6 @@ func (l *Lesson) CheckStep(n int, env Env) StepResult {
 }
 
 var t = i18n.T
-
-// fileKinds are the kinds that only look at files under the workspace.
-var fileKinds = map[string]bool{
-	KindExists: true, KindAbsent: true, KindMode: true, KindOwner: true, KindGroup: true,
-	KindSameInode: true, KindDiffInode: true, KindTarget: true, KindDangles: true,
-	KindResolves: true, KindNlink: true, KindContains: true, KindAnswer: true,
-	KindAnswerInode: true, KindMirror: true,
-}
 
 // bi formats each language with its own arguments.
 func bi(en, ko string, enArgs, koArgs []any) i18n.Text {
@@ -140,238 +129,6 @@ func runCheck(c Check, env Env, db *perm.DB) Criterion {
 	if k, ok := registry[c.Kind]; ok {
 		return k.Run(c, env, db)
 	}
-	abs := func(p string) string { return filepath.Join(env.Dir, p) }
-	p := c.Path
-	switch c.Kind {
-	case KindExists:
-		n, err := inspect(abs(p), db)
-		if err != nil {
-			cr := missing(p, err)
-			cr.Want = or(c.Want, "exists")
-			if c.Want != "" {
-				cr.Line = join(cr.Line, bi("the task asks for a %s", "과제에 필요한 것: %s", []any{c.Want}, []any{typeText(c.Want).Ko}))
-			}
-			return cr
-		}
-		if c.Want != "" && !sameType(n.Type, c.Want) {
-			tt, wt := typeText(n.Type), typeText(c.Want)
-			return Criterion{Saw: n.Type, Want: c.Want,
-				Line: bi("%s is a %s; the task asks for a %s", "%s: 지금은 %s입니다. 과제에 필요한 것: %s", []any{p, tt.En, wt.En}, []any{p, tt.Ko, wt.Ko})}
-		}
-		tt := typeText(n.Type)
-		return Criterion{OK: true, Saw: n.Type, Want: or(c.Want, "exists"),
-			Line: bi("%s exists (%s)", "%s: 있습니다 (%s)", []any{p, tt.En}, []any{p, tt.Ko})}
-
-	case KindAbsent:
-		if _, err := os.Lstat(abs(p)); errors.Is(err, fs.ErrNotExist) {
-			return Criterion{OK: true, Saw: "missing", Want: "missing",
-				Line: t("%s is no longer there", "%s: 이제 없습니다").F(p)}
-		}
-		return Criterion{Saw: "exists", Want: "missing",
-			Line: t("%s is still there; the task asks for it to be gone from here", "%s: 아직 그 자리에 있습니다. 과제대로라면 이 자리에서 없어져야 합니다").F(p)}
-
-	case KindMode:
-		want, ok := parseMode(c.Want)
-		if !ok {
-			return Criterion{Saw: "?", Want: c.Want, Line: t("bad mode %q in the lesson", "레슨에 적힌 권한 값이 잘못되었습니다: %q").F(c.Want)}
-		}
-		n, err := inspect(abs(p), db)
-		if err != nil {
-			cr := missing(p, err)
-			cr.Want = want.String()
-			return cr
-		}
-		if n.Mode == want {
-			return Criterion{OK: true, Saw: n.Mode.String(), Want: want.String(),
-				Line: t("%s is %s (%s)", "%s: 권한 %s (%s), 맞습니다").F(p, n.Mode, lsBits(n.Mode))}
-		}
-		// What is missing, in words; never the mode the task wants,
-		// which would give the answer away.
-		d := modeDiff(n.Mode, want, n.Type == "directory")
-		return Criterion{Saw: n.Mode.String(), Want: "?",
-			Line: bi("%s is %s (%s): %s", "%s: 지금 권한은 %s (%s). %s",
-				[]any{p, n.Mode, lsBits(n.Mode), d.En}, []any{p, n.Mode, lsBits(n.Mode), d.Ko})}
-
-	case KindOwner, KindGroup:
-		n, err := inspect(abs(p), db)
-		if err != nil {
-			cr := missing(p, err)
-			cr.Want = c.Want
-			return cr
-		}
-		saw := n.Owner
-		if c.Kind == KindGroup {
-			saw = n.Group
-		}
-		ok := saw == c.Want
-		switch {
-		case c.Kind == KindOwner && ok:
-			return Criterion{OK: true, Saw: saw, Want: c.Want, Line: t("%s belongs to %s", "%s: 소유자가 %s입니다").F(p, saw)}
-		case c.Kind == KindOwner:
-			return Criterion{Saw: saw, Want: c.Want, Line: t("%s belongs to %s, not to the owner the task names", "%s: 소유자가 %s입니다. 과제에서 말한 소유자가 아닙니다").F(p, saw)}
-		case ok:
-			return Criterion{OK: true, Saw: saw, Want: c.Want, Line: t("%s has group %s", "%s: 그룹이 %s입니다").F(p, saw)}
-		default:
-			return Criterion{Saw: saw, Want: c.Want, Line: t("%s has group %s, not the group the task names", "%s: 그룹이 %s입니다. 과제에서 말한 그룹이 아닙니다").F(p, saw)}
-		}
-
-	case KindSameInode, KindDiffInode:
-		var ns []node
-		var desc []string
-		for _, q := range c.Paths {
-			n, err := inspect(abs(q), db)
-			if err != nil {
-				cr := missing(q, err)
-				cr.Want = c.Kind
-				return cr
-			}
-			ns = append(ns, n)
-			desc = append(desc, fmt.Sprintf("%s=%d", q, n.Inode))
-		}
-		same := true
-		for _, n := range ns[1:] {
-			same = same && n.Inode == ns[0].Inode && n.Dev == ns[0].Dev
-		}
-		saw := strings.Join(desc, " ")
-		names := strings.Join(c.Paths, ", ")
-		if c.Kind == KindSameInode {
-			if same {
-				return Criterion{OK: true, Saw: saw, Want: "same inode",
-					Line: t("%s share inode %d: one file, several names", "%s: 같은 아이노드(%d번)를 가리킵니다. 파일 하나에 이름이 여럿입니다").F(names, ns[0].Inode)}
-			}
-			return Criterion{Saw: saw, Want: "same inode",
-				Line: t("inodes differ (%s); the task asks for one inode under these names (a hard link)", "아이노드가 다릅니다 (%s). 이 이름들이 모두 한 아이노드를 가리켜야 합니다(하드 링크)").F(saw)}
-		}
-		distinct := map[uint64]bool{}
-		for _, n := range ns {
-			distinct[n.Inode] = true
-		}
-		if len(distinct) == len(ns) {
-			return Criterion{OK: true, Saw: saw, Want: "different inodes",
-				Line: t("%s are different inodes (%s)", "%s: 서로 다른 아이노드입니다 (%s)").F(names, saw)}
-		}
-		return Criterion{Saw: saw, Want: "different inodes",
-			Line: t("some of %s share an inode (%s); the task asks for separate inodes", "%s 가운데 아이노드를 같이 쓰는 것이 있습니다 (%s). 모두 서로 다른 아이노드여야 합니다").F(names, saw)}
-
-	case KindTarget, KindDangles, KindResolves:
-		n, err := inspect(abs(p), db)
-		want := c.Want
-		if c.Kind != KindTarget {
-			want = c.Kind
-		}
-		if err != nil {
-			cr := missing(p, err)
-			cr.Want = want
-			return cr
-		}
-		if !n.IsLink {
-			tt := typeText(n.Type)
-			return Criterion{Saw: n.Type, Want: want,
-				Line: bi("%s is a %s, not a symbolic link", "%s: 심볼릭 링크가 아니라 %s입니다", []any{p, tt.En}, []any{p, tt.Ko})}
-		}
-		arrow := p + " -> " + n.Target
-		switch c.Kind {
-		case KindTarget:
-			if n.Target == c.Want {
-				return Criterion{OK: true, Saw: n.Target, Want: c.Want, Line: t("%s", "%s").F(arrow)}
-			}
-			return Criterion{Saw: n.Target, Want: c.Want,
-				Line: t("%s: not the target text the task asks for", "%s: 과제에서 말한 대상 텍스트가 아닙니다").F(arrow)}
-		case KindDangles:
-			if n.Dangling {
-				return Criterion{OK: true, Saw: "dangling", Want: "dangling",
-					Line: t("%s leads nowhere now (a dangling link)", "%s: 이제 가리키는 곳이 없습니다 (끊어진 링크)").F(arrow)}
-			}
-			tt := typeText(n.ToType)
-			return Criterion{Saw: "resolves", Want: "dangling",
-				Line: bi("%s still leads to a %s (%s)", "%s: 아직 %s(%s)로 이어집니다", []any{arrow, tt.En, n.Resolved}, []any{arrow, tt.Ko, n.Resolved})}
-		default:
-			if !n.Dangling {
-				tt := typeText(n.ToType)
-				return Criterion{OK: true, Saw: "resolves", Want: "resolves",
-					Line: bi("%s leads to a %s", "%s: %s로 이어집니다", []any{arrow, tt.En}, []any{arrow, tt.Ko})}
-			}
-			return Criterion{Saw: "dangling", Want: "resolves",
-				Line: t("%s dangles: %s does not exist", "%s: 끊어진 링크입니다. 없는 경로: %s").F(arrow, n.Missing)}
-		}
-
-	case KindNlink:
-		want, err := strconv.ParseUint(c.Want, 10, 64)
-		if err != nil {
-			return Criterion{Saw: "?", Want: c.Want, Line: t("bad link count %q in the lesson", "레슨에 적힌 링크 수가 잘못되었습니다: %q").F(c.Want)}
-		}
-		n, err := inspect(abs(p), db)
-		if err != nil {
-			cr := missing(p, err)
-			cr.Want = c.Want
-			return cr
-		}
-		saw := strconv.FormatUint(n.Nlink, 10)
-		if n.Nlink == want {
-			return Criterion{OK: true, Saw: saw, Want: c.Want, Line: t("%s has %d links", "%s: 링크 수가 %d입니다").F(p, n.Nlink)}
-		}
-		more := t("more than the task asks for", "과제보다 많습니다")
-		if n.Nlink < want {
-			more = t("fewer than the task asks for", "과제보다 적습니다")
-		}
-		return Criterion{Saw: saw, Want: "?",
-			Line: t("%s has %d links: %s", "%s: 링크 수 %d, %s").F(p, n.Nlink, more)}
-
-	case KindContains:
-		data, err := ReadUserFile(abs(p), MaxCheckedFileSize, false)
-		if err != nil {
-			cr := missing(p, err)
-			switch {
-			case errors.Is(err, fs.ErrNotExist):
-				cr.Line = t("%s cannot be read: it (or what it points to) does not exist", "%s: 읽을 수 없습니다. 파일(또는 링크가 가리키는 곳)이 없습니다").F(p)
-			case errors.Is(err, ErrNotRegular), errors.Is(err, ErrTooBig):
-				cr.Line = t("%s: %s; the task asks for a regular file", "%s: %s. 일반 파일이어야 합니다").F(p, readWhy(err))
-			case errors.Is(err, fs.ErrPermission):
-				cr.Line = t("%s cannot be read (permission denied)", "%s: 읽을 수 없습니다 (권한 없음)").F(p)
-			}
-			cr.Want = c.Want
-			return cr
-		}
-		if strings.Contains(string(data), c.Want) {
-			return Criterion{OK: true, Saw: "contains", Want: c.Want, Line: t("%s reads %q", "%s: %q 내용이 보입니다").F(p, c.Want)}
-		}
-		// What the file holds is not shown: only the checked property.
-		return Criterion{Saw: "does not contain", Want: c.Want,
-			Line: t("%s does not contain %q yet", "%s: 아직 %q 내용이 없습니다").F(p, c.Want)}
-
-	case KindAnswer, KindAnswerInode:
-		accept := append([]string{c.Want}, c.Accept...)
-		if c.Kind == KindAnswerInode {
-			n, err := inspect(abs(p), db)
-			if err != nil {
-				cr := missing(p, err)
-				cr.Want = "?"
-				return cr
-			}
-			accept = []string{strconv.FormatUint(n.Inode, 10)}
-		}
-		a := strings.TrimSpace(env.Answer)
-		if a == "" {
-			return Criterion{Saw: "", Want: "?",
-				Line: t("no answer yet: give one with 'sysdojo lesson answer VALUE'", "아직 답하지 않았습니다. 'sysdojo lesson answer 값'으로 답하세요")}
-		}
-		for _, w := range accept {
-			if normAnswer(a) == normAnswer(w) {
-				return Criterion{OK: true, Saw: a, Want: a, Line: t("your answer %q is right", "답 %q: 맞았습니다").F(a)}
-			}
-		}
-		return Criterion{Saw: a, Want: "?", Line: t("your answer %q is not right: think again, or ask for a hint", "답 %q: 맞지 않습니다. 다시 생각해 보거나 힌트를 보세요").F(a)}
-
-	case KindMirror:
-		srcs, err := aptSources(abs(p))
-		if err != nil {
-			return Criterion{Saw: "error", Want: c.Want, Line: t("cannot read the sources under %s: %v", "%s 아래의 소스 파일을 읽을 수 없습니다: %v").F(p, err)}
-		}
-		return mirrorVerdict(p, c.Want, srcs, true, i18n.Text{})
-	}
-	if cr, ok := runMoreCheck(c, env); ok {
-		return cr
-	}
 	return Criterion{Saw: "?", Want: c.Kind, Line: t("unknown check %q", "모르는 확인 종류: %q").F(c.Kind)}
 }
 
@@ -392,16 +149,6 @@ func uniq(xs []string) []string {
 		}
 	}
 	return out
-}
-
-// normAnswer compares answers loosely where it is safe: case, spaces and
-// a leading "0" of an octal mode do not matter.
-func normAnswer(s string) string {
-	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
-	if len(s) == 4 && s[0] == '0' && strings.Trim(s, "01234567") == "" {
-		s = s[1:]
-	}
-	return s
 }
 
 var (

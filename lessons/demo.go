@@ -63,14 +63,22 @@ func (r *Runner) FastForward(ctx context.Context, l *Lesson, from int) error {
 	if err := l.Setup(r.Dir); err != nil {
 		return err
 	}
-	for n := 1; n < from && n <= len(l.Steps); n++ {
+	return r.Quietly(ctx, l, 1, from)
+}
+
+// Quietly runs the solutions of steps from..to-1 (those that may run
+// here) of the bound lesson l in r.Dir, showing nothing: how a demo
+// starting at a later step, or a tour stop, gets the state its step
+// starts from.
+func (r *Runner) Quietly(ctx context.Context, l *Lesson, from, to int) error {
+	for n := from; n < to && n <= len(l.Steps); n++ {
 		if !r.CanRun(l, n) {
 			continue
 		}
 		for _, line := range l.Steps[n-1].Solution {
 			var b strings.Builder
 			if err := r.Run(ctx, line, &b); err != nil {
-				return fmt.Errorf("step %d: %q: %w: %s", n, line, err, strings.TrimSpace(b.String()))
+				return fmt.Errorf("%s step %d: %q: %w: %s", l.ID, n, line, err, strings.TrimSpace(b.String()))
 			}
 		}
 	}

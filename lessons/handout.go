@@ -102,7 +102,7 @@ func WriteMarkdown(w io.Writer, l *Lesson, seed string, o HandoutOptions) error 
 	var b strings.Builder
 	in := func(x i18n.Text) string { return strings.TrimRight(x.In(o.Lang), "\n") }
 	fmt.Fprintf(&b, "# %s\n\n", in(l.Title))
-	fmt.Fprintf(&b, "%s: `sysdojo lesson start %s`\n\n", o.h("start"), l.ID)
+	fmt.Fprintf(&b, "%s: `%s`\n\n", o.h("start"), startCommand(l))
 	b.WriteString(mdText(in(l.Intro)) + "\n\n")
 	if len(l.Files) > 0 {
 		fmt.Fprintf(&b, "## %s\n\n| %s | %s | %s | %s |\n|---|---|---|---|\n", o.h("files"), o.h("path"), o.h("type"), o.h("mode"), o.h("content"))
@@ -261,7 +261,7 @@ func WriteHTML(w io.Writer, l *Lesson, seed string, o HandoutOptions) error {
 	title := in(l.Title)
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\"/>\n", o.Lang)
 	fmt.Fprintf(&b, "<title>%s</title>\n<style>%s</style>\n</head>\n<body>\n", esc(title), handoutCSS)
-	fmt.Fprintf(&b, "<header><h1>%s</h1>\n<p class=\"start\">%s: <code>sysdojo lesson start %s</code></p></header>\n", esc(title), esc(o.h("start")), esc(l.ID))
+	fmt.Fprintf(&b, "<header><h1>%s</h1>\n<p class=\"start\">%s: <code>%s</code></p></header>\n", esc(title), esc(o.h("start")), esc(startCommand(l)))
 	b.WriteString(htmlText(in(l.Intro)))
 	if len(l.Files) > 0 {
 		fmt.Fprintf(&b, "<h2>%s</h2>\n<table class=\"files\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
@@ -440,3 +440,11 @@ svg .small { font-size: 11px; fill: #555; }
 footer { margin-top: 2em; color: #666; font-size: .85em; border-top: 1px solid #ccc; padding-top: .5em; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; } }
 `
+
+// startCommand is how a reader starts l: the lesson, or the tour.
+func startCommand(l *Lesson) string {
+	if l.IsTour() {
+		return "sysdojo tour"
+	}
+	return "sysdojo lesson start " + l.ID
+}

@@ -51,6 +51,7 @@ type Lesson struct {
 
 	source   string
 	fromFile bool              // an instructor's file, not the built-in course
+	tour     bool              // a tour made flat (Tour.Flat)
 	vars     map[string]string // set by Bind
 }
 
@@ -90,6 +91,9 @@ type Step struct {
 	// Explain is what a student who is not root would have seen; shown
 	// instead of running the step.
 	Explain i18n.Text `yaml:"explain" json:"explain,omitempty"`
+	// From, only in a tour, takes the whole step from a lesson: "ID/N"
+	// (step N, from 1, of lesson ID). See tour.go.
+	From string `yaml:"from" json:"from,omitempty"`
 }
 
 // Check is one criterion of a step. Kind selects what it inspects; the
@@ -105,34 +109,6 @@ type Check struct {
 	Accept []string `yaml:"accept" json:"accept,omitempty"`
 	// Why explains the criterion in the lesson's terms (optional).
 	Why i18n.Text `yaml:"why" json:"why,omitempty"`
-}
-
-// Check kinds.
-const (
-	KindExists      = "exists"       // Path exists; Want is its type (optional)
-	KindAbsent      = "absent"       // Path does not exist (not even as a dangling link)
-	KindMode        = "mode"         // Path's permission bits equal Want (octal)
-	KindOwner       = "owner"        // Path's owner is the user Want
-	KindGroup       = "group"        // Path's group is Want
-	KindSameInode   = "same_inode"   // all Paths are names of one inode
-	KindDiffInode   = "diff_inode"   // Paths are different inodes
-	KindTarget      = "target"       // Path is a symlink whose text is Want
-	KindDangles     = "dangles"      // Path is a symlink that leads nowhere
-	KindResolves    = "resolves"     // Path is a symlink that leads to an existing file
-	KindNlink       = "nlink"        // Path's link count is Want
-	KindContains    = "contains"     // Path's content (followed) contains Want
-	KindAnswer      = "answer"       // the student's answer is Want (or one of Accept)
-	KindAnswerInode = "answer_inode" // the student's answer is Path's inode number
-	KindMirror      = "mirror"       // sources files under Path (a sandbox root) use mirror Want
-)
-
-var kinds = map[string]bool{
-	KindExists: true, KindAbsent: true, KindMode: true, KindOwner: true, KindGroup: true,
-	KindSameInode: true, KindDiffInode: true, KindTarget: true, KindDangles: true,
-	KindResolves: true, KindNlink: true, KindContains: true, KindAnswer: true,
-	KindAnswerInode: true, KindMirror: true,
-	KindContainer: true, KindHostname: true, KindInContainer: true, KindVolumeFile: true,
-	KindPort: true, KindLimit: true, KindHTTP: true, KindFastestMirror: true,
 }
 
 // IsQuiz reports whether the step is answered with `lesson answer`.
@@ -311,6 +287,9 @@ func (l *Lesson) Validate() error {
 	}
 	for i, s := range l.Steps {
 		w := fmt.Sprintf("steps[%d]", i)
+		if s.From != "" {
+			bad("%s: from is only for a tour's steps", w)
+		}
 		text(w+".title", s.Title, true)
 		text(w+".text", s.Text, true)
 		text(w+".task", s.Task, true)
@@ -348,37 +327,8 @@ func (l *Lesson) Validate() error {
 			}
 			text(cw+".why", c.Why, false)
 			refs(cw, c.Path+" "+c.Want+" "+c.Container+" "+strings.Join(c.Paths, " ")+" "+strings.Join(c.Accept, " "))
-			if k, ok := registry[c.Kind]; ok {
-				if msg := k.Validate(c); msg != "" {
-					bad("%s: %s", cw, msg)
-				}
-				continue
-			}
-			if handled, msg := validateMore(c); handled {
-				if msg != "" {
-					bad("%s: %s", cw, msg)
-				}
-				continue
-			}
-			switch c.Kind {
-			case KindSameInode, KindDiffInode:
-				if len(c.Paths) < 2 {
-					bad("%s: %s needs two or more paths", cw, c.Kind)
-				}
-			case KindAnswer:
-				if c.Want == "" {
-					bad("%s: answer needs want", cw)
-				}
-			default:
-				if c.Path == "" {
-					bad("%s: %s needs a path", cw, c.Kind)
-				}
-			}
-			switch c.Kind {
-			case KindMode, KindOwner, KindGroup, KindTarget, KindNlink, KindContains, KindMirror:
-				if c.Want == "" {
-					bad("%s: %s needs want", cw, c.Kind)
-				}
+			if msg := registry[c.Kind].Validate(c); msg != "" {
+				bad("%s: %s", cw, msg)
 			}
 		}
 	}

@@ -94,9 +94,11 @@ func TestVerdictHostPS(t *testing.T) {
 	mustFail(t, l, n, Env{Dir: dir}, "ps run on the host")
 	shell(t, dir, "ps -e > ps.txt")
 	mustFail(t, l, n, Env{Dir: dir}, "ps -e run on the host")
-	// What busybox ps prints inside a new PID namespace.
+	// What busybox ps prints inside a new PID namespace, written on the
+	// host: read from the host, it is no evidence either
+	// (TestVerdictHostMadeContainerEvidence).
 	os.WriteFile(filepath.Join(dir, "ps.txt"), []byte("PID   USER     COMMAND\n    1 root     ps\n"), 0o644)
-	mustPass(t, l, n, Env{Dir: dir}, "ps run inside")
+	mustFail(t, l, n, Env{Dir: dir}, "an inside-looking list written on the host")
 
 	l, dir = upTo(t, "containers-isolation", "0000000000000001", 1)
 	n = stepTitled(t, l, "The network namespace")
@@ -199,4 +201,85 @@ func TestVerdictHostMadeFile(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	mustPass(t, l, n, Env{Dir: dir}, "exec touch inside")
+}
+
+// Evidence of the container lessons made on the host, as a student who
+// skipped the container would: the output files the old steps checked
+// (hostname.txt, ps.txt, pid1.txt, mounts.txt), the same files in the
+// workspace's tmp/, and in rootfs/tmp (the container's lower layer). None
+// passes; the step's own solution, run in a real container, does. On the
+// code before, the host-made hostname.txt, ps.txt, pid1.txt and
+// mounts.txt passed (the checks read those files).
+func TestVerdictHostMadeContainerEvidence(t *testing.T) {
+	testenv.NeedRoot(t)
+	needSysdojo(t)
+	const seed = "0000000000000001"
+	solve := func(t *testing.T, l *Lesson, dir string, n int) {
+		t.Helper()
+		var out bytes.Buffer
+		if _, err := l.Solve(context.Background(), n, dir, &out); err != nil {
+			t.Fatalf("step %d: %v\n%s", n, err, out.String())
+		}
+	}
+	t.Run("hostname", func(t *testing.T) {
+		l, dir := upTo(t, "containers", seed, 3)
+		t.Cleanup(func() { cleanLive(t, l, dir) })
+		n := stepTitled(t, l, "Its own host name (UTS namespace)")
+		host := l.Value("host")
+		shell(t, dir, "echo "+host+" > hostname.txt")
+		mustFail(t, l, n, Env{Dir: dir}, "hostname.txt written on the host")
+		// A container of that name with another host name.
+		shell(t, dir, "sysdojo container run -d --rootfs rootfs --name "+l.Value("name")+" --hostname not-"+host+" -- sleep 60 >/dev/null")
+		mustFail(t, l, n, Env{Dir: dir}, "the container runs, with another host name")
+		shell(t, dir, "sysdojo container rm -f "+l.Value("name")+" >/dev/null")
+		solve(t, l, dir, n)
+		mustPass(t, l, n, Env{Dir: dir}, "run -d --hostname")
+	})
+	t.Run("PID 1", func(t *testing.T) {
+		l, dir := upTo(t, "containers", seed, 1)
+		t.Cleanup(func() { cleanLive(t, l, dir) })
+		ps := stepTitled(t, l, "Its own process tree (PID namespace)")
+		for k := 1; k < ps; k++ {
+			solve(t, l, dir, k)
+		}
+		// What the old step's `container run -- ps` printed, and what ps
+		// run inside this container prints.
+		const old = "PID   USER     COMMAND\n    1 root     ps\n"
+		const inside = "PID   USER     COMMAND\n    1 root     sleep 3600\n    7 root     ps\n"
+		os.MkdirAll(filepath.Join(dir, "tmp"), 0o755)
+		for _, text := range []string{old, inside} {
+			for _, f := range []string{"ps.txt", "tmp/ps.txt"} {
+				os.WriteFile(filepath.Join(dir, f), []byte(text), 0o644)
+			}
+			mustFail(t, l, ps, Env{Dir: dir}, "ps.txt made on the host")
+		}
+		os.WriteFile(filepath.Join(dir, "rootfs/tmp/ps.txt"), []byte(inside), 0o644)
+		mustFail(t, l, ps, Env{Dir: dir}, "rootfs/tmp/ps.txt made on the host (the lower layer)")
+		os.Remove(filepath.Join(dir, "rootfs/tmp/ps.txt"))
+		solve(t, l, dir, ps)
+		mustPass(t, l, ps, Env{Dir: dir}, "ps inside, with exec")
+
+		pid1 := stepTitled(t, l, "PID 1 is special")
+		for k := ps + 1; k < pid1; k++ {
+			solve(t, l, dir, k)
+		}
+		shell(t, dir, "echo still alive > pid1.txt")
+		os.WriteFile(filepath.Join(dir, "rootfs/tmp/after-kill.txt"), []byte(inside), 0o644)
+		mustFail(t, l, pid1, Env{Dir: dir}, "pid1.txt and rootfs/tmp/after-kill.txt made on the host")
+		os.Remove(filepath.Join(dir, "rootfs/tmp/after-kill.txt"))
+		solve(t, l, dir, pid1)
+		mustPass(t, l, pid1, Env{Dir: dir}, "kill -9 1 inside")
+	})
+	t.Run("mounts", func(t *testing.T) {
+		l, dir := upTo(t, "containers-isolation", seed, 3)
+		t.Cleanup(func() { cleanLive(t, l, dir) })
+		n := stepTitled(t, l, "The mount namespace")
+		const mounts = "overlay / overlay rw,relatime 0 0\nproc /proc proc rw 0 0\n"
+		os.WriteFile(filepath.Join(dir, "mounts.txt"), []byte(mounts), 0o644)
+		os.MkdirAll(filepath.Join(dir, "proc"), 0o755)
+		os.WriteFile(filepath.Join(dir, "proc/mounts"), []byte(mounts), 0o644)
+		mustFail(t, l, n, Env{Dir: dir}, "mounts.txt made on the host")
+		solve(t, l, dir, n)
+		mustPass(t, l, n, Env{Dir: dir}, "run -d, mounts read inside")
+	})
 }

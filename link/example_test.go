@@ -63,29 +63,3 @@ func ExampleFindBroken() {
 	// dangling -> nowhere loop: false
 	// loop -> loop loop: true
 }
-
-func ExampleDemo() {
-	dir, _ := os.MkdirTemp("", "example")
-	defer os.RemoveAll(dir)
-	d := &link.Demo{Dir: dir}
-	if err := d.Prepare(); err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, s := range d.Steps()[:5] {
-		for _, a := range s.Actions {
-			out := a.Run()
-			if a.Fails {
-				fmt.Printf("%s: failed as expected: %v\n", a.Line, out.Err != nil)
-			}
-		}
-	}
-	for _, in := range d.Names() {
-		fmt.Println(in.Path, in.Nlink)
-	}
-	// Output:
-	// cat softlink: failed as expected: true
-	// hardlink 2
-	// softlink 1
-	// elsewhere/basefile 2
-}

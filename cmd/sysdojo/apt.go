@@ -932,39 +932,3 @@ func (e *env) aptServe(c *cli.Context) error {
 	fmt.Fprintf(io.Out, "%s\n", e.t("Stopped.", "멈췄습니다."))
 	return nil
 }
-
-// ---- tour
-
-// aptTourPart is the tour's APT part: a sandbox root under dir holding an
-// Ubuntu 24.04 ubuntu.sources, listed and switched with --dry-run (offline;
-// the real /etc/apt is never read or written).
-func aptTourPart(dir string) tourPart {
-	root := filepath.Join(dir, "apt-root")
-	files := map[string]string{
-		"etc/os-release": "PRETTY_NAME=\"Ubuntu 24.04 LTS\"\nID=ubuntu\nID_LIKE=debian\nVERSION_CODENAME=noble\n",
-		"etc/apt/sources.list.d/ubuntu.sources": "## Ubuntu distribution repository\nTypes: deb\nURIs: http://archive.ubuntu.com/ubuntu/\n" +
-			"Suites: noble noble-updates noble-backports\nComponents: main restricted universe multiverse\n" +
-			"Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg\n\n" +
-			"Types: deb\nURIs: http://security.ubuntu.com/ubuntu/\nSuites: noble-security\n" +
-			"Components: main restricted universe multiverse\nSigned-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg\n",
-	}
-	for name, text := range files {
-		p := filepath.Join(root, name)
-		if os.MkdirAll(filepath.Dir(p), 0o755) == nil {
-			os.WriteFile(p, []byte(text), 0o644)
-		}
-	}
-	return tourPart{
-		title: i18n.T("APT mirrors, safely", "APT 미러, 안전하게 바꾸기"),
-		say: i18n.T("Ubuntu 24.04 keeps its sources in deb822 form: /etc/apt/sources.list.d/ubuntu.sources.\n"+
-			"Switching to a nearby mirror (Kakao, KAIST...) changes only the URI text: security stays, third parties are never touched.\n"+
-			"This runs on a copy under a temporary --root; --dry-run shows the diff and writes nothing.",
-			"우분투 24.04는 소스 목록을 deb822 형식(/etc/apt/sources.list.d/ubuntu.sources)으로 둡니다.\n"+
-				"가까운 미러(카카오, KAIST 등)로 바꿀 때는 URI 글자만 바뀝니다. 보안 저장소는 그대로 두고, 외부 저장소는 절대 건드리지 않습니다.\n"+
-				"여기서는 임시 --root 아래의 복사본으로 하고, --dry-run이라 바뀔 내용만 보여 주고 아무것도 쓰지 않습니다."),
-		cmds: [][]string{
-			{"apt", "list", "--root", root},
-			{"apt", "switch", "--root", root, "--dry-run", "kakao"},
-		},
-	}
-}

@@ -474,20 +474,3 @@ func (e *env) containerExplain(c *cli.Context) error {
 	}
 	return nil
 }
-
-// containerTourPart is the tour's container stop: run for real as root,
-// explained in words otherwise.
-func containerTourPart() tourPart {
-	p := tourPart{
-		title: i18n.T("A container is a process with its own view", "컨테이너는 자기만의 시야를 가진 프로세스입니다"),
-		say: i18n.T("sysdojo starts a process in new namespaces (host name, PIDs, mounts, network,\nIPC, cgroup), switches its root with pivot_root and limits it with cgroups.\nBelow, the same questions asked on the host and inside a fresh container,\nthen 'container exec' entering a running one and a port published into it.",
-			"sysdojo는 새 네임스페이스(호스트 이름, PID, 마운트, 네트워크, IPC, cgroup)\n안에서 프로세스를 시작하고, pivot_root로 루트를 바꾸고, cgroup으로 자원을\n제한합니다. 아래는 같은 질문을 호스트와 새 컨테이너 안에서 해 본 결과와,\n실행 중인 컨테이너에 'container exec'로 들어가 보고 포트를 공개해 본 결과입니다."),
-		cmds: [][]string{{"container", "explain"}},
-	}
-	if os.Geteuid() != 0 {
-		p.say = i18n.T("sysdojo starts a process in new namespaces (host name, PIDs, mounts, network,\nIPC, cgroup), switches its root with pivot_root and limits it with cgroups.\nInside, 'hostname' shows its own name, 'ps' shows only PID 1 (sysdojo's init)\nand your command, and 'ip link' shows only lo. That needs root, so it is not\nrun here: try 'sudo sysdojo container explain' and\n'sudo sysdojo container run -- /bin/sh'. A container started with 'run -d'\nkeeps running: 'container exec NAME sh' enters it (setns into each of its\nnamespaces) and 'run -p 8080:80' publishes its port 80 on 127.0.0.1:8080.",
-			"sysdojo는 새 네임스페이스(호스트 이름, PID, 마운트, 네트워크, IPC, cgroup)\n안에서 프로세스를 시작하고, pivot_root로 루트를 바꾸고, cgroup으로 자원을\n제한합니다. 안에서는 'hostname'이 자기 이름을, 'ps'가 1번(sysdojo의 init)과\n내 명령만을, 'ip link'가 lo만을 보여 줍니다. 이 부분은 root 권한이 필요해서\n여기서는 실행하지 않습니다: 'sudo sysdojo container explain'과\n'sudo sysdojo container run -- /bin/sh'를 해 보세요. 'run -d'로 시작한\n컨테이너는 계속 실행되고, 'container exec NAME sh'로 그 안에 들어갈 수 있으며\n(네임스페이스마다 setns), 'run -p 8080:80'은 컨테이너의 80번 포트를\n127.0.0.1:8080에 공개합니다.")
-		p.cmds = nil
-	}
-	return p
-}

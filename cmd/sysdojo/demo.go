@@ -148,21 +148,50 @@ func (e *env) demo(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	l = l.Bind(c.String("seed"), machineVars())
-	from := c.Int("from")
+	return e.runDemo(demoOptions{lesson: l, seed: c.String("seed"), from: c.Int("from"), dir: c.String("dir"),
+		delay: c.Duration("auto"), auto: c.IsSet("auto"), wait: c.Bool("wait")})
+}
+
+// demoOptions is one demo run: `demo ID` and `link demo` (the
+// links-experiment lesson) both run a lesson this way.
+type demoOptions struct {
+	lesson *lessons.Lesson
+	seed   string
+	from   int
+	// dir is the workspace ("": a new temporary one); keep leaves a new
+	// temporary one in place and says where it is.
+	dir         string
+	keep        bool
+	delay       time.Duration
+	auto, wait  bool
+	commandLine string // how to go on later: "sysdojo demo ID"
+}
+
+func (e *env) runDemo(o demoOptions) error {
+	l := o.lesson.Bind(o.seed, machineVars())
+	from := o.from
+	if from == 0 {
+		from = 1
+	}
+	if o.commandLine == "" {
+		o.commandLine = "sysdojo demo " + l.ID
+	}
 	if from < 1 || from > len(l.Steps) {
 		return usagef(helpHint("sysdojo demo"), i18n.T("--from %d: lesson %s has steps 1 to %d", "--from %d: 레슨 %s의 단계는 1부터 %d까지입니다"), from, l.ID, len(l.Steps))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	dir := c.String("dir")
+	dir := o.dir
+	var err error
 	if dir == "" {
 		d, err := os.MkdirTemp("", "sysdojo-demo-"+l.ID+"-")
 		if err != nil {
 			return i18n.Failed(i18n.T("cannot make a demo workspace", "데모 작업 디렉터리를 만들 수 없습니다"), err)
 		}
-		defer os.RemoveAll(d)
+		if !o.keep {
+			defer os.RemoveAll(d)
+		}
 		os.Chmod(d, 0o755)
 		dir = d
 	} else if dir, err = filepath.Abs(dir); err != nil {
@@ -170,7 +199,7 @@ func (e *env) demo(c *cli.Context) error {
 	} else if names, _ := os.ReadDir(dir); len(names) > 0 {
 		// The demo's commands run there: never among someone's files.
 		return i18n.Invalid(i18n.T("%s is not empty: a demo runs in an empty or new directory",
-			"%s 디렉터리는 비어 있지 않습니다. 데모는 비어 있거나 새 디렉터리에서 합니다").F(c.String("dir"))).
+			"%s 디렉터리는 비어 있지 않습니다. 데모는 비어 있거나 새 디렉터리에서 합니다").F(o.dir)).
 			WithHint(i18n.T("leave out --dir for a temporary one", "--dir 없이 실행하면 임시 디렉터리를 씁니다"))
 	}
 	binDir, err := os.MkdirTemp("", "sysdojo-demo-bin-")
@@ -179,12 +208,15 @@ func (e *env) demo(c *cli.Context) error {
 	}
 	defer os.RemoveAll(binDir)
 	r := &lessons.Runner{Dir: dir, Root: isRoot(), Env: e.demoEnv(binDir)}
+	// Containers the demo started and did not get to remove (q, Ctrl-C)
+	// go before their workspace does.
+	defer removeContainers(r, l)
 	if err := r.FastForward(ctx, l, from); err != nil {
 		return i18n.Failed(i18n.T("cannot prepare the demo workspace", "데모 작업 디렉터리를 준비할 수 없습니다"), err)
 	}
 
 	io := e.io
-	st := e.newStage(c.Duration("auto"), c.IsSet("auto"), c.Bool("wait"))
+	st := e.newStage(o.delay, o.auto, o.wait)
 	st.title(fmt.Sprintf("%s  ·  %s", l.Title.In(io.Lang), l.ID))
 	if from == 1 {
 		st.say(l.Intro.In(io.Lang))
@@ -210,12 +242,16 @@ func (e *env) demo(c *cli.Context) error {
 	fmt.Fprintln(io.Out)
 	ran := counts[demoPassed] + counts[demoFailed]
 	if quit > 0 {
-		fmt.Fprintln(io.Out, io.Warn(fmt.Sprintf(e.t("Demo stopped before step %d. Go on later with: sysdojo demo %s --from %d",
-			"%d단계 전에 데모를 멈췄습니다. 이어서 하려면: sysdojo demo %s --from %d"), quit, l.ID, quit)))
+		fmt.Fprintln(io.Out, io.Warn(fmt.Sprintf(e.t("Demo stopped before step %d. Go on later with: %s --from %d",
+			"%d단계 전에 데모를 멈췄습니다. 이어서 하려면: %s --from %d"), quit, o.commandLine, quit)))
 	}
 	summary := fmt.Sprintf(e.t("Demo of %s: %d of %d steps run passed", "%s 데모: 실행한 %[3]d단계 중 %[2]d단계 통과"), l.ID, counts[demoPassed], ran)
 	if k := counts[demoExplained]; k > 0 {
 		summary += fmt.Sprintf(e.t(", %d explained (need root)", ", %d단계는 설명만 (root 필요)"), k)
+	}
+	if o.keep && o.dir == "" {
+		defer fmt.Fprintln(io.Out, io.Dim(fmt.Sprintf(e.t("The workspace is kept in %s: look around with ls -li, or sysdojo link inspect.",
+			"작업 디렉터리는 %s에 남겨 두었습니다. ls -li나 sysdojo link inspect로 살펴보세요."), quotePath(dir))))
 	}
 	if counts[demoFailed] > 0 {
 		fmt.Fprintln(io.Out, io.Bad("✗ "+summary+"."))
@@ -230,9 +266,19 @@ func (e *env) demo(c *cli.Context) error {
 
 // demoStep shows and runs step n.
 func (e *env) demoStep(ctx context.Context, st *stage, r *lessons.Runner, l *lessons.Lesson, n int) demoOutcome {
+	return e.demoStepAt(ctx, st, r, l, n, n, len(l.Steps), "")
+}
+
+// demoStepAt shows and runs step n of l as part i of total (a tour's
+// stops are steps of several lessons); note, when set, is shown under
+// the heading.
+func (e *env) demoStepAt(ctx context.Context, st *stage, r *lessons.Runner, l *lessons.Lesson, n, i, total int, note string) demoOutcome {
 	io := e.io
 	s := &l.Steps[n-1]
-	st.banner(n, len(l.Steps), s.Title.In(io.Lang))
+	st.banner(i, total, s.Title.In(io.Lang))
+	if note != "" {
+		fmt.Fprintln(io.Out, io.Dim(note))
+	}
 	st.say(s.Text.In(io.Lang))
 	fmt.Fprintln(io.Out)
 	st.say(e.t("Task: ", "과제: ") + s.Task.In(io.Lang))

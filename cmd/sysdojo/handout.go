@@ -39,12 +39,22 @@ func (e *env) lessonHandout(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	seed := c.String("seed")
+	machine := map[string]string{"user": "student", "group": "student"}
 	l, err := lessons.Get(a[0])
+	if err != nil && a[0] == "tour" {
+		// The tour's stops, from the same lesson data `sysdojo tour` runs.
+		t, terr := lessons.TheTour()
+		if terr != nil {
+			return terr
+		}
+		l, err = t.Flat(seed, machine), nil
+	} else if err == nil {
+		l = l.Bind(seed, machine)
+	}
 	if err != nil {
 		return err
 	}
-	seed := c.String("seed")
-	l = l.Bind(seed, map[string]string{"user": "student", "group": "student"})
 	opt := lessons.HandoutOptions{Lang: e.io.Lang, Solutions: c.Bool("solutions")}
 	var b bytes.Buffer
 	switch c.String("format") {

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/lessons"
 	"github.com/sysdojo/sysdojo/link"
 )
 
@@ -66,9 +65,14 @@ func newLinkCommand(e *env) *cli.Command {
 				Name:      "demo",
 				Usage:     e.t("the hard-vs-soft link experiment, run for real and narrated", "하드 링크와 심볼릭 링크 실험을 실제로 해 보며 설명"),
 				ArgsUsage: " ",
+				Description: e.t("The links-experiment lesson, run as 'sysdojo demo links-experiment' runs it; the directory is kept.\n"+
+					"Exit status: 0 every step passed, 1 a step failed, 2 bad usage (a --dir that is not empty).",
+					"links-experiment 레슨을 'sysdojo demo links-experiment'처럼 실행합니다. 디렉터리는 지우지 않고 남깁니다.\n"+
+						"종료 코드: 0 모든 단계 통과, 1 실패한 단계가 있음, 2 잘못된 사용법 (비어 있지 않은 --dir)."),
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "dir", Usage: e.t("where to run it (default: a new temporary directory, kept)", "실험할 디렉터리 (기본값: 새 임시 디렉터리, 지우지 않고 남김)")},
+					&cli.StringFlag{Name: "dir", Usage: e.t("where to run it: an empty or new directory (default: a new temporary directory, kept)", "실험할 디렉터리: 비어 있거나 새 디렉터리 (기본값: 새 임시 디렉터리, 지우지 않고 남김)")},
 					&cli.DurationFlag{Name: "auto", Usage: e.t("advance after this delay instead of waiting for Enter (e.g. 2s)", "Enter를 기다리지 않고 이 시간이 지나면 넘어감 (예: 2s)")},
+					&cli.BoolFlag{Name: "wait", Usage: e.t("wait for Enter (a line on stdin) between steps even when stdin is not a terminal", "stdin이 터미널이 아니어도 단계 사이에서 Enter(stdin의 한 줄)를 기다림")},
 				},
 				Action: e.linkDemo,
 			},
@@ -468,106 +472,17 @@ func brokenStatus(found int, skipped error) error {
 
 // ---- demo
 
+// linkDemo is the links-experiment lesson run as a demo: the same steps,
+// checks and text as `sysdojo lesson start links-experiment` and `sysdojo
+// demo links-experiment`, in a directory that is kept.
 func (e *env) linkDemo(c *cli.Context) error {
 	if _, err := args(c, 0, 0, ""); err != nil {
 		return err
 	}
-	dir := c.String("dir")
-	if dir == "" {
-		d, err := os.MkdirTemp("", "sysdojo-links-")
-		if err != nil {
-			return i18n.Failed(i18n.T("cannot make a directory for the demo", "실험용 디렉터리를 만들 수 없습니다"), err)
-		}
-		dir = d
+	l, err := lessons.Get("links-experiment")
+	if err != nil {
+		return err
 	}
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
-	d := &link.Demo{Dir: dir}
-	if err := d.Prepare(); err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) && errors.Is(err, fs.ErrExist) {
-			return i18n.Invalid(i18n.T("%s already exists; the demo needs a directory without basefile, hardlink, softlink or elsewhere",
-				"이미 있습니다: %s. 실험에는 basefile, hardlink, softlink, elsewhere가 없는 디렉터리가 필요합니다").F(quotePath(pe.Path))).
-				WithHint(i18n.T("give another --dir, or leave it out for a new temporary directory", "다른 --dir을 주거나, 빼면 새 임시 디렉터리를 씁니다"))
-		}
-		return i18n.Failed(i18n.T("cannot prepare the demo directory", "실험용 디렉터리를 준비할 수 없습니다"), err)
-	}
-	io := e.io
-	p := io.NewPacer(c.Duration("auto"), c.IsSet("auto"))
-	steps := d.Steps()
-	p.Say(io.T(i18n.T("The hard link vs. symbolic link experiment, run for real. Every command is shown, then run.",
-		"하드 링크와 심볼릭 링크 실험을 실제로 해 봅니다. 명령을 먼저 보여 주고 나서 실행합니다.")))
-	for i, s := range steps {
-		p.Step(i+1, len(steps), io.T(s.Title))
-		p.Say(io.T(s.Say))
-		for _, a := range s.Actions {
-			p.Command(a.Line)
-			out := a.Run()
-			p.Output(out.Lines...)
-			switch {
-			case out.Err != nil && a.Fails:
-				p.Output(io.Bad("✗ " + e.demoErr(out.Err, dir)))
-			case out.Err != nil:
-				return i18n.Failed(i18n.T("the demo stopped at '%s'", "실험이 '%s'에서 멈췄습니다").F(a.Line), out.Err)
-			case a.Fails:
-				p.Output(io.Warn("! " + e.t("this was expected to fail, but it worked here", "실패해야 하는데 여기서는 성공했습니다")))
-			}
-		}
-		if s.Diagram {
-			fmt.Fprintln(io.Out)
-			for _, l := range e.diagram(d.Names()) {
-				fmt.Fprintln(io.Out, "    "+l)
-			}
-		}
-		if s.Explain != nil {
-			fmt.Fprintln(io.Out)
-			p.Say(io.T(s.Explain()))
-		}
-		if i < len(steps)-1 && !p.Wait() {
-			break
-		}
-	}
-	fmt.Fprintln(io.Out)
-	where := i18n.T("The experiment is in %s: look around with ls -li, or sysdojo link inspect.",
-		"실험 결과는 %s에 있습니다. ls -li나 sysdojo link inspect로 살펴보세요.")
-	if !c.IsSet("dir") {
-		where = i18n.T("The experiment is kept in %s: look around with ls -li, or sysdojo link inspect.",
-			"실험 결과는 %s에 남겨 두었습니다. ls -li나 sysdojo link inspect로 살펴보세요.")
-	}
-	p.Say(io.T(where.F(quotePath(dir))))
-	return nil
-}
-
-// demoErr shows a failed system call as the shell would, with the errno's
-// name: "link elsewhere elsewhere2: operation not permitted (EPERM)".
-func (e *env) demoErr(err error, dir string) string {
-	msg := i18n.Cause(err, e.io.Lang)
-	var errno unix.Errno
-	if errors.As(err, &errno) {
-		var le *os.LinkError
-		var pe *fs.PathError
-		switch {
-		case errors.As(err, &le):
-			msg = le.Op + " " + le.Old + " " + le.New + ": " + i18n.Cause(errno, e.io.Lang)
-		case errors.As(err, &pe):
-			msg = pe.Op + " " + pe.Path + ": " + i18n.Cause(errno, e.io.Lang)
-		}
-		if e.io.Lang != i18n.KO {
-			msg += " (" + unix.ErrnoName(errno) + ")"
-		} else {
-			msg = strings.TrimSuffix(msg, ")") + ", " + unix.ErrnoName(errno) + ")"
-		}
-	}
-	return strings.ReplaceAll(msg, dir+"/", "")
-}
-
-// linkTourCmds is the links part of sysdojo tour: the demo, run in the
-// tour's workspace at the tour's pace.
-func linkTourCmds(dir string, delay time.Duration, auto bool) [][]string {
-	demo := []string{"link", "demo", "--dir", filepath.Join(dir, "links")}
-	if auto {
-		demo = append(demo, "--auto", delay.String())
-	}
-	return [][]string{demo, {"link", "same", filepath.Join(dir, "links", "hardlink"), dir}}
+	return e.runDemo(demoOptions{lesson: l, seed: demoSeed, dir: c.String("dir"), keep: true,
+		delay: c.Duration("auto"), auto: c.IsSet("auto"), wait: c.Bool("wait"), commandLine: "sysdojo demo links-experiment"})
 }
