@@ -81,8 +81,7 @@ func newApp(io *term.IO, getenv func(string) string) *cli.App {
 	for _, c := range app.Commands {
 		prepare(e, c, "sysdojo")
 	}
-	app.EnableBashCompletion = true // completion.go
-	addCompleters(app.Commands, "sysdojo")
+	app.EnableBashCompletion = true                          // completion.go
 	app.OnUsageError = onUsageError(e, "sysdojo", app.Flags) // usage.go
 	return app
 }

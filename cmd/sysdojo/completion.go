@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -64,7 +62,6 @@ func newCompletionCommand(e *env) *cli.Command {
 			"bash:  sysdojo completion bash > /etc/bash_completion.d/sysdojo\n"+
 				"zsh:   sysdojo completion zsh > \"${fpath[1]}/_sysdojo\"\n"+
 				"fish:  sysdojo completion fish > ~/.config/fish/completions/sysdojo.fish"),
-		BashComplete: completeWords(func() []string { return []string{"bash", "zsh", "fish"} }),
 		Action: func(c *cli.Context) error {
 			a, err := args(c, 1, 1, "bash|zsh|fish")
 			if err != nil {
@@ -95,36 +92,4 @@ const completionFlag = "--generate-bash-completion"
 // then left as they are (not reordered), so the flag stays last.
 func completing(args []string) bool {
 	return len(args) > 1 && args[len(args)-1] == completionFlag
-}
-
-// lessonIDCommands are the commands whose argument is a lesson id.
-var lessonIDCommands = map[string]bool{
-	"sysdojo lesson start": true, "sysdojo lesson show": true, "sysdojo lesson check": true,
-	"sysdojo lesson reset": true, "sysdojo lesson handout": true, "sysdojo demo": true,
-}
-
-// addCompleters gives the commands that take a lesson id a completer for
-// it (flags still complete after a dash).
-func addCompleters(cmds []*cli.Command, parent string) {
-	for _, c := range cmds {
-		path := parent + " " + c.Name
-		if lessonIDCommands[path] && c.BashComplete == nil {
-			c.BashComplete = completeLessonIDs
-		}
-		addCompleters(c.Subcommands, path)
-	}
-}
-
-// completeWords completes the words list gives, or the command's flags
-// when the word being completed starts with a dash.
-func completeWords(list func() []string) cli.BashCompleteFunc {
-	return func(c *cli.Context) {
-		if n := len(os.Args); n > 2 && strings.HasPrefix(os.Args[n-2], "-") {
-			cli.DefaultCompleteWithFlags(c.Command)(c)
-			return
-		}
-		for _, w := range list() {
-			fmt.Fprintln(c.App.Writer, w)
-		}
-	}
 }

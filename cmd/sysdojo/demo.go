@@ -44,8 +44,7 @@ func newDemoCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "dir", Usage: e.t("demo workspace (default: a new temporary directory, removed at the end)", "데모 작업 디렉터리 (기본값: 새 임시 디렉터리, 끝나면 지움)")},
 			&cli.StringFlag{Name: "seed", Value: demoSeed, Usage: e.t("student seed for the lesson's values", "레슨 값을 정하는 학생 시드")},
 		},
-		BashComplete: completeLessonIDs,
-		Action:       e.demo,
+		Action: e.demo,
 	}
 }
 
@@ -76,9 +75,9 @@ func (e *env) newStage(delay time.Duration, auto, wait bool) *stage {
 
 // banner prints a heading framed by heavy rules, the width of the screen.
 func (s *stage) banner(i, n int, title string) {
-	rule := strings.Repeat("━", 78)
+	rule := strings.Repeat("━", s.io.Width())
 	fmt.Fprintf(s.io.Out, "\n%s\n", s.io.Dim(rule))
-	head := term.WrapPrefix(title, fmt.Sprintf("  [%d/%d]  ", i, n), strings.Repeat(" ", len(fmt.Sprintf("  [%d/%d]  ", i, n))), 78)
+	head := term.WrapPrefix(title, fmt.Sprintf("  [%d/%d]  ", i, n), strings.Repeat(" ", len(fmt.Sprintf("  [%d/%d]  ", i, n))), s.io.Width())
 	for _, l := range strings.Split(strings.TrimRight(head, "\n"), "\n") {
 		fmt.Fprintln(s.io.Out, s.io.Heading(l))
 	}
@@ -87,16 +86,16 @@ func (s *stage) banner(i, n int, title string) {
 
 // title prints a lesson's opening heading.
 func (s *stage) title(text string) {
-	rule := strings.Repeat("═", 78)
+	rule := strings.Repeat("═", s.io.Width())
 	fmt.Fprintln(s.io.Out, s.io.Dim(rule))
-	fmt.Fprint(s.io.Out, term.WrapPrefix(s.io.Heading(text), "  ", "  ", 78))
+	fmt.Fprint(s.io.Out, term.WrapPrefix(s.io.Heading(text), "  ", "  ", s.io.Width()))
 	fmt.Fprintln(s.io.Out, s.io.Dim(rule))
 }
 
 func (s *stage) say(text string) {
 	text = strings.TrimRight(text, "\n")
 	if text != "" {
-		fmt.Fprintln(s.io.Out, term.Wrap(text, 78))
+		fmt.Fprintln(s.io.Out, term.Wrap(text, s.io.Width()))
 	}
 }
 
@@ -285,7 +284,7 @@ func (e *env) demoStepAt(ctx context.Context, st *stage, r *lessons.Runner, l *l
 	if !r.CanRun(l, n) {
 		fmt.Fprintln(io.Out)
 		fmt.Fprintln(io.Out, io.Warn(term.Wrap(e.t("▲ This step needs root, and this demo does not run as root. Here is what you would see:",
-			"▲ 이 단계는 root 권한이 필요한데 지금 데모는 root로 실행 중이 아닙니다. root였다면 이렇게 됩니다:"), 78)))
+			"▲ 이 단계는 root 권한이 필요한데 지금 데모는 root로 실행 중이 아닙니다. root였다면 이렇게 됩니다:"), io.Width())))
 		for _, line := range s.Solution {
 			st.pacer.Command(line)
 		}
@@ -356,16 +355,4 @@ func (e *env) demoEnv(binDir string) []string {
 		env = append(env, "NO_COLOR=1")
 	}
 	return env
-}
-
-// completeLessonIDs completes a lesson id (and flags after a dash).
-func completeLessonIDs(c *cli.Context) {
-	completeWords(func() []string {
-		all, _ := lessons.All()
-		var ids []string
-		for _, l := range all {
-			ids = append(ids, l.ID)
-		}
-		return ids
-	})(c)
 }

@@ -58,8 +58,7 @@ func newLessonCommand(e *env) *cli.Command {
 					&cli.BoolFlag{Name: "all", Usage: e.t("check every step of the lessons, one test case each", "레슨의 모든 단계를 단계마다 하나씩 확인")},
 					&cli.StringFlag{Name: "dir", Usage: e.t("with --all: lesson ID's workspace is DIR/ID (instead of the one in the progress)", "--all과 함께: 레슨 ID의 작업 디렉터리를 DIR/ID로 (진행 기록의 경로 대신)")},
 					&cli.BoolFlag{Name: "live", Usage: e.t("with --all: count only what the checks see now (always so; kept for old scripts)", "--all과 함께: 지금 확인되는 것만 셈 (언제나 그렇습니다. 예전 스크립트를 위해 남겨 둠)")}},
-				BashComplete: completeLessonIDs,
-				Action:       e.lessonCheck},
+				Action: e.lessonCheck},
 			{Name: "hint", Usage: e.t("the next hint for the current step: the idea, then the shape of the command", "지금 단계의 다음 힌트: 먼저 생각할 거리, 그다음 명령의 모양"),
 				Flags: []cli.Flag{pf}, Action: e.lessonHint},
 			{Name: "solution", Usage: e.t("the full solution of the current step (recorded: your teacher sees it when grading)", "지금 단계의 풀이 전체 (기록되어 채점할 때 강사에게 보입니다)"),
@@ -72,7 +71,7 @@ func newLessonCommand(e *env) *cli.Command {
 				ArgsUsage: "ID", Flags: []cli.Flag{pf, &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: e.t("do not ask", "묻지 않음")}},
 				Action: e.lessonReset},
 			{Name: "handout", Usage: e.t("a printable handout of lesson ID (Markdown or a self-contained HTML page)", "레슨 ID의 인쇄용 유인물 (Markdown 또는 파일 하나짜리 HTML)"),
-				ArgsUsage: "ID", Flags: handoutFlags(e), BashComplete: completeLessonIDs, Action: e.lessonHandout},
+				ArgsUsage: "ID", Flags: handoutFlags(e), Action: e.lessonHandout},
 			{Name: "watch", Usage: e.t("re-check the current step whenever the workspace changes (Enter re-checks too)", "작업 디렉터리가 바뀔 때마다 다시 확인 (Enter로도 확인)"),
 				Flags:  []cli.Flag{pf, &cli.DurationFlag{Name: "poll", Value: time.Second, Usage: e.t("polling interval where file watching does not work", "파일 감시가 안 될 때 확인 간격")}},
 				Action: e.lessonWatch},
@@ -254,7 +253,7 @@ func (e *env) lessonStart(c *cli.Context) error {
 	if st.Resumed {
 		io.Printf(i18n.T("Welcome back: you are at step %d.\n", "다시 오셨네요. %d단계부터 이어서 합니다.\n"), min(lp.Step, len(l.Steps)))
 	} else {
-		fmt.Fprintln(io.Out, term.Wrap(strings.TrimRight(l.Intro.In(io.Lang), "\n"), 78))
+		fmt.Fprintln(io.Out, term.Wrap(strings.TrimRight(l.Intro.In(io.Lang), "\n"), io.Width()))
 	}
 	e.showKept(st.Kept)
 	fmt.Fprintln(io.Out)
@@ -298,9 +297,9 @@ func (e *env) showStep(l *lessons.Lesson, lp *lessons.LessonProgress) {
 	s := &l.Steps[lp.Step-1]
 	head := fmt.Sprintf("%s · %s %d/%d: %s", l.ID, e.t("step", "단계"), lp.Step, len(l.Steps), s.Title.In(io.Lang))
 	fmt.Fprintln(io.Out, io.Heading(head))
-	fmt.Fprintln(io.Out, term.Wrap(strings.TrimRight(s.Text.In(io.Lang), "\n"), 78))
+	fmt.Fprintln(io.Out, term.Wrap(strings.TrimRight(s.Text.In(io.Lang), "\n"), io.Width()))
 	fmt.Fprintln(io.Out)
-	fmt.Fprintln(io.Out, term.Wrap(e.t("Task: ", "과제: ")+strings.TrimRight(s.Task.In(io.Lang), "\n"), 78))
+	fmt.Fprintln(io.Out, term.Wrap(e.t("Task: ", "과제: ")+strings.TrimRight(s.Task.In(io.Lang), "\n"), io.Width()))
 	if s.NeedsRoot {
 		if isRoot() {
 			fmt.Fprintln(io.Out, io.Warn(e.t("(this step needs root: you are root)", "(이 단계는 root 권한이 필요합니다: 지금 root입니다)")))
@@ -389,7 +388,7 @@ func (e *env) checkCurrent(c *cli.Context, id string, answer *string, format str
 		fmt.Fprintln(io.Out)
 		if s.NeedsRoot && !isRoot() {
 			fmt.Fprintln(io.Out, term.Wrap(e.t("This step needs root, and you are not root. What you would see: ", "이 단계는 root 권한이 필요한데 지금은 root가 아닙니다. root였다면: ")+
-				s.Explain.In(io.Lang), 78))
+				s.Explain.In(io.Lang), io.Width()))
 			fmt.Fprintln(io.Out, e.t("Use sudo for the task's command, or go on with 'sysdojo lesson skip'.", "과제의 명령 앞에 sudo를 붙이거나 'sysdojo lesson skip'으로 넘어가세요."))
 		} else {
 			fmt.Fprintln(io.Out, e.t("Not yet. Fix what is marked ✗ and check again, or ask for 'sysdojo lesson hint'.",
@@ -411,7 +410,7 @@ func (e *env) celebrate(l *lessons.Lesson) {
 	io := e.io
 	fmt.Fprintln(io.Out, io.OK(fmt.Sprintf("★ "+e.t("Lesson %s complete: all %d steps done!", "레슨 %s 완료: %d단계를 모두 마쳤습니다!"), l.ID, len(l.Steps))))
 	if o := l.Outro.In(io.Lang); o != "" {
-		fmt.Fprintln(io.Out, term.Wrap(strings.TrimRight(o, "\n"), 78))
+		fmt.Fprintln(io.Out, term.Wrap(strings.TrimRight(o, "\n"), io.Width()))
 	}
 }
 
@@ -434,7 +433,7 @@ func (e *env) lessonSkip(c *cli.Context) error {
 	}
 	l := sk.Lesson
 	s := &l.Steps[sk.Step-1]
-	fmt.Fprintln(e.io.Out, term.Wrap(e.t("Skipped. What you would have seen as root: ", "건너뛰었습니다. root였다면: ")+s.Explain.In(e.io.Lang), 78))
+	fmt.Fprintln(e.io.Out, term.Wrap(e.t("Skipped. What you would have seen as root: ", "건너뛰었습니다. root였다면: ")+s.Explain.In(e.io.Lang), e.io.Width()))
 	fmt.Fprintln(e.io.Out)
 	if sk.Finished {
 		e.celebrate(l)
@@ -459,7 +458,7 @@ func (e *env) lessonHint(c *cli.Context) error {
 		io.Println(i18n.T("This step has no hints: 'sysdojo lesson solution' shows the answer.", "이 단계에는 힌트가 없습니다. 'sysdojo lesson solution'으로 풀이를 볼 수 있습니다."))
 		return nil
 	}
-	fmt.Fprintln(io.Out, term.Wrap(fmt.Sprintf(e.t("Hint %d/%d: ", "힌트 %d/%d: "), h.Shown, h.Total)+h.Hint.In(io.Lang), 78))
+	fmt.Fprintln(io.Out, term.Wrap(fmt.Sprintf(e.t("Hint %d/%d: ", "힌트 %d/%d: "), h.Shown, h.Total)+h.Hint.In(io.Lang), io.Width()))
 	if h.Shown < h.Total {
 		fmt.Fprintln(io.Out, io.Dim(e.t("(again for the next hint)", "(한 번 더 하면 다음 힌트)")))
 	} else {

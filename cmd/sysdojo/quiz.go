@@ -35,8 +35,7 @@ func newQuizCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "key", Usage: e.t("print the questions with their answers (for an instructor), ask nothing", "문제와 답을 함께 출력 (강사용), 묻지 않음")},
 			jsonFlag,
 		},
-		BashComplete: completeWords(func() []string { return append(append([]string{}, lessons.QuizTopics...), "all") }),
-		Action:       e.quiz,
+		Action: e.quiz,
 	}
 }
 
