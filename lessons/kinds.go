@@ -23,6 +23,9 @@ var registry = map[string]kindSpec{
 	KindLeadsTo: leadsToKind,
 	KindMatches: matchesKind,
 	KindScript:  scriptKind,
+	// check_inside.go
+	KindInside:        insideKind,
+	KindContainerDiff: containerDiffKind,
 }
 
 // isKind reports whether name is a check kind of either form.
