@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -160,6 +161,18 @@ func natRulesOf(t *testing.T, id string) []string {
 	return out
 }
 
+// addrTable is the bridge's address table (addresses.json): the
+// containers on it now, this test's and others'.
+func addrTable(t *testing.T) []map[string]string {
+	var out []map[string]string
+	if b, err := os.ReadFile(filepath.Join(filepath.Dir(container.DefaultStateRoot), "net", "addresses.json")); err == nil {
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Errorf("addresses.json: %v", err)
+		}
+	}
+	return out
+}
+
 func linkUp(name string) bool { _, err := netlink.LinkByName(name); return err == nil }
 
 func parentOf(pid int) int {
@@ -177,7 +190,7 @@ func parentOf(pid int) int {
 }
 
 // noTrace fails t if anything of container id's network is left: its
-// link, its address on any link, its NAT rules, its resolv.conf and
+// link, its address in the pool, the bridge when nobody is on it, its NAT rules, its resolv.conf and
 // hosts files; and, with no NAT rules of anyone left, forwarding as it
 // was before the test and sysdojo's note of it gone.
 func noTrace(t *testing.T, id, hostIf, addr, forwardBefore string) {
@@ -185,18 +198,14 @@ func noTrace(t *testing.T, id, hostIf, addr, forwardBefore string) {
 	if linkUp(hostIf) {
 		t.Errorf("link %s left behind", hostIf)
 	}
-	if links, err := netlink.LinkList(); err == nil {
-		for _, l := range links {
-			if !strings.HasPrefix(l.Attrs().Name, "sdj") {
-				continue
-			}
-			addrs, _ := netlink.AddrList(l, unix.AF_INET)
-			for _, a := range addrs {
-				if a.IP.String() == addr && strings.Contains(l.Attrs().Name, id[:8]) {
-					t.Errorf("address %s left on %s", addr, l.Attrs().Name)
-				}
-			}
+	others := addrTable(t)
+	for _, o := range others {
+		if o["id"] == id || o["ip"] == addr {
+			t.Errorf("address %s still taken by %s", o["ip"], o["id"])
 		}
+	}
+	if len(others) == 0 && linkUp(container.BridgeName) {
+		t.Errorf("the bridge %s left with no container on it", container.BridgeName)
 	}
 	if left := natRulesOf(t, id); len(left) > 0 {
 		t.Errorf("NAT rules left: %q", left)
