@@ -29,6 +29,10 @@ type State struct {
 	Rootfs       string    `json:"rootfs"`
 	Image        string    `json:"image,omitempty"` // what Rootfs was pulled as
 	Command      []string  `json:"command"`
+	// Env is what run put in the command's environment beyond the
+	// defaults (the image's ENV, then -e): exec starts from it, as docker
+	// exec does.
+	Env []string `json:"env,omitempty"`
 	RuntimePID   int       `json:"runtime_pid"`
 	RuntimeStart uint64    `json:"runtime_start"` // /proc/PID/stat start time, against PID reuse
 	InitPID      int       `json:"init_pid,omitempty"`
