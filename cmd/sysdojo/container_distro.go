@@ -67,10 +67,11 @@ func (e *env) containerRootfsDistro(c *cli.Context, distro string) error {
 		}
 	}
 	serveKey := "" // apt serve's key, put in the root that trusts it
-	if loopback(opt.Mirror) {
+	if loopback(opt.Mirror) && slices.Contains([]string{"", "minbase", "required", "buildd"}, opt.Variant) {
 		// apt serve's pool takes each package's Priority from its own
 		// control file, where apt says important (the archive overrides
-		// it to required): name it, or minbase has no apt-get.
+		// it to required): name it, or minbase has no apt-get. (Not for
+		// the variants that install no apt: extract, custom, essential.)
 		if !slices.Contains(opt.Include, "apt") {
 			opt.Include = append(opt.Include, "apt")
 		}
