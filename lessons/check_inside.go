@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"github.com/sysdojo/sysdojo/perm"
 )
 
@@ -44,6 +45,24 @@ var insideKind = kindSpec{
 		return ""
 	},
 	Run: runInside,
+	Describe: func(c Check) i18n.Text {
+		n := c.Container
+		switch c.Path {
+		case "network":
+			return t("container %s is on the bridge (--network bridge)", "컨테이너 %s: 브리지에 연결됨 (--network bridge)").F(n)
+		case "sources":
+			return t("the APT sources inside %s use %s", "컨테이너 %s 안의 APT 소스가 %s를 씀").F(n, c.Want)
+		case "updated":
+			return t("apt-get update inside %s fetched the index from %s", "컨테이너 %s 안에서 apt-get update가 %s의 색인을 받음").F(n, c.Want)
+		case "package":
+			return t("dpkg inside %s has %s installed", "컨테이너 %s 안의 dpkg에 %s가 설치되어 있음").F(n, c.Want)
+		case "user":
+			return t("user %s was added inside %s", "컨테이너 %[2]s 안에 사용자 %[1]s를 추가함").F(c.Want, n)
+		case "process":
+			return t("%s runs inside %s beside its PID 1", "컨테이너 %[2]s 안에서 PID 1과 따로 %[1]s가 돎").F(c.Want, n)
+		}
+		return t("%s of container %s", "컨테이너 %[2]s의 %[1]s").F(c.Path, n)
+	},
 }
 
 var containerDiffKind = kindSpec{
@@ -55,6 +74,9 @@ var containerDiffKind = kindSpec{
 		return ""
 	},
 	Run: runContainerDiff,
+	Describe: func(c Check) i18n.Text {
+		return t("`%s` holds what sysdojo container diff %s prints, with %s", "`%s`에 sysdojo container diff %s의 출력이 있고, %s 줄이 들어 있음").F(c.Path, c.Container, c.Want)
+	},
 }
 
 // running finds the running container name, or says why it cannot look.

@@ -1,6 +1,9 @@
 package lessons
 
-import "github.com/sysdojo/sysdojo/perm"
+import (
+	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/perm"
+)
 
 // kindSpec is one check kind as a value: what it means, how its
 // arguments are validated and how it looks. Kinds written this way live
@@ -16,6 +19,9 @@ type kindSpec struct {
 	Validate func(c Check) string
 	// Run looks and says what it saw.
 	Run func(c Check, env Env, db *perm.DB) Criterion
+	// Describe says in words what the check wants, for a handout (nil:
+	// the kind's name and path).
+	Describe func(c Check) i18n.Text
 }
 
 // registry holds the kinds written as kindSpec values.
