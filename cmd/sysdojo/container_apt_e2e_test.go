@@ -25,8 +25,8 @@ import (
 // machine's APT sources at set-up, then cached) served by `apt serve
 // --pool` on 127.0.0.1; a Debian root built from it by `container rootfs
 // debian`; a container on the bridge that reaches a second `apt serve`
-// listening on the host's end of its own link (never any address beyond
-// this machine), runs apt-get update and install of the demo package,
+// listening on the bridge's address, its default route (never any
+// address beyond this machine), runs apt-get update and install of the demo package,
 // useradd and exec -d; `container diff` shows what that changed; rm,
 // and gc after the runtime is SIGKILLed, leave no link, address, NAT
 // rule or file behind.
@@ -71,8 +71,8 @@ func TestContainerAptEndToEnd(t *testing.T) {
 	gw := must("container", "inspect", "-f", "{{.Net.HostIP}}", name)
 	hostIf := must("container", "inspect", "-f", "{{.Net.HostIf}}", name)
 
-	// The container's class mirror: apt serve on the host's end of the
-	// container's own link (the container's 127.0.0.1 is its own).
+	// The container's class mirror: apt serve on the bridge's address
+	// (the container's 127.0.0.1 is its own).
 	inside := debtest.Serve(t, exe, pool, gw+":0")
 	out := must("container", "exec", name, "--", "sh", "-c",
 		"echo 'deb "+inside+"debian "+suite+" main' > /etc/apt/sources.list && apt-get update && apt-get install -y sysdojo-hello && sysdojo-hello")
