@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -184,9 +185,31 @@ func Hosts(hostname, ip string) []byte {
 	return []byte(b)
 }
 
+// hostsWith is Hosts plus a line for each other container on the
+// bridge: its address, its name and its host name.
+func hostsWith(hostname, ip string, peers []addrEntry) []byte {
+	b := Hosts(hostname, ip)
+	for _, p := range peers {
+		names := []string{}
+		for _, n := range []string{p.Name, p.Hostname} {
+			if n != "" && !slices.Contains(names, n) && !strings.ContainsFunc(n, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+				names = append(names, n)
+			}
+		}
+		if len(names) > 0 {
+			b = append(b, p.IP+"\t"+strings.Join(names, " ")+"\n"...)
+		}
+	}
+	return b
+}
+
 // writeHosts writes container id's /etc/hosts in place (its inode kept:
 // it may be bound into the container already) and returns its path.
 func writeHosts(id, hostname, ip string) (string, error) {
+	return writeHostsPeers(id, hostname, ip, nil)
+}
+
+func writeHostsPeers(id, hostname, ip string, peers []addrEntry) (string, error) {
 	p := hostsPath(id)
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return "", err
@@ -195,7 +218,7 @@ func writeHosts(id, hostname, ip string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := f.Write(Hosts(hostname, ip)); err != nil {
+	if _, err := f.Write(hostsWith(hostname, ip, peers)); err != nil {
 		f.Close()
 		return "", err
 	}

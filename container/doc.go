@@ -28,10 +28,12 @@
 //
 // Networking (netbridge.go, nat.go, dns.go): --net none gives the
 // container lo only; --net host, the host's network; --net bridge, a veth
-// pair to the host with a /30 of its own, the host's end as its default
-// route, masquerade out through the host in an nftables table of
-// sysdojo's own (IPv4 forwarding switched on only while needed), a
-// resolv.conf made from the host's as Docker makes it, and an /etc/hosts
-// with its own name. Everything goes
-// with the container: at its end, by rm, or by GC after a killed runtime.
+// pair to the bridge the containers share (sysdojo0) and an address of
+// its own from the pool, the bridge as its default route, masquerade out
+// through the host in an nftables table of sysdojo's own (IPv4
+// forwarding switched on only while needed), a resolv.conf made from the
+// host's as Docker makes it, and an /etc/hosts with its own name and the
+// other containers' on the bridge. Everything goes with the container
+// (the bridge with the last one): at its end, by rm, or by GC after a
+// killed runtime.
 package container

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -88,6 +89,9 @@ func Exec(name string, o ExecOptions) (int, error) {
 	if pid == 0 {
 		return 0, errNotRunning(in)
 	}
+	// The container's environment (the image's ENV, run -e) first, then
+	// exec's own -e, as docker exec.
+	o.Env = append(slices.Clone(in.state.Env), o.Env...)
 	if o.Detach {
 		null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 		if err != nil {

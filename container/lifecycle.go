@@ -193,7 +193,7 @@ func (l *lifecycle) attach(dir string, st *State, pid int, lim Limits) error {
 	}
 	target := "127.0.0.1"
 	if h.Bridge != nil {
-		info, err := h.Bridge.setup(st.ID, pid)
+		info, err := h.Bridge.setup(st.ID, st.Name, l.host, pid)
 		if info != nil {
 			l.veth = info.HostIf
 		}
@@ -202,12 +202,8 @@ func (l *lifecycle) attach(dir string, st *State, pid int, lim Limits) error {
 		}
 		x.Net = info
 		target = info.ContainerIP
-		if l.hosts != "" {
-			// (Rewritten in place: the container sees it through its bind mount.)
-			if _, err := writeHosts(st.ID, l.host, info.ContainerIP); err != nil {
-				return i18n.Failed(i18n.T("cannot write the container's /etc/hosts", "컨테이너의 /etc/hosts를 쓸 수 없습니다"), err)
-			}
-		}
+		// (Its /etc/hosts, and the other containers', were rewritten in
+		// place by setup: each sees its file through its bind mount.)
 		if err := writeExtra(dir, x); err != nil {
 			return i18n.Failed(i18n.T("cannot write the container's state", "컨테이너 상태를 기록할 수 없습니다"), err)
 		}

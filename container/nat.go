@@ -1,23 +1,26 @@
 package container
 
 // The way out of a --net bridge container: the container's default route
-// is the host's end of its veth pair; the host forwards what comes from
-// there and masquerades it behind the address of whatever interface its
-// own route takes (NAT), with nftables, through netlink (no nft binary).
+// is the bridge (BridgeName, netbridge.go); the host forwards what comes
+// from there and masquerades it behind the address of whatever interface
+// its own route takes (NAT), with nftables, through netlink (no nft
+// binary).
 //
 // Everything sysdojo adds lives in one table of its own, "ip sysdojo":
 //
-//	chain postrouting (nat, srcnat):   ip saddr CTR oifname != VETH masquerade
-//	chain forward (filter, policy accept):
-//	    oifname VETH ct state != established,related drop   (inserted first)
-//	    iifname VETH accept
-//	    oifname VETH accept
-//	    iifname != "sdj*" oifname != "sdj*" drop             (the guard, see below)
+//	chain postrouting (nat, srcnat):   ip saddr CTR oifname != BRIDGE masquerade   (one per container)
+//	chain forward (filter, policy accept), while any container is on the bridge:
+//	    iifname BRIDGE oifname BRIDGE accept                  (container to container, when br_netfilter shows it)
+//	    oifname BRIDGE ct state != established,related drop   (nothing new comes in)
+//	    iifname BRIDGE accept
+//	    oifname BRIDGE accept
+//	    iifname != BRIDGE oifname != BRIDGE drop               (the guard, see below)
 //
-// Each rule carries the comment "sysdojo container ID", so a container's
-// rules go with it (stop, rm) and gc finds those whose veth is gone. When
-// the last container's rules go, the table goes. Tables and rules sysdojo
-// did not add are never read into a decision, changed or removed.
+// A container's rule carries the comment "sysdojo container ID", so it
+// goes with the container (stop, rm) and gc finds those whose veth is
+// gone; the bridge's rules carry "sysdojo bridge" and go with the last
+// container, and the table with them. Tables and rules sysdojo did not
+// add are never read into a decision, changed or removed.
 //
 // IPv4 forwarding (net.ipv4.ip_forward) is switched on only while a
 // bridged container needs it. When sysdojo found it off, it writes that
@@ -47,6 +50,7 @@ const NATTable = "sysdojo"
 const (
 	natCommentPrefix = "sysdojo container "
 	natGuardComment  = "sysdojo forwarding guard"
+	natBridgeComment = "sysdojo bridge"
 )
 
 // ipForward is the switch for IPv4 forwarding (a variable for tests).
@@ -73,9 +77,10 @@ func ifname(n string) []byte {
 
 func comment(s string) []byte { return userdata.AppendString(nil, userdata.TypeComment, s) }
 
-// natAdd adds container id's rules (its veth hostIf, its address ctr) and
-// switches forwarding on if needed. The caller holds the network lock.
-func natAdd(id, hostIf string, ctr netip.Addr) (err error) {
+// natAdd adds container id's rule (its address ctr), the bridge's rules
+// when they are not there, and switches forwarding on if needed. The
+// caller holds the network lock.
+func natAdd(id string, ctr netip.Addr) (err error) {
 	c, err := nftables.New()
 	if err != nil {
 		return fmt.Errorf("nftables: %w", err)
@@ -91,36 +96,42 @@ func natAdd(id, hostIf string, ctr netip.Addr) (err error) {
 		Hooknum: nftables.ChainHookPostrouting, Priority: nftables.ChainPriorityNATSource})
 	fwd := c.AddChain(&nftables.Chain{Name: "forward", Table: t, Type: nftables.ChainTypeFilter,
 		Hooknum: nftables.ChainHookForward, Priority: nftables.ChainPriorityFilter, Policy: &accept})
-	tag := comment(natCommentPrefix + id)
 	ip := ctr.As4()
-	c.AddRule(&nftables.Rule{Table: t, Chain: post, UserData: tag, Exprs: []expr.Any{
+	c.AddRule(&nftables.Rule{Table: t, Chain: post, UserData: comment(natCommentPrefix + id), Exprs: []expr.Any{
 		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: 12, Len: 4},
 		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: ip[:]},
 		&expr.Meta{Key: expr.MetaKeyOIFNAME, Register: 1},
-		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: ifname(hostIf)},
+		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: ifname(BridgeName)},
 		&expr.Masq{},
 	}})
-	// Nothing new comes in to the container by forwarding: from another
-	// network, or from another container.
-	c.InsertRule(&nftables.Rule{Table: t, Chain: fwd, UserData: tag, Exprs: []expr.Any{
-		&expr.Meta{Key: expr.MetaKeyOIFNAME, Register: 1},
-		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: ifname(hostIf)},
-		&expr.Ct{Key: expr.CtKeySTATE, Register: 1},
-		&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: 4,
-			Mask: binaryutil.NativeEndian.PutUint32(expr.CtStateBitESTABLISHED | expr.CtStateBitRELATED),
-			Xor:  binaryutil.NativeEndian.PutUint32(0)},
-		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: binaryutil.NativeEndian.PutUint32(0)},
-		&expr.Verdict{Kind: expr.VerdictDrop},
-	}})
-	for _, key := range []expr.MetaKey{expr.MetaKeyIIFNAME, expr.MetaKeyOIFNAME} {
-		c.AddRule(&nftables.Rule{Table: t, Chain: fwd, UserData: tag, Exprs: []expr.Any{
-			&expr.Meta{Key: key, Register: 1},
-			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: ifname(hostIf)},
-			&expr.Verdict{Kind: expr.VerdictAccept},
-		}})
-	}
 	if err := c.Flush(); err != nil {
 		return fmt.Errorf("adding the NAT rules: %w", err)
+	}
+	if !hasRule(c, t, fwd, natBridgeComment) {
+		tag := comment(natBridgeComment)
+		br := func(key expr.MetaKey) []expr.Any {
+			return []expr.Any{&expr.Meta{Key: key, Register: 1}, &expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: ifname(BridgeName)}}
+		}
+		// Inserted first, last rule first: they end up in this order,
+		// before anything else in the chain.
+		rules := [][]expr.Any{
+			append(br(expr.MetaKeyIIFNAME), append(br(expr.MetaKeyOIFNAME), &expr.Verdict{Kind: expr.VerdictAccept})...),
+			append(br(expr.MetaKeyOIFNAME),
+				&expr.Ct{Key: expr.CtKeySTATE, Register: 1},
+				&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: 4,
+					Mask: binaryutil.NativeEndian.PutUint32(expr.CtStateBitESTABLISHED | expr.CtStateBitRELATED),
+					Xor:  binaryutil.NativeEndian.PutUint32(0)},
+				&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: binaryutil.NativeEndian.PutUint32(0)},
+				&expr.Verdict{Kind: expr.VerdictDrop}),
+			append(br(expr.MetaKeyIIFNAME), &expr.Verdict{Kind: expr.VerdictAccept}),
+			append(br(expr.MetaKeyOIFNAME), &expr.Verdict{Kind: expr.VerdictAccept}),
+		}
+		for i := len(rules) - 1; i >= 0; i-- {
+			c.InsertRule(&nftables.Rule{Table: t, Chain: fwd, UserData: tag, Exprs: rules[i]})
+		}
+		if err := c.Flush(); err != nil {
+			return fmt.Errorf("adding the bridge's forwarding rules: %w", err)
+		}
 	}
 	return forwardOn(c, t, fwd)
 }
@@ -146,12 +157,12 @@ func forwardOn(c *nftables.Conn, t *nftables.Table, fwd *nftables.Chain) error {
 			return err
 		}
 	}
-	if !hasGuard(c, t, fwd) {
+	if !hasRule(c, t, fwd, natGuardComment) {
 		c.AddRule(&nftables.Rule{Table: t, Chain: fwd, UserData: comment(natGuardComment), Exprs: []expr.Any{
 			&expr.Meta{Key: expr.MetaKeyIIFNAME, Register: 1},
-			&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: []byte(vethPrefix)},
+			&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: ifname(BridgeName)},
 			&expr.Meta{Key: expr.MetaKeyOIFNAME, Register: 1},
-			&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: []byte(vethPrefix)},
+			&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: ifname(BridgeName)},
 			&expr.Verdict{Kind: expr.VerdictDrop},
 		}})
 		if err := c.Flush(); err != nil {
@@ -164,10 +175,10 @@ func forwardOn(c *nftables.Conn, t *nftables.Table, fwd *nftables.Chain) error {
 	return nil
 }
 
-func hasGuard(c *nftables.Conn, t *nftables.Table, fwd *nftables.Chain) bool {
+func hasRule(c *nftables.Conn, t *nftables.Table, fwd *nftables.Chain, tag string) bool {
 	rules, _ := c.GetRules(t, fwd)
 	for _, r := range rules {
-		if s, _ := userdata.GetString(r.UserData, userdata.TypeComment); s == natGuardComment {
+		if s, _ := userdata.GetString(r.UserData, userdata.TypeComment); s == tag {
 			return true
 		}
 	}
@@ -185,7 +196,9 @@ func natRemove(id string) (int, error) {
 		return 0, err
 	}
 	defer lock.Close()
-	return natRemoveLocked(id)
+	n, err := natRemoveLocked(id)
+	releaseAddr(id)
+	return n, err
 }
 
 func natRemoveLocked(id string) (int, error) {
@@ -224,7 +237,7 @@ func natSweep(gone func(id string) bool) (int, error) {
 					n++
 				case ok:
 					left++
-				case s == natGuardComment:
+				case s == natGuardComment || s == natBridgeComment:
 					guards = append(guards, r)
 				default:
 					foreign++
@@ -324,6 +337,14 @@ func gcNAT() ([]Collected, error) {
 		}
 		return true
 	})
+	// Addresses of containers gone, their names in the others' hosts
+	// files, and the bridge when nobody is on it.
+	es := readAddrs()
+	writeAddrs(es)
+	rewriteHosts(es)
+	if bridgeDownIfUnused() {
+		out = append(out, Collected{ID: "-", What: "bridge", Path: BridgeName})
+	}
 	// (A minute's grace for a container being set up.)
 	ents, _ := os.ReadDir(filepath.Dir(resolvPath("x")))
 	for _, e := range ents {

@@ -179,13 +179,19 @@ func TestNATOut(t *testing.T) {
 	rootfs := testRootfs(t)
 	inet := newInternet(t)
 	before := ipForward(t)
-	var during []string
+	var during, bridgeDuring []string
 	var id string
 	var out bytes.Buffer
 	res, err := container.Run(container.Config{Rootfs: rootfs, StateRoot: t.TempDir() + "/state",
 		Hooks: &container.Hooks{Bridge: &container.Bridge{DNS: []string{inet.dnsIP}}, OnStart: func(i *container.Info) {
 			id = i.ID
 			during = rulesOf(t, i.ID)
+			all, _ := container.NATRules()
+			for _, r := range all {
+				if r == "forward: sysdojo bridge" {
+					bridgeDuring = append(bridgeDuring, r)
+				}
+			}
 		}},
 		Hostname: "natbox",
 		Args:     sh(`ip route | grep default; cat /etc/resolv.conf; grep natbox /etc/hosts; wget -q -O - ` + inet.httpURL + `; nslookup example.test || echo NSLOOKUP-FAILED`),
@@ -220,8 +226,8 @@ func TestNATOut(t *testing.T) {
 	default:
 		t.Errorf("the DNS server saw no question")
 	}
-	if len(during) < 4 {
-		t.Errorf("rules while it ran: %q, want the masquerade and three forward rules", during)
+	if len(during) != 1 || !strings.HasPrefix(during[0], "postrouting:") || len(bridgeDuring) != 4 {
+		t.Errorf("rules while it ran: %q and %q, want its masquerade and the bridge's four forward rules", during, bridgeDuring)
 	}
 	if left := rulesOf(t, id); len(left) > 0 {
 		t.Errorf("rules left after the run: %q", left)

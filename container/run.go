@@ -465,7 +465,7 @@ func prepareRun(cfg *Config) (*run, error) {
 		ic.Tty = true
 	}
 	r.dir = filepath.Join(r.stateRoot, r.id)
-	r.st = &State{ID: r.id, Name: r.name, Rootfs: ic.Rootfs, Image: cfg.Image, Command: cfg.Args, RuntimePID: os.Getpid(),
+	r.st = &State{ID: r.id, Name: r.name, Rootfs: ic.Rootfs, Image: cfg.Image, Command: cfg.Args, Env: cfg.Env, RuntimePID: os.Getpid(),
 		Created: time.Now().UTC(), Keep: cfg.Keep, Status: "running", Detached: r.life.detached()}
 	cg, lim, notEnforced, err := planRunCgroup(cfg.CgroupLayout, r.id, ic.Limits, cfg.Limits, ic.Rootless)
 	if err != nil {

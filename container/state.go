@@ -24,11 +24,15 @@ const DefaultStateRoot = "/run/sysdojo/containers"
 // State is what the host keeps about one container while it runs (and
 // after, with --keep), so that ps, exec, stop and gc can find it.
 type State struct {
-	ID           string    `json:"id"`
-	Name         string    `json:"name"`
-	Rootfs       string    `json:"rootfs"`
-	Image        string    `json:"image,omitempty"` // what Rootfs was pulled as
-	Command      []string  `json:"command"`
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Rootfs  string   `json:"rootfs"`
+	Image   string   `json:"image,omitempty"` // what Rootfs was pulled as
+	Command []string `json:"command"`
+	// Env is what run put in the command's environment beyond the
+	// defaults (the image's ENV, then -e): exec starts from it, as docker
+	// exec does.
+	Env          []string  `json:"env,omitempty"`
 	RuntimePID   int       `json:"runtime_pid"`
 	RuntimeStart uint64    `json:"runtime_start"` // /proc/PID/stat start time, against PID reuse
 	InitPID      int       `json:"init_pid,omitempty"`

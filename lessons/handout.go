@@ -24,6 +24,9 @@ type HandoutOptions struct {
 func Describe(c Check) i18n.Text {
 	code := func(s string) string { return "`" + s + "`" }
 	p := code(c.Path)
+	if k, ok := registry[c.Kind]; ok && k.Describe != nil {
+		return k.Describe(c)
+	}
 	switch c.Kind {
 	case KindExists:
 		if c.Want != "" {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"github.com/sysdojo/sysdojo/perm"
 )
 
@@ -27,6 +28,9 @@ type kindSpec struct {
 	Validate func(c Check) string
 	// Run looks and says what it saw.
 	Run func(c Check, env Env, db *perm.DB) Criterion
+	// Describe says in words what the check wants, for a handout (nil:
+	// the kind's name and path).
+	Describe func(c Check) i18n.Text
 }
 
 // registry holds every check kind. A new kind is a kindSpec value in its
@@ -58,6 +62,8 @@ var registry = map[string]kindSpec{
 	KindLimit:         limitKind,
 	KindHTTP:          httpKind,
 	KindFastestMirror: fastestMirrorKind,
+	KindInside:        insideKind,
+	KindContainerDiff: containerDiffKind,
 }
 
 // Kinds returns the names of every check kind, sorted.

@@ -97,6 +97,7 @@ func TestEverySolution(t *testing.T) {
 				if src.NeedsRoot() {
 					testenv.NeedRoot(t)
 				}
+				prepareLesson(t, src.ID) // containers_apt_test.go
 				// Lessons with live things (containers, servers on fixed
 				// ports) run one at a time: two seeds may pick one name.
 				if !usesLive(src) {

@@ -62,7 +62,7 @@ func newContainerCommand(e *env) *cli.Command {
 					&cli.StringFlag{Name: "name", Usage: e.t("container name", "컨테이너 이름")},
 					&cli.StringFlag{Name: "hostname", Usage: e.t("host name inside (default: the name)", "안의 호스트 이름 (기본값: 이름)")},
 				}, e.processFlags(), []cli.Flag{
-					&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Value: "none", Usage: e.t("none (lo only), host or bridge (a veth pair to the host, NAT out)", "none (lo만), host, bridge (호스트와 veth 한 쌍, NAT로 밖으로)")},
+					&cli.StringFlag{Name: "net", Aliases: []string{"network"}, Value: "none", Usage: e.t("none (lo only), host or bridge (the shared bridge sysdojo0, NAT out)", "none (lo만), host, bridge (함께 쓰는 브리지 sysdojo0, NAT로 밖으로)")},
 					&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: e.t("UID[:GID] or a user of the rootfs to run as", "실행할 UID[:GID]나 rootfs에 있는 사용자")},
 					&cli.BoolFlag{Name: "interactive", Aliases: []string{"i"}, Usage: e.t("connect stdin when it is a pipe or a file (a terminal always is)",
 						"표준 입력이 파이프나 파일일 때도 연결 (터미널은 언제나 연결됨)")},

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -65,6 +66,16 @@ func (e *env) containerRootfsDistro(c *cli.Context, distro string) error {
 			fmt.Fprintf(e.io.Err, "sysdojo: %s\n", n.In(e.io.Lang))
 		}
 	}
+	serveKey := "" // apt serve's key, put in the root that trusts it
+	if loopback(opt.Mirror) && slices.Contains([]string{"", "minbase", "required", "buildd"}, opt.Variant) {
+		// apt serve's pool takes each package's Priority from its own
+		// control file, where apt says important (the archive overrides
+		// it to required): name it, or minbase has no apt-get. (Not for
+		// the variants that install no apt: extract, custom, essential.)
+		if !slices.Contains(opt.Include, "apt") {
+			opt.Include = append(opt.Include, "apt")
+		}
+	}
 	if k := c.String("keyring"); k != "" {
 		opt.Keyrings = []string{k}
 	} else if loopback(opt.Mirror) {
@@ -96,6 +107,7 @@ func (e *env) containerRootfsDistro(c *cli.Context, distro string) error {
 			}
 		}
 		opt.Keyrings = []string{dir}
+		serveKey = kr
 	}
 	if e.io.ErrTTY && !c.Bool("json") {
 		opt.Output = e.io.Err
@@ -103,6 +115,13 @@ func (e *env) containerRootfsDistro(c *cli.Context, distro string) error {
 	rep, err := container.BuildDistro(a[0], opt)
 	if err != nil {
 		return err
+	}
+	if serveKey != "" {
+		// The root trusts the class mirror it came from, as it trusts
+		// the distribution: apt-get update works inside.
+		if err := copyKey(serveKey, rep.Dir, "etc/apt/trusted.gpg.d/sysdojo-apt-serve.gpg"); err != nil {
+			return i18n.Failed(i18n.T("cannot put the class mirror's key in the root", "루트에 교실 미러의 키를 넣을 수 없습니다"), err)
+		}
 	}
 	if c.Bool("json") {
 		return e.writeJSON(rep)
@@ -112,6 +131,25 @@ func (e *env) containerRootfsDistro(c *cli.Context, distro string) error {
 	fmt.Fprintf(e.io.Out, "  %s %s\n", e.t("from", "미러:"), rep.Mirror)
 	fmt.Fprintf(e.io.Out, "  %s\n", i18n.T("run it: sysdojo container run --rootfs %s -- apt-get --version", "실행: sysdojo container run --rootfs %s -- apt-get --version").F(rep.Dir).In(e.io.Lang))
 	return nil
+}
+
+// copyKey copies the key file src to rel inside the root dir, through
+// os.Root: a link in the root (its packages came from a pool anyone
+// may fill) never takes the write out of it.
+func copyKey(src, dir, rel string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if err := r.MkdirAll(filepath.Dir(rel), 0o755); err != nil {
+		return err
+	}
+	return r.WriteFile(rel, b, 0o644)
 }
 
 // loopback reports whether a mirror URL is on this machine.

@@ -31,8 +31,8 @@ func (e *env) lifecycleRunFlags() []cli.Flag {
 			"호스트 디렉터리를 안에 연결: HOSTDIR:CTRDIR[:ro]")},
 		&cli.StringSliceFlag{Name: "publish", Aliases: []string{"p"}, Usage: e.t("forward the host's 127.0.0.1:HOSTPORT to the container's CTRPORT: HOSTPORT:CTRPORT",
 			"호스트의 127.0.0.1:HOSTPORT를 컨테이너의 CTRPORT로 전달: HOSTPORT:CTRPORT")},
-		&cli.StringFlag{Name: "subnet", Value: container.DefaultSubnet, Usage: e.t("addresses for --net bridge (a /30 per container)",
-			"--net bridge가 쓰는 주소 대역 (컨테이너마다 /30 하나)")},
+		&cli.StringFlag{Name: "subnet", Value: container.DefaultSubnet, Usage: e.t("addresses for --net bridge (one per container on the bridge sysdojo0)",
+			"--net bridge가 쓰는 주소 대역 (브리지 sysdojo0에서 컨테이너마다 주소 하나)")},
 		&cli.StringSliceFlag{Name: "dns", Usage: e.t("nameserver for --net bridge (default: the host's, loopback ones left out)",
 			"--net bridge에서 쓸 네임서버 (기본값: 호스트의 것, 루프백 주소는 빼고)")},
 	}
