@@ -195,7 +195,8 @@ func platformOf(s string) (*v1.Platform, error) {
 // already in the store (by digest) are not downloaded again, and an image
 // already unpacked is not unpacked again. Layers are applied in order,
 // whiteouts and opaque directories honoured, with their owners when run
-// as root; every write goes through an os.Root at the image's directory,
+// as root or by a rootless caller with subordinate ids (in their user
+// namespace, see userns.go); every write goes through an os.Root at the image's directory,
 // symbolic links resolved inside it, so no entry of a layer lands outside
 // (see unpack.go). Errors: a bad reference or an unknown image is invalid
 // input; an unreachable registry, a failed write or a layer over the
@@ -318,7 +319,7 @@ func (s ImageStore) Pull(ref string, opt PullOptions) (*PullReport, error) {
 		if opt.Unpacking != nil {
 			opt.Unpacking()
 		}
-		skipped, err := unpackImage(local, dir, lim)
+		skipped, err := unpackImage(s.layout(), local, dir, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -652,10 +653,10 @@ func (s ImageStore) RemoveImage(ref, stateRoot string) (*ImageInfo, error) {
 	return info, nil
 }
 
-// removeTree removes an unpacked root: first made writable where an image
-// left a directory without write permission (root can remove it anyway;
-// a rootless user could not).
-func removeTree(dir string) error {
+// removeTreeHere removes an unpacked root in this process: first made
+// writable where an image left a directory without write permission (root
+// can remove it anyway; a rootless user could not).
+func removeTreeHere(dir string) error {
 	if err := os.RemoveAll(dir); err == nil {
 		return nil
 	}

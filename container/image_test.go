@@ -570,9 +570,19 @@ func TestPullPlatform(t *testing.T) {
 }
 
 // pullAsUser pulls as the user the test started it as:
-// SYSDOJO_TEST_PULL=REF|STORE.
+// SYSDOJO_TEST_PULL=REF|STORE; with |rmi after them, it removes the image.
 func pullAsUser() int {
 	ref, store, _ := strings.Cut(os.Getenv("SYSDOJO_TEST_PULL"), "|")
+	store, op, _ := strings.Cut(store, "|")
+	if op == "rmi" {
+		info, err := container.ImageStore{Dir: store}.RemoveImage(ref, "")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		fmt.Println(info.Rootfs)
+		return 0
+	}
 	rep, err := container.ImageStore{Dir: store}.Pull(ref, container.PullOptions{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -637,5 +647,86 @@ func TestPullRootless(t *testing.T) {
 		if uid, _ := owner(t, filepath.Join(rootfs, p)); uid != 65534 {
 			t.Errorf("%s: owner %d, want the user's own (65534)", p, uid)
 		}
+	}
+}
+
+// TestPullRootlessSubIDs: a user with subordinate ids pulls an image whose
+// files belong to several users; the root is unpacked in their user
+// namespace, so their rootless container sees the image's owners (0 for
+// root's files, 1000 for kim's home), the host sees the subordinate ids
+// those map to, and the user can remove it all again.
+func TestPullRootlessSubIDs(t *testing.T) {
+	e := newRootlessEnv(t)
+	for _, h := range container.IDMapHelpers {
+		if _, err := os.Stat(h); err != nil {
+			testenv.Skip(t, h+" is missing (Debian package uidmap)")
+		}
+	}
+	bb, err := os.ReadFile(testenv.NeedTool(t, "busybox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := testRegistry(t)
+	ref := reg + "/rootless/owners:1"
+	push(t, ref, layerOf(t,
+		ent{name: "bin/", typ: tar.TypeDir},
+		ent{name: "bin/busybox", body: string(bb), mode: 0o755},
+		ent{name: "etc/", typ: tar.TypeDir},
+		ent{name: "etc/shadow", body: "root:*:1::::::\n", mode: 0o640, gid: 42},
+		ent{name: "home/", typ: tar.TypeDir},
+		ent{name: "home/kim/", typ: tar.TypeDir, mode: 0o700, uid: 1000, gid: 1000},
+		ent{name: "home/kim/notes", body: "hi", mode: 0o600, uid: 1000, gid: 1000}))
+	store := filepath.Join(e.dir, "store")
+	os.Mkdir(store, 0o700)
+	os.Chown(store, int(e.uid), int(e.gid))
+	asUser := func(env string, args ...string) string {
+		c := e.cmd("", args...)
+		for i, kv := range c.Env {
+			if strings.HasPrefix(kv, "SYSDOJO_TEST_ROOTLESS=") {
+				c.Env[i] = env
+			}
+		}
+		out, err := c.Output()
+		if err != nil {
+			var ee *exec.ExitError
+			errors.As(err, &ee)
+			stderr := ""
+			if ee != nil {
+				stderr = string(ee.Stderr)
+			}
+			t.Fatalf("%s %v as %s: %v %s", env, args, e.name, err, stderr)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	rootfs := asUser("SYSDOJO_TEST_PULL=" + ref + "|" + store)
+
+	subUID := container.SubIDRange("/etc/subuid", e.name, -1)[0]
+	subGID := container.SubIDRange("/etc/subgid", e.name, -1)[0]
+	for p, want := range map[string][2]int{
+		"home/kim/notes": {int(subUID) + 999, int(subGID) + 999},
+		"etc/shadow":     {int(e.uid), int(subGID) + 41},
+		"bin/busybox":    {int(e.uid), int(e.gid)},
+	} {
+		if uid, gid := owner(t, filepath.Join(rootfs, p)); uid != want[0] || gid != want[1] {
+			t.Errorf("%s on the host: owner %d:%d, want %d:%d", p, uid, gid, want[0], want[1])
+		}
+	}
+
+	// Inside the user's rootless container: the image's own owners.
+	c := e.cmd("", "/bin/busybox", "stat", "-c", "%u:%g %n", "/home/kim/notes", "/etc/shadow")
+	for i, kv := range c.Env {
+		if strings.HasPrefix(kv, "SYSDOJO_TEST_ROOTLESS=") {
+			c.Env[i] = "SYSDOJO_TEST_ROOTLESS=" + rootfs + "|"
+		}
+	}
+	out, err := c.CombinedOutput()
+	if want := "1000:1000 /home/kim/notes\n0:42 /etc/shadow\n"; err != nil || !strings.HasSuffix(string(out), want) {
+		t.Errorf("inside the rootless container: %v\n%s\nwant %q", err, out, want)
+	}
+
+	// And the user removes it all again (kim's files are not theirs on the host).
+	asUser("SYSDOJO_TEST_PULL=" + ref + "|" + store + "|rmi")
+	if _, err := os.Lstat(rootfs); !os.IsNotExist(err) {
+		t.Errorf("after rmi, %s: %v", rootfs, err)
 	}
 }

@@ -25,7 +25,8 @@ func IsInit() bool {
 }
 
 // Init runs the container's --init reaper when this process is one (see
-// IsInit) and returns its exit status and true; otherwise it returns
+// IsInit), or the user-namespace helper of a rootless image store (see
+// userns.go), and returns its exit status and true; otherwise it returns
 // false at once. Call it first thing in main, and exit with the status.
 //
 // The reaper does tini's job, as docker run --init: it starts the command
@@ -34,6 +35,9 @@ func IsInit() bool {
 // on every signal it gets, reaps every child (orphans included), and exits
 // with the command's status (128+N when signal N killed it).
 func Init() (status int, ok bool) {
+	if status, ok := userNSHelper(); ok { // userns.go
+		return status, true
+	}
 	if !IsInit() {
 		return 0, false
 	}

@@ -27,9 +27,10 @@ const (
 	whiteoutOpaque = ".wh..wh..opq"
 )
 
-// unpackImage applies img's layers in order to a new directory, then
-// renames it to dir: a failed unpack leaves nothing at dir.
-func unpackImage(img v1.Image, dir string, lim ImageLimits) (skipped int, err error) {
+// unpackHere applies img's layers in order to a new directory, then
+// renames it to dir, in this process (see unpackImage): as root, with the
+// layers' owners; otherwise every file is the caller's.
+func unpackHere(img v1.Image, dir string, lim ImageLimits) (skipped int, err error) {
 	layers, err := img.Layers()
 	if err != nil {
 		return 0, i18n.Failed(i18n.T("cannot read the image's layers", "이미지의 층을 읽을 수 없습니다"), err)
@@ -44,7 +45,7 @@ func unpackImage(img v1.Image, dir string, lim ImageLimits) (skipped int, err er
 	}
 	defer func() {
 		if err != nil {
-			removeTree(tmp)
+			removeTreeHere(tmp)
 		}
 	}()
 	if err := os.Chmod(tmp, 0o755); err != nil {
