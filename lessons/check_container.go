@@ -50,6 +50,10 @@ var containerKind = kindSpec{
 		}
 		return ""
 	},
+	Describe: func(c Check) i18n.Text {
+		state := map[string]i18n.Text{"running": t("running", "실행 중"), "exited": t("stopped", "멈춤"), "absent": t("gone", "없음")}[c.Want]
+		return bi("container %s is %s", "컨테이너 %s: %s", []any{c.Container, state.En}, []any{c.Container, state.Ko})
+	},
 	Run: func(c Check, env Env, _ *perm.DB) Criterion {
 		k, cr, ok := lookContainer(c, env, true)
 		if !ok {

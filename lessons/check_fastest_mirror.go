@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"path/filepath"
 	"strings"
 
@@ -22,6 +23,9 @@ var fastestMirrorKind = kindSpec{
 			return "fastest_mirror needs path (the sandbox root) and paths (the mirrors to rank)"
 		}
 		return ""
+	},
+	Describe: func(c Check) i18n.Text {
+		return t("the sources under `%s` use the fastest up-to-date mirror", "`%s` 아래 소스 목록: 가장 빠른 최신 미러 사용").F(c.Path)
 	},
 	Run: func(c Check, env Env, _ *perm.DB) Criterion { return checkFastest(c, env) },
 }

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"strings"
 
 	"github.com/sysdojo/sysdojo/perm"
@@ -16,6 +17,9 @@ var hostnameKind = kindSpec{
 	Live:     true,
 	Doc:      "`hostname` run inside the running container (container.Exec) prints want",
 	Validate: needs(KindHostname, "container", "want"),
+	Describe: func(c Check) i18n.Text {
+		return t("`hostname` inside container %s prints %s", "컨테이너 %s 안의 `hostname` 출력: %s").F(c.Container, c.Want)
+	},
 	Run: func(c Check, env Env, _ *perm.DB) Criterion {
 		if _, cr, ok := lookContainer(c, env, false, true); !ok {
 			return cr

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"errors"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"io"
 	"net"
 	"net/http"
@@ -22,7 +23,13 @@ var httpKind = kindSpec{
 	Live:     true,
 	Doc:      "the URL answers 200 OK (with path's text in the body); only 127.0.0.1/localhost",
 	Validate: needs(KindHTTP, "want"),
-	Run:      func(c Check, _ Env, _ *perm.DB) Criterion { return checkHTTP(c) },
+	Describe: func(c Check) i18n.Text {
+		if c.Path != "" {
+			return t("`%s` answers 200 OK with %q", "`%s`: 200 OK, 본문에 %q").F(c.Want, c.Path)
+		}
+		return t("`%s` answers 200 OK", "`%s`: 200 OK로 응답").F(c.Want)
+	},
+	Run: func(c Check, _ Env, _ *perm.DB) Criterion { return checkHTTP(c) },
 }
 
 // loopback reports whether u names this machine: lessons reach no other.

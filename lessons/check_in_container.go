@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"regexp"
 	"strings"
 
@@ -37,6 +38,9 @@ var inContainerKind = kindSpec{
 			}
 		}
 		return ""
+	},
+	Describe: func(c Check) i18n.Text {
+		return withWhy(t("`%s` exists inside container %s", "컨테이너 %[2]s 안에 `%[1]s` 있음").F(c.Path, c.Container), c)
 	},
 	Run: runInContainer,
 }

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"errors"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"io/fs"
 	"os"
 	"path"
@@ -30,6 +31,9 @@ var leadsToKind = kindSpec{
 			return "leads_to needs want relative to the workspace"
 		}
 		return ""
+	},
+	Describe: func(c Check) i18n.Text {
+		return t("`%s` is a symbolic link that leads to `%s`", "`%s`: `%s`로 이어지는 심볼릭 링크").F(c.Path, c.Want)
 	},
 	Run: runLeadsTo,
 }

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"strconv"
 
 	"github.com/sysdojo/sysdojo/perm"
@@ -25,6 +26,9 @@ var limitKind = kindSpec{
 			return "limit needs want"
 		}
 		return ""
+	},
+	Describe: func(c Check) i18n.Text {
+		return t("container %s runs with the %s limit %s", "컨테이너 %s: %s 제한 %s").F(c.Container, c.Path, c.Want)
 	},
 	Run: func(c Check, env Env, _ *perm.DB) Criterion {
 		k, cr, ok := lookContainer(c, env, false)

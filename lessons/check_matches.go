@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"errors"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"io/fs"
 	"path/filepath"
 	"regexp"
@@ -38,6 +39,9 @@ var matchesKind = kindSpec{
 			return "matches needs why: what the content must show, in the lesson's terms"
 		}
 		return ""
+	},
+	Describe: func(c Check) i18n.Text {
+		return withWhy(t("`%s` shows what the task asks for", "`%s`: 과제에서 바라는 내용이 보임").F(c.Path), c)
 	},
 	Run: runMatches,
 }

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"errors"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"net"
 	"strconv"
 	"strings"
@@ -25,6 +26,9 @@ var portKind = kindSpec{
 			return "port needs want: a port number"
 		}
 		return ""
+	},
+	Describe: func(c Check) i18n.Text {
+		return t("container %s answers on the host's 127.0.0.1:%s", "컨테이너 %s: 호스트의 127.0.0.1:%s에서 응답").F(c.Container, c.Want)
 	},
 	Run: func(c Check, env Env, _ *perm.DB) Criterion {
 		k, cr, ok := lookContainer(c, env, false, true)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"os"
 	"os/exec"
 	"strconv"
@@ -51,6 +52,9 @@ var scriptKind = kindSpec{
 			return "script: want holds a NUL byte"
 		}
 		return ""
+	},
+	Describe: func(Check) i18n.Text {
+		return t("the lesson's check script passes", "레슨의 확인 스크립트 통과")
 	},
 	Run: runScript,
 }

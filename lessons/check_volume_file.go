@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"errors"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"os"
 	"path"
 	"path/filepath"
@@ -26,6 +27,9 @@ var volumeFileKind = kindSpec{
 			return "volume_file needs an absolute path inside the container"
 		}
 		return ""
+	},
+	Describe: func(c Check) i18n.Text {
+		return t("`%s` in a volume of container %s, on the host side too", "컨테이너 %[2]s의 볼륨 안 `%[1]s`: 호스트 쪽에도 있음").F(c.Path, c.Container)
 	},
 	Run: func(c Check, env Env, _ *perm.DB) Criterion {
 		k, cr, ok := lookContainer(c, env, false)

@@ -63,6 +63,14 @@ func Describe(c Check) i18n.Text {
 	return t("%s %s", "%s %s").F(c.Kind, p)
 }
 
+// withWhy adds a check's why, when it has one, to what it describes.
+func withWhy(d i18n.Text, c Check) i18n.Text {
+	if c.Why.IsZero() {
+		return d
+	}
+	return i18n.Text{En: d.En + ": " + c.Why.En, Ko: d.Ko + ": " + c.Why.Ko}
+}
+
 func codes(ps []string) string {
 	out := make([]string, len(ps))
 	for i, p := range ps {

@@ -109,3 +109,25 @@ func TestHandoutDiagrams(t *testing.T) {
 		t.Error("perm-octal handout: want a Korean mode grid")
 	}
 }
+
+// Every check of every built-in lesson is described in words of its own
+// in both languages: not the kind's bare name and path (the fallback), no
+// empty `code`.
+func TestDescribeEveryCheck(t *testing.T) {
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range all {
+		for i, s := range l.Steps {
+			for _, c := range s.Checks {
+				d := Describe(c)
+				for _, text := range []string{d.En, d.Ko} {
+					if text == "" || strings.Contains(text, "``") || text == c.Kind+" `"+c.Path+"`" {
+						t.Errorf("%s step %d, %s check: described as %q", l.ID, i+1, c.Kind, text)
+					}
+				}
+			}
+		}
+	}
+}
