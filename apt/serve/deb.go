@@ -111,7 +111,13 @@ func ReadControl(r io.ReaderAt, size int64) ([]byte, error) {
 	if m.size > maxControlTar {
 		return nil, fmt.Errorf("%s is too large (%d bytes)", m.name, m.size)
 	}
-	dec, done, err := decompressor(m.name, io.NewSectionReader(r, m.offset, m.size))
+	// Read whole (it is small and bounded): the decompressors read a
+	// byte at a time, which from r would be a system call each.
+	member := make([]byte, m.size)
+	if _, err := r.ReadAt(member, m.offset); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", m.name, err)
+	}
+	dec, done, err := decompressor(m.name, bytes.NewReader(member))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", m.name, err)
 	}

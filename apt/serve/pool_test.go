@@ -323,3 +323,49 @@ func TestAptGetInstall(t *testing.T) {
 		t.Errorf("dpkg status:\n%s", b)
 	}
 }
+
+// The pool is read a batch at a time on every CPU, but what it serves
+// does not depend on that: the .debs in name order, a duplicate skipped
+// after its first, a file past the limit skipped with the limit's reason.
+func TestPoolOrderAndLimit(t *testing.T) {
+	dir := t.TempDir()
+	deb := func(file, pkg, version string) {
+		b, err := BuildDeb(Paragraph{{"Package", pkg}, {"Version", version}, {"Architecture", "all"}, {"Description", "x"}},
+			[]DebFile{{Path: "/usr/share/doc/" + pkg + "/x", Mode: 0o644, Body: []byte(file)}}, time.Unix(0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, file), b, 0o644)
+	}
+	for i := range 12 {
+		deb(fmt.Sprintf("p%02d.deb", i), fmt.Sprintf("p%02d", i), "1")
+	}
+	deb("p03a.deb", "p03", "1") // the same package as p03.deb
+	os.WriteFile(filepath.Join(dir, "p05a.deb"), []byte("not a deb"), 0o644)
+	defer func(n int) { poolFileLimit = n }(poolFileLimit)
+	poolFileLimit = 9
+	pool, err := OpenPool(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	var served, skipped []string
+	for _, d := range pool.Debs {
+		served = append(served, d.File)
+	}
+	for _, s := range pool.Skipped {
+		skipped = append(skipped, s.File+": "+s.Reason)
+	}
+	if want := "p00.deb p01.deb p02.deb p03.deb p04.deb p05.deb p06.deb p07.deb p08.deb"; strings.Join(served, " ") != want {
+		t.Errorf("served %v, want %s", served, want)
+	}
+	want := []string{`"p03a.deb": the same package`, `"p05a.deb": `, `"p09.deb": more than 9`, `"p10.deb": more than 9`, `"p11.deb": more than 9`}
+	if len(skipped) != len(want) {
+		t.Fatalf("skipped %q, want %q", skipped, want)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(skipped[i], w) {
+			t.Errorf("skipped[%d] = %q, want %q...", i, skipped[i], w)
+		}
+	}
+}
