@@ -2,6 +2,7 @@ package container
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -29,7 +31,16 @@ type ExecOptions struct {
 	// input and output are /dev/null, and Exec returns 0 once it runs.
 	// It ends with the container.
 	Detach bool
+	// Timeout, when set, is how long the command may run: then it and
+	// every process it started in its process group are killed, and Exec
+	// returns ErrExecTimeout. For a program that looks into a container
+	// it does not trust (a lesson's check): what runs in there is the
+	// container owner's.
+	Timeout time.Duration
 }
+
+// ErrExecTimeout is returned by Exec for a command killed at its Timeout.
+var ErrExecTimeout = errors.New("the command did not end in time and was killed")
 
 // ErrNotRunning is returned by Exec for a container that has ended.
 func errNotRunning(in *Info) error {

@@ -254,6 +254,16 @@ func TestExec(t *testing.T) {
 	if _, err := container.Exec("nobody", container.ExecOptions{StateRoot: root, Args: []string{"true"}}); kind(err) != i18n.KindInvalid {
 		t.Errorf("unknown container: %v, want bad input", err)
 	}
+	// A command past its Timeout is killed with the processes of its
+	// group, and its output copies do not hold Exec.
+	code, err = container.Exec("box", container.ExecOptions{StateRoot: root, Timeout: time.Second,
+		Args: sh(`sleep 1001 & echo started; exec sleep 1001`), Stdout: &b})
+	if !errors.Is(err, container.ErrExecTimeout) || code != 128+9 {
+		t.Errorf("exec past its timeout: %d %v, want 137 and ErrExecTimeout", code, err)
+	}
+	if _, out := execIn(t, root, "box", "ps", "-o", "pid,args"); strings.Contains(out, "sleep 1001") {
+		t.Errorf("the timed-out command's processes still run:\n%s", out)
+	}
 	// Host name and mounts of the host untouched.
 	if h, _ := os.Hostname(); h != hostName {
 		t.Errorf("host name changed to %q", h)

@@ -24,7 +24,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sync/atomic"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -141,6 +143,10 @@ func execInto(pid int, dir string, o ExecOptions) (int, error) {
 	if !o.Detach {
 		b.add(op("dying with the runtime", unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)))
 	}
+	if o.Timeout > 0 && !tty && !o.Detach {
+		// Its own process group, killed whole at the timeout.
+		b.add(op("setpgid", unix.SYS_SETPGID, 0, 0))
+	}
 	if tty && !o.Detach {
 		// Its own process group, in the terminal's foreground.
 		b.add(op("setpgid", unix.SYS_SETPGID, 0, 0),
@@ -203,13 +209,23 @@ func execInto(pid int, dir string, o ExecOptions) (int, error) {
 		// becomes its parent when this process ends.
 		return 0, nil
 	}
+	var timedOut atomic.Bool
 	if cmdPID > 0 {
 		stop := make(chan struct{})
+		var timeout <-chan time.Time
+		if o.Timeout > 0 && !tty {
+			t := time.NewTimer(o.Timeout)
+			defer t.Stop()
+			timeout = t.C
+		}
 		go func() {
 			for {
 				select {
 				case s := <-sigs:
 					unix.Kill(cmdPID, s.(syscall.Signal))
+				case <-timeout:
+					timedOut.Store(true)
+					unix.Kill(-cmdPID, unix.SIGKILL) // (its process group)
 				case <-stop:
 					return
 				}
@@ -221,6 +237,11 @@ func execInto(pid int, dir string, o ExecOptions) (int, error) {
 			}
 		}
 		close(stop)
+	}
+	if timedOut.Load() {
+		// What may still hold the output (a process that left the
+		// group) does not hold this process: the copies stop here.
+		f.closeReadEnds()
 	}
 	f.copies.Wait()
 	if tty {
@@ -236,6 +257,9 @@ func execInto(pid int, dir string, o ExecOptions) (int, error) {
 	}
 	if cmdPID == 0 {
 		return fail("fork", fmt.Errorf("the first child ended with status %d", f.ws.ExitStatus()))
+	}
+	if timedOut.Load() {
+		return 128 + int(unix.SIGKILL), ErrExecTimeout
 	}
 	if ws.Signaled() {
 		return 128 + int(ws.Signal()), nil

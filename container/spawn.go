@@ -796,6 +796,7 @@ type spawned struct {
 	statR, goW *os.File
 	closers    []io.Closer // the parent's descriptors for the child only
 	copies     sync.WaitGroup
+	readEnds   []*os.File // of the output pipes the copies read
 	waited     bool
 	ws         unix.WaitStatus
 	waitErr    error
@@ -953,6 +954,13 @@ func spawn(cfg *Config, ic *initConfig, hostReady func() (*Cgroup, error), goAhe
 // stdio returns the descriptors that become the child's 0, 1 and 2: a
 // file as it is, nothing as /dev/null, anything else through a pipe and a
 // goroutine (as os/exec gives them).
+// closeReadEnds stops the output copies: their reads end at once.
+func (f *spawned) closeReadEnds() {
+	for _, r := range f.readEnds {
+		r.Close()
+	}
+}
+
 func (f *spawned) stdio(in io.Reader, out, errw io.Writer) ([3]uintptr, error) {
 	var stdio [3]uintptr
 	var outFd uintptr
@@ -983,6 +991,7 @@ func (f *spawned) stdio(in io.Reader, out, errw io.Writer) ([3]uintptr, error) {
 				}()
 			} else {
 				f.closers = append(f.closers, w)
+				f.readEnds = append(f.readEnds, r)
 				stdio[i] = w.Fd()
 				if i == 1 {
 					outFd, outW = w.Fd(), v.(io.Writer)

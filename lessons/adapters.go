@@ -7,6 +7,7 @@ package lessons
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/sysdojo/sysdojo/apt"
 	"github.com/sysdojo/sysdojo/apt/rank"
 	"github.com/sysdojo/sysdojo/container"
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"github.com/sysdojo/sysdojo/link"
 	"github.com/sysdojo/sysdojo/perm"
 )
@@ -238,11 +240,46 @@ func findContainer(stateRoot, name string) (*ctr, error) {
 
 // execIn runs args inside the running container name and returns what it
 // printed and its exit status.
+//
+// What runs in there is the student's (they can replace any program of
+// their container), so a look inside is bounded: it may print at most
+// MaxInsideOutput bytes and run InsideTimeout, or the check says so and
+// fails; the checker (a grader, the class server) goes on.
 func execIn(stateRoot, name string, args ...string) (string, int, error) {
-	var out, errb bytes.Buffer
-	code, err := container.Exec(name, container.ExecOptions{Args: args, Stdout: &out, Stderr: &errb,
-		Stdin: bytes.NewReader(nil), StateRoot: stateRoot})
-	return out.String(), code, err
+	out, errb := &cappedBuffer{max: MaxInsideOutput}, &cappedBuffer{max: MaxInsideOutput}
+	code, err := container.Exec(name, container.ExecOptions{Args: args, Stdout: out, Stderr: errb,
+		Stdin: bytes.NewReader(nil), StateRoot: stateRoot, Timeout: InsideTimeout})
+	switch {
+	case errors.Is(err, container.ErrExecTimeout):
+		return "", code, i18n.Failed(i18n.T("what ran inside container %s to look did not end within %s",
+			"컨테이너 %s 안을 살펴보려고 실행한 명령이 %s 안에 끝나지 않았습니다").F(name, InsideTimeout), err)
+	case err == nil && (out.over || errb.over):
+		return "", code, i18n.Failed(i18n.T("what ran inside container %s to look printed more than %d bytes",
+			"컨테이너 %s 안을 살펴보려고 실행한 명령이 %d바이트 넘게 출력했습니다").F(name, MaxInsideOutput), nil)
+	}
+	return out.b.String(), code, err
+}
+
+// Bounds of a look inside a container (see execIn).
+var (
+	InsideTimeout       = 10 * time.Second
+	MaxInsideOutput int = 1 << 20
+)
+
+// cappedBuffer keeps at most max bytes; a write past them fails, which
+// stops the copy and closes the pipe: the writer inside gets EPIPE.
+type cappedBuffer struct {
+	b    bytes.Buffer
+	max  int
+	over bool
+}
+
+func (w *cappedBuffer) Write(p []byte) (int, error) {
+	if w.b.Len()+len(p) > w.max {
+		w.over = true
+		return 0, errors.New("output over the limit")
+	}
+	return w.b.Write(p)
 }
 
 // parseSize reads a memory size as container run takes it ("64m").

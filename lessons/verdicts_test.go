@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sysdojo/sysdojo/internal/testenv"
 )
@@ -282,4 +283,42 @@ func TestVerdictHostMadeContainerEvidence(t *testing.T) {
 		solve(t, l, dir, n)
 		mustPass(t, l, n, Env{Dir: dir}, "run -d, mounts read inside")
 	})
+}
+
+// A student's container is theirs: any program in it can be replaced.
+// A check that looks inside (here `hostname`, for the host-name step)
+// must not hang the checker, nor fill its memory, whatever runs in
+// there: a hostname that prints without end, and one that never ends,
+// each fail the step with a line that says so, and the check returns.
+// On the code before, the first grew the checker's memory until the
+// machine ran out, and the second never returned.
+func TestVerdictHostileContainer(t *testing.T) {
+	testenv.NeedRoot(t)
+	needSysdojo(t)
+	defer func(d time.Duration) { InsideTimeout = d }(InsideTimeout)
+	InsideTimeout = 2 * time.Second
+	l, dir := upTo(t, "containers", "0000000000000001", 3)
+	t.Cleanup(func() { cleanLive(t, l, dir) })
+	n := stepTitled(t, l, "Its own host name (UTS namespace)")
+	name, host := l.Value("name"), l.Value("host")
+	for _, c := range []struct{ what, script, says string }{
+		{"a hostname that prints without end", "exec cat /dev/zero", "printed more than"},
+		{"a hostname that never ends (and leaves a child)", "sleep 1000 & exec sleep 1000", "did not end within"},
+	} {
+		shell(t, dir, "rm -f rootfs/bin/hostname && printf '#!/bin/sh\\n"+c.script+"\\n' > rootfs/bin/hostname && chmod 755 rootfs/bin/hostname")
+		shell(t, dir, "sysdojo container run -d --rootfs rootfs --name "+name+" --hostname "+host+" -- sleep 600 >/dev/null")
+		r := mustFail(t, l, n, Env{Dir: dir}, c.what)
+		said := false
+		for _, cr := range r.Criteria {
+			said = said || strings.Contains(cr.Line.En, c.says)
+		}
+		if !said {
+			t.Errorf("%s: the check does not say %q: %+v", c.what, c.says, r.Criteria)
+		}
+		out, _ := exec.Command("sysdojo", "container", "exec", name, "--", "ps").CombinedOutput()
+		if strings.Count(string(out), "sleep 1000") > 0 {
+			t.Errorf("%s: what the check started still runs inside:\n%s", c.what, out)
+		}
+		shell(t, dir, "sysdojo container rm -f "+name+" >/dev/null")
+	}
 }
