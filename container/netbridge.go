@@ -194,19 +194,9 @@ func (b *Bridge) setup(id, name, hostname string, pid int) (*BridgeInfo, error) 
 	defer lock.Close()
 	gw := pfx.Addr().Next()
 	entries := readAddrs()
-	used := map[string]bool{gw.String(): true}
-	for _, e := range entries {
-		used[e.IP] = true
-	}
-	var ctrIP netip.Addr
-	for a := gw.Next(); pfx.Contains(a) && pfx.Contains(a.Next()); a = a.Next() { // (not the broadcast address)
-		if !used[a.String()] {
-			ctrIP = a
-			break
-		}
-	}
-	if !ctrIP.IsValid() {
-		return nil, i18n.Failed(i18n.T("no free addresses left in %s", "%s에 남은 주소가 없습니다").F(pfx.String()), nil)
+	ctrIP, err := freeAddr(pfx, entries)
+	if err != nil {
+		return nil, err
 	}
 	br, err := bridgeUp(pfx, gw)
 	if err != nil {
@@ -341,4 +331,22 @@ func lockFile(p string) (*os.File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// freeAddr is the first address of pfx that is neither the bridge's (the
+// first), nor the broadcast address (the last), nor taken in entries.
+// None left is a failure that says so, before anything is made.
+func freeAddr(pfx netip.Prefix, entries []addrEntry) (netip.Addr, error) {
+	gw := pfx.Addr().Next()
+	used := map[string]bool{gw.String(): true}
+	for _, e := range entries {
+		used[e.IP] = true
+	}
+	for a := gw.Next(); pfx.Contains(a) && pfx.Contains(a.Next()); a = a.Next() {
+		if !used[a.String()] {
+			return a, nil
+		}
+	}
+	return netip.Addr{}, i18n.Failed(i18n.T("no free addresses left in %s: remove a container on the bridge (sysdojo container ls), or run this one with --network none",
+		"%s에 남은 주소가 없습니다: 브리지에 붙은 컨테이너를 하나 지우거나 (sysdojo container ls), 이 컨테이너를 --network none으로 실행하세요").F(pfx.String()), nil)
 }
