@@ -274,7 +274,7 @@ func TestVolumes(t *testing.T) {
 	rootfs := testRootfs(t)
 	host := t.TempDir()
 	os.WriteFile(filepath.Join(host, "from-host"), []byte("hello\n"), 0o644)
-	before := mountinfo(t)
+	before := hostMounts(t, rootfs, host)
 	rw, err := container.ParseVolume(host + ":/data")
 	if err != nil {
 		t.Fatal(err)
@@ -294,7 +294,7 @@ func TestVolumes(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(rootfs, "data")); err == nil {
 		t.Error("the mount point was made in the rootfs itself")
 	}
-	if after := mountinfo(t); after != before {
+	if after := hostMounts(t, rootfs, host); after != before {
 		t.Errorf("the host's mount table changed")
 	}
 	// A host path that does not exist: bad input, nothing started.

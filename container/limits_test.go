@@ -71,7 +71,7 @@ const killedSleep = "61.2345"
 func TestLeaks(t *testing.T) {
 	rootfs := testRootfs(t)
 	state := filepath.Join(t.TempDir(), "state")
-	mountsBefore := mountinfo(t)
+	mountsBefore := hostMounts(t, rootfs, state)
 	tmpBefore := tmpEntries()
 	exe, err := os.Executable()
 	if err != nil {
@@ -118,7 +118,7 @@ func TestLeaks(t *testing.T) {
 	if ents, _ := os.ReadDir(state); len(ents) != 0 {
 		t.Errorf("%d state directories left after GC", len(ents))
 	}
-	if after := mountinfo(t); strings.Count(after, "\n") != strings.Count(mountsBefore, "\n") || strings.Contains(after, state) {
+	if after := hostMounts(t, rootfs, state); strings.Count(after, "\n") != strings.Count(mountsBefore, "\n") || strings.Contains(after, state) {
 		t.Errorf("the host's mount table changed:\n%s", after)
 	}
 	if tmp := tmpEntries(); tmp != tmpBefore {
