@@ -50,8 +50,22 @@ func TestBridgeByName(t *testing.T) {
 	if _, hosts := execIn(t, root, "hanbit", "cat", "/etc/hosts"); !strings.Contains(hosts, ib.Net.ContainerIP+"\tdasom") {
 		t.Errorf("hanbit's /etc/hosts does not list dasom, which came later:\n%s", hosts)
 	}
+	// The bridge's own MAC address is fixed: a port that comes or goes
+	// does not change it (a bridge takes its lowest port's otherwise, and
+	// the others' ARP entry for their gateway goes stale).
+	bridgeMAC := func() string {
+		b, _ := os.ReadFile("/sys/class/net/" + container.BridgeName + "/address")
+		return strings.TrimSpace(string(b))
+	}
+	macBefore := bridgeMAC()
+	if b, _ := os.ReadFile("/sys/class/net/" + container.BridgeName + "/addr_assign_type"); strings.TrimSpace(string(b)) != "3" {
+		t.Errorf("the bridge's MAC address is not set (addr_assign_type %q, want 3): it follows its ports", b)
+	}
 	if _, err := container.Remove(root, "dasom", true); err != nil {
 		t.Fatal(err)
+	}
+	if m := bridgeMAC(); m != macBefore {
+		t.Errorf("the bridge's MAC address changed from %s to %s when dasom left", macBefore, m)
 	}
 	if _, hosts := execIn(t, root, "hanbit", "cat", "/etc/hosts"); strings.Contains(hosts, "dasom") {
 		t.Errorf("dasom is gone, but hanbit's /etc/hosts still lists it:\n%s", hosts)

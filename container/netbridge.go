@@ -1,6 +1,7 @@
 package container
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -138,6 +139,18 @@ func bridgeUp(pfx netip.Prefix, gw netip.Addr) (netlink.Link, error) {
 	l, err := netlink.LinkByName(BridgeName)
 	if err != nil {
 		return nil, err
+	}
+	// A fixed address of its own: a bridge otherwise takes the lowest of
+	// its ports', so each container that comes or goes could change it,
+	// and the others' ARP entry for their gateway would go stale (their
+	// connections to the host hang until it is asked again). Docker fixes
+	// docker0's for the same reason.
+	mac := make(net.HardwareAddr, 6)
+	rand.Read(mac)
+	mac[0] = mac[0]&^1 | 2 // unicast, locally administered
+	if err := netlink.LinkSetHardwareAddr(l, mac); err != nil {
+		netlink.LinkDel(l)
+		return nil, fmt.Errorf("setting the address of %s: %w", BridgeName, err)
 	}
 	// No router advertisements, no IPv6 addresses: only what is documented.
 	os.WriteFile("/proc/sys/net/ipv6/conf/"+BridgeName+"/disable_ipv6", []byte("1"), 0o644)
