@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sysdojo/sysdojo/internal/i18n"
+	"github.com/sysdojo/sysdojo/internal/openat2"
 	"github.com/sysdojo/sysdojo/internal/sysinfo"
 )
 
@@ -322,7 +323,7 @@ func lookIn(root, cmd, pathEnv string) (string, error) {
 	defer unix.Close(rfd)
 	denied := ""
 	for _, c := range candidates {
-		fd, err := unix.Openat2(rfd, strings.TrimPrefix(c, "/"), &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC, Resolve: unix.RESOLVE_IN_ROOT})
+		fd, err := openat2.Open(rfd, strings.TrimPrefix(c, "/"), &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC, Resolve: unix.RESOLVE_IN_ROOT})
 		if err != nil {
 			continue
 		}
@@ -790,7 +791,7 @@ func readInRoot(root, name string, limit int64) []byte {
 		return nil
 	}
 	defer unix.Close(dir)
-	fd, err := unix.Openat2(dir, name, &unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOCTTY | unix.O_NONBLOCK,
+	fd, err := openat2.Open(dir, name, &unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOCTTY | unix.O_NONBLOCK,
 		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS})
 	if err != nil {
 		return nil

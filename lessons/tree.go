@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sysdojo/sysdojo/internal/openat2"
 )
 
 // tree is a workspace directory opened once. Every operation names a path
@@ -65,7 +67,7 @@ func (t *tree) openDir(rel string) (int, error) {
 		return unix.Dup(t.fd)
 	}
 	if !noOpenat2.Load() {
-		fd, err := unix.Openat2(t.fd, rel, &unix.OpenHow{
+		fd, err := openat2.Open(t.fd, rel, &unix.OpenHow{
 			Flags:   unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC,
 			Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
 		})
