@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,7 +19,6 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
@@ -31,6 +28,7 @@ import (
 	"github.com/sysdojo/sysdojo/container"
 	"github.com/sysdojo/sysdojo/internal/i18n"
 	"github.com/sysdojo/sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/testregistry"
 )
 
 // ent is one tar entry of a crafted layer.
@@ -96,31 +94,15 @@ func (zeros) Read(b []byte) (int, error) {
 // on 127.0.0.1.
 func testRegistry(t *testing.T) string {
 	t.Helper()
-	s := httptest.NewServer(registry.New(registry.Logger(nopLogger())))
-	t.Cleanup(s.Close)
-	u, _ := url.Parse(s.URL)
-	return u.Host
+	host, stop := testregistry.Start()
+	t.Cleanup(stop)
+	return host
 }
 
 func push(t *testing.T, ref string, layers ...v1.Layer) v1.Image {
 	t.Helper()
-	img, err := mutate.AppendLayers(empty.Image, layers...)
+	img, err := testregistry.Push(ref, []string{"PATH=/usr/bin:/bin", "GREETING=hello"}, []string{"/bin/sh"}, layers...)
 	if err != nil {
-		t.Fatal(err)
-	}
-	cf, _ := img.ConfigFile()
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", runtime.GOARCH
-	cf.Config.Env = []string{"PATH=/usr/bin:/bin", "GREETING=hello"}
-	cf.Config.Cmd = []string{"/bin/sh"}
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		t.Fatal(err)
-	}
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(r, img); err != nil {
 		t.Fatal(err)
 	}
 	return img
@@ -454,8 +436,6 @@ func TestPullHostileLayers(t *testing.T) {
 		})
 	}
 }
-
-func nopLogger() *log.Logger { return log.New(io.Discard, "", 0) }
 
 func owner(t *testing.T, p string) (int, int) {
 	t.Helper()

@@ -312,6 +312,18 @@ func NATRules() ([]string, error) {
 	return out, nil
 }
 
+// NATRulesOf lists the rules of NATRules that are container id's.
+func NATRulesOf(id string) ([]string, error) {
+	all, err := NATRules()
+	var out []string
+	for _, r := range all {
+		if strings.HasSuffix(r, " "+id) {
+			out = append(out, r)
+		}
+	}
+	return out, err
+}
+
 // gcNAT removes the rules of containers whose veth is gone (their
 // network namespace ended with them), the note of forwarding switched on
 // for nobody, and the resolv.conf and hosts files of containers gone; under the

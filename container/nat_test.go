@@ -148,17 +148,11 @@ func serveDNS(pc net.PacketConn, seen chan string) {
 // rulesOf lists sysdojo's NAT rules for container id.
 func rulesOf(t *testing.T, id string) []string {
 	t.Helper()
-	all, err := container.NATRules()
+	rules, err := container.NATRulesOf(id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for _, r := range all {
-		if strings.HasSuffix(r, " "+id) {
-			out = append(out, r)
-		}
-	}
-	return out
+	return rules
 }
 
 func ipForward(t *testing.T) string {

@@ -3,6 +3,7 @@ package lessons
 import (
 	"path/filepath"
 
+	"github.com/sysdojo/sysdojo/internal/i18n"
 	"github.com/sysdojo/sysdojo/perm"
 )
 
@@ -14,7 +15,16 @@ var ownerKind = kindSpec{
 	File:     true,
 	Users:    true,
 	Validate: needs(KindOwner, "path", "want"),
-	Run: func(c Check, env Env, db *perm.DB) Criterion {
+	Run: runName(func(n node) string { return n.Owner },
+		t("%s belongs to %s", "%s: 소유자가 %s입니다"),
+		t("%s belongs to %s, not to the owner the task names", "%s: 소유자가 %s입니다. 과제에서 말한 소유자가 아닙니다")),
+}
+
+// runName is the Run of a check that compares a name of Path's inode
+// (its owner's, its group's) with Want; ok and wrong are the lines, of
+// the path and the name seen.
+func runName(name func(node) string, ok, wrong i18n.Text) func(Check, Env, *perm.DB) Criterion {
+	return func(c Check, env Env, db *perm.DB) Criterion {
 		p := c.Path
 		n, err := inspect(filepath.Join(env.Dir, p), db)
 		if err != nil {
@@ -22,9 +32,10 @@ var ownerKind = kindSpec{
 			cr.Want = c.Want
 			return cr
 		}
-		if n.Owner == c.Want {
-			return Criterion{OK: true, Saw: n.Owner, Want: c.Want, Line: t("%s belongs to %s", "%s: 소유자가 %s입니다").F(p, n.Owner)}
+		saw := name(n)
+		if saw == c.Want {
+			return Criterion{OK: true, Saw: saw, Want: c.Want, Line: ok.F(p, saw)}
 		}
-		return Criterion{Saw: n.Owner, Want: c.Want, Line: t("%s belongs to %s, not to the owner the task names", "%s: 소유자가 %s입니다. 과제에서 말한 소유자가 아닙니다").F(p, n.Owner)}
-	},
+		return Criterion{Saw: saw, Want: c.Want, Line: wrong.F(p, saw)}
+	}
 }

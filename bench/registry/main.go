@@ -9,18 +9,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"log"
-	"net/http/httptest"
-	"net/url"
 	"os"
-	"runtime"
 
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/sysdojo/sysdojo/internal/testregistry"
 )
 
 func main() {
@@ -35,35 +28,17 @@ func main() {
 }
 
 func serve(layerTar, repoTag string) error {
-	s := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
-	defer s.Close()
-	u, _ := url.Parse(s.URL)
+	host, stop := testregistry.Start()
+	defer stop()
 	layer, err := tarball.LayerFromFile(layerTar)
 	if err != nil {
 		return err
 	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
-	if err != nil {
+	ref := host + "/" + repoTag
+	if _, err := testregistry.Push(ref, []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, nil, layer); err != nil {
 		return err
 	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		return err
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", runtime.GOARCH
-	cf.Config.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		return err
-	}
-	ref, err := name.ParseReference(u.Host + "/" + repoTag)
-	if err != nil {
-		return err
-	}
-	if err := remote.Write(ref, img); err != nil {
-		return err
-	}
-	fmt.Println(ref.String())
+	fmt.Println(ref)
 	io.Copy(io.Discard, os.Stdin)
 	return nil
 }

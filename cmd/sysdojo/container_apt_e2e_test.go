@@ -148,17 +148,11 @@ func readForward(t *testing.T) string {
 
 func natRulesOf(t *testing.T, id string) []string {
 	t.Helper()
-	all, err := container.NATRules()
+	rules, err := container.NATRulesOf(id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for _, r := range all {
-		if strings.HasSuffix(r, " "+id) {
-			out = append(out, r)
-		}
-	}
-	return out
+	return rules
 }
 
 // addrTable is the bridge's address table (addresses.json): the

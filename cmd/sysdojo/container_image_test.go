@@ -5,21 +5,14 @@ import (
 	"bytes"
 	"io"
 	"io/fs"
-	"log"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"syscall"
 
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/sysdojo/sysdojo/internal/testregistry"
 )
 
 // imageScriptCmds are the scripts' own commands for images:
@@ -31,10 +24,9 @@ import (
 func imageScriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"registry": func(ts *testscript.TestScript, neg bool, args []string) {
-			s := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
-			ts.Defer(s.Close)
-			u, _ := url.Parse(s.URL)
-			ts.Setenv("REGISTRY", u.Host)
+			host, stop := testregistry.Start()
+			ts.Defer(stop)
+			ts.Setenv("REGISTRY", host)
 		},
 		"pushimage": func(ts *testscript.TestScript, neg bool, args []string) {
 			if len(args) < 2 {
@@ -56,26 +48,8 @@ func pushImage(ref, dir string, cmd []string) error {
 	if err != nil {
 		return err
 	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
-	if err != nil {
-		return err
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		return err
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", runtime.GOARCH
-	cf.Config.Env = []string{"PATH=/bin:/usr/bin", "GREETING=hello"}
-	cf.Config.Cmd = cmd
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		return err
-	}
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		return err
-	}
-	return remote.Write(r, img)
+	_, err = testregistry.Push(ref, []string{"PATH=/bin:/usr/bin", "GREETING=hello"}, cmd, layer)
+	return err
 }
 
 // tarDir is dir as a layer's tar stream.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"os"
@@ -17,12 +16,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/urfave/cli/v2"
 
 	"github.com/sysdojo/sysdojo/container"
 	"github.com/sysdojo/sysdojo/internal/term"
 	"github.com/sysdojo/sysdojo/internal/testenv"
+	"github.com/sysdojo/sysdojo/internal/testregistry"
 )
 
 // commandPaths returns the path of every visible command ("perm calc"),
@@ -287,7 +286,7 @@ func (r *classRegistry) start(t *testing.T, bin string) {
 			r.err = err
 			return
 		}
-		r.srv = &http.Server{Handler: registry.New(registry.Logger(log.New(io.Discard, "", 0)))}
+		r.srv = &http.Server{Handler: testregistry.Handler()}
 		go r.srv.Serve(l)
 		dir := filepath.Join(bin, "registry-rootfs")
 		if out, err := exec.Command(filepath.Join(bin, "sysdojo"), "container", "rootfs", "build", dir).CombinedOutput(); err != nil {
